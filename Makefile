@@ -1,0 +1,38 @@
+# The front door. `make check` validates the package; `make test` runs validation and the test suite.
+# Both create the virtual environment from the pinned requirements on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+
+.PHONY: all venv check test fmt fmt-check frictionless clean
+
+all: check
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/python scripts/validate.py datapackage.json
+
+test: check
+	$(BIN)/python -m pytest -q tests
+
+fmt: $(STAMP)
+	$(BIN)/python scripts/fmt.py datapackage.json
+
+fmt-check: $(STAMP)
+	$(BIN)/python scripts/fmt.py --check datapackage.json
+
+frictionless: $(STAMP)
+	$(BIN)/frictionless validate datapackage.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache

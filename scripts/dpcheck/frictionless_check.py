@@ -1,0 +1,74 @@
+"""Run Frictionless on the package and word its findings as the rest of the validator does."""
+from __future__ import annotations
+
+import re
+import warnings
+
+from . import messages
+from .descriptor import Package
+from .problems import Problem
+
+
+def _constraint_message(field: dict, note: str, cell) -> str:
+    name = re.search(r'constraint "(\w+)"', note or "")
+    name = name.group(1) if name else ""
+    limit = (field.get("constraints") or {}).get(name)
+    if name == "required":
+        return messages.REQUIRED
+    if name == "pattern":
+        return messages.pattern(cell, limit)
+    if name == "enum":
+        return messages.enum(cell, limit)
+    if name == "minimum":
+        return messages.minimum(cell, limit)
+    if name == "maximum":
+        return messages.maximum(cell, limit)
+    if name == "minLength":
+        return messages.min_length(cell, limit)
+    if name == "maxLength":
+        return messages.max_length(cell, limit)
+    return f"{cell!r} breaks the constraint {note}"
+
+
+def _translate(package: Package, resource_name: str, error) -> Problem:
+    resource = package.resources.get(resource_name)
+    path = resource.path if resource else package.descriptor_name
+    row = getattr(error, "row_number", None)
+    kind = error.type
+    fields = {f["name"]: f for f in resource.schema["fields"]} if resource and resource.is_table else {}
+    if kind == "constraint-error" and error.field_name in fields:
+        return Problem(path, row, error.field_name, _constraint_message(fields[error.field_name], error.note, error.cell))
+    if kind == "type-error" and error.field_name in fields:
+        return Problem(path, row, error.field_name, messages.wrong_type(error.cell, fields[error.field_name].get("type")))
+    if kind == "primary-key" and resource:
+        first = re.search(r"position \"?(\d+)", error.note or "")
+        pk = resource.primary_key
+        values = [dict(zip(resource.field_names, error.cells)).get(k) for k in pk]
+        return Problem(path, row, pk[0], messages.duplicate_key(pk, values, int(first.group(1)) if first else 0))
+    if kind == "foreign-key":
+        target = package.resources.get(error.reference_name or resource_name)
+        target_name = target.name if target else error.reference_name
+        value = error.field_cells[0] if len(error.field_cells) == 1 else "/".join(map(str, error.field_cells))
+        return Problem(path, row, ",".join(error.field_names),
+                       messages.missing_reference(value, target_name, ",".join(error.reference_field_names)))
+    if kind == "hash-count":
+        return Problem(path, None, None, f"its SHA-256 does not match the hash in {package.descriptor_name}: the text has changed ({error.note})")
+    return Problem(path, row, getattr(error, "field_name", None), f"frictionless {kind}: {error.note or error.message}")
+
+
+def check(package: Package, descriptor_path: str) -> list[Problem]:
+    """Frictionless validation of the descriptor, every table and every article hash."""
+    try:
+        from frictionless import validate
+    except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
+        return [Problem(package.descriptor_name, None, None, f"frictionless is not installed: {exc}")]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = validate(descriptor_path)
+    except Exception as exc:  # frictionless raises on some malformed input: report it, never a traceback
+        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the package: {exc}")]
+    problems = [Problem(package.descriptor_name, None, None, f"frictionless {e.type}: {e.note or e.message}") for e in report.errors]
+    for task in report.tasks:
+        problems.extend(_translate(package, task.name, e) for e in task.errors)
+    return problems

@@ -1,0 +1,52 @@
+"""The wording of each rule's message, shared by every check that enforces the rule.
+
+Frictionless and pandera both check the Table Schema constraints; when they word a failure the
+same way here, the report shows it once.
+"""
+from __future__ import annotations
+
+from .problems import shown
+
+REQUIRED = "is required but empty"
+
+
+def pattern(value: str, regex: str) -> str:
+    return f"{shown(value)} does not match the pattern {regex}"
+
+
+def enum(value: str, options: list) -> str:
+    return f"{shown(value)} is not one of: {', '.join(map(str, options))}"
+
+
+def wrong_type(value: str, type_name: str) -> str:
+    expected = {"number": "a number", "integer": "an integer", "boolean": "true or false"}.get(type_name, type_name)
+    return f"{shown(value)} is not {expected}"
+
+
+def minimum(value: str, limit) -> str:
+    return f"{shown(value)} is below the minimum {limit}"
+
+
+def maximum(value: str, limit) -> str:
+    return f"{shown(value)} is above the maximum {limit}"
+
+
+def min_length(value: str, limit) -> str:
+    return f"{shown(value)} is shorter than {limit} characters"
+
+
+def max_length(value: str, limit) -> str:
+    return f"{shown(value)} is longer than {limit} characters"
+
+
+def uri(value: str) -> str:
+    return f"{shown(value)} is not an http(s) address"
+
+
+def duplicate_key(fields: list[str], values: list, first_row: int) -> str:
+    key = ", ".join(f"{f}={v}" for f, v in zip(fields, values))
+    return f"duplicate primary key ({key}) already used at row {first_row}"
+
+
+def missing_reference(value, table: str, field: str) -> str:
+    return f"{shown(value)} not found in {table}.{field}"

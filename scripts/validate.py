@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Validate the data package: `python scripts/validate.py [DESCRIPTOR]` (default ./datapackage.json).
+
+Runs, in order:
+1. the descriptor and its Table Schemas, with every path kept inside the package;
+2. Frictionless validation of the descriptor, the data and the article hashes;
+3. a strict read of each CSV (UTF-8, no BOM, LF, header in schema order, no ragged rows);
+4. pandera schemas generated from schemas/*.json (types and constraints, all failures at once);
+5. the rules neither tool expresses (dates, citations, verbatim excerpts, ISO codes, …);
+6. canonical CSV form.
+
+Prints one line per problem, `data/events.csv:14 end_date: 2023-02-30 is not a calendar date`,
+grouped by file, then a one-line summary. Exits 1 on any problem, 0 otherwise, 2 on bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dpcheck import csvfile, descriptor, frictionless_check, pandera_check, rules  # noqa: E402
+from dpcheck.problems import Problem, report  # noqa: E402
+
+PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text)
+CROSS_TABLE_RULES = (rules.foreign_keys, rules.record_references, rules.uncited_rows, rules.orphan_actors,
+                     rules.actor_kinds, rules.not_after_publication)
+
+
+def _run(rule, *args) -> list[Problem]:
+    """A rule that fails unexpectedly is reported as a problem, never as a traceback."""
+    try:
+        return rule(*args)
+    except Exception as exc:  # noqa: BLE001
+        return [Problem("scripts/validate.py", None, None,
+                        f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
+                        "check that the schemas still have the columns it needs")]
+
+
+def validate(descriptor_file: Path) -> list[Problem]:
+    package, problems = descriptor.load(descriptor_file)
+    if package is None:
+        return problems
+
+    tables: dict[str, csvfile.Table] = {}
+    unreadable = set()
+    for resource in package.tables():
+        table, read_problems = csvfile.read(resource)
+        problems += read_problems
+        if table is None or read_problems:
+            unreadable.add(resource.path)
+        if table is not None:
+            tables[resource.name] = table
+
+    # Frictionless words a broken file its own way; the strict reader has already said what is wrong.
+    problems += [p for p in _run(frictionless_check.check, package, str(descriptor_file)) if p.file not in unreadable]
+
+    for table in tables.values():
+        problems += _run(pandera_check.check, table)
+    for rule in PER_TABLE_RULES:
+        problems += _run(rule, tables)
+
+    # Rules across tables would only echo a broken file as false dangling keys or missing citations.
+    if not unreadable:
+        for rule in CROSS_TABLE_RULES:
+            problems += _run(rule, tables)
+        texts, text_problems = _run_texts(package, tables)
+        problems += text_problems + _run(rules.verbatim, package, tables, texts)
+        for table in tables.values():
+            problems += _run(csvfile.canonical_problems, table)
+    return problems
+
+
+def _run_texts(package, tables):
+    try:
+        return rules.source_texts(package, tables)
+    except Exception as exc:  # noqa: BLE001
+        return {}, [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
+    args = parser.parse_args(argv)
+    problems = validate(Path(args.descriptor))
+    lines, summary = report(problems)
+    for line in lines:
+        print(line)
+    if problems:
+        print(("\n" if lines else "") + f"FAILED: {summary}")
+        return 1
+    print(f"OK: {summary} in {Path(args.descriptor)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
