@@ -38,10 +38,11 @@ def _run(rule, *args) -> list[Problem]:
                         "check that the schemas still have the columns it needs")]
 
 
-def validate(descriptor_file: Path) -> list[Problem]:
+def validate(descriptor_file: Path) -> tuple[list[Problem], str]:
+    """The problems found, and a phrase saying what was checked."""
     package, problems = descriptor.load(descriptor_file)
     if package is None:
-        return problems
+        return problems, "nothing checked"
 
     tables: dict[str, csvfile.Table] = {}
     unreadable = set()
@@ -53,8 +54,7 @@ def validate(descriptor_file: Path) -> list[Problem]:
         if table is not None:
             tables[resource.name] = table
 
-    # Frictionless words a broken file its own way; the strict reader has already said what is wrong.
-    problems += [p for p in _run(frictionless_check.check, package, str(descriptor_file)) if p.file not in unreadable]
+    problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable)
 
     for table in tables.values():
         problems += _run(pandera_check.check, table)
@@ -69,7 +69,9 @@ def validate(descriptor_file: Path) -> list[Problem]:
         problems += text_problems + _run(rules.verbatim, package, tables, texts)
         for table in tables.values():
             problems += _run(csvfile.canonical_problems, table)
-    return problems
+    texts = len(package.resources) - len(package.tables())
+    checked = f"{len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, {texts} article texts"
+    return problems, checked
 
 
 def _run_texts(package, tables):
@@ -83,14 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
     args = parser.parse_args(argv)
-    problems = validate(Path(args.descriptor))
+    problems, checked = validate(Path(args.descriptor))
     lines, summary = report(problems)
     for line in lines:
         print(line)
     if problems:
         print(("\n" if lines else "") + f"FAILED: {summary}")
         return 1
-    print(f"OK: {summary} in {Path(args.descriptor)}")
+    print(f"OK: {checked} in {args.descriptor}: {summary}")
     return 0
 
 

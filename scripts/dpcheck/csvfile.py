@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .descriptor import Resource
-from .problems import Problem
+from .problems import Problem, shown
 
 BOM = b"\xef\xbb\xbf"
 
@@ -131,7 +131,7 @@ def canonical_problems(table: Table) -> list[Problem]:
         if key(r2) < key(r1):
             return [Problem(table.path, n2, None,
                             f"is out of order: rows must be sorted by {', '.join(table.resource.primary_key)} "
-                            f"({'/'.join(key(r2))} belongs before row {n1}); run make fmt")]
+                            f"({shown('/'.join(key(r2)), 40)} belongs before row {n1}); run make fmt")]
     expected = render(table.resource.field_names, table.rows)
     if expected == table.text:
         return []

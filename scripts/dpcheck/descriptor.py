@@ -169,7 +169,8 @@ def load(descriptor_file: Path) -> tuple[Package | None, list[Problem]]:
                                         f"resource {name!r} must be UTF-8 CSV with comma, double quotes and LF line endings"))
         package.resources[name] = resource
 
-    names = set(package.resources)
+    # Names the descriptor declares, even for resources refused above: those already have their line.
+    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
     for table in package.tables():
         for fk in table.schema.get("foreignKeys", []):
             target = fk["reference"].get("resource") or table.name

@@ -56,8 +56,12 @@ def _translate(package: Package, resource_name: str, error) -> Problem:
     return Problem(path, row, getattr(error, "field_name", None), f"frictionless {kind}: {error.note or error.message}")
 
 
-def check(package: Package, descriptor_path: str) -> list[Problem]:
-    """Frictionless validation of the descriptor, every table and every article hash."""
+def check(package: Package, descriptor_path: str, unreadable: set[str] = frozenset()) -> list[Problem]:
+    """Frictionless validation of the descriptor, every table and every article hash.
+
+    Errors in files the strict reader could not read (`unreadable`, by path), and foreign keys
+    into them, are left out: the reader's own line says what is wrong, more precisely.
+    """
     try:
         from frictionless import validate
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
@@ -70,5 +74,17 @@ def check(package: Package, descriptor_path: str) -> list[Problem]:
         return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the package: {exc}")]
     problems = [Problem(package.descriptor_name, None, None, f"frictionless {e.type}: {e.note or e.message}") for e in report.errors]
     for task in report.tasks:
-        problems.extend(_translate(package, task.name, e) for e in task.errors)
+        resource = package.resources.get(task.name)
+        if resource is not None and resource.path in unreadable:
+            continue
+        reads_unreadable = resource is not None and resource.is_table and any(
+            package.resources[fk["reference"]["resource"]].path in unreadable
+            for fk in resource.schema.get("foreignKeys", []) if fk["reference"].get("resource") in package.resources)
+        for error in task.errors:
+            target = package.resources.get(getattr(error, "reference_name", None) or "")
+            if error.type == "foreign-key" and target is not None and target.path in unreadable:
+                continue
+            if reads_unreadable and getattr(error, "row_number", None) is None:
+                continue  # frictionless failing to read the lookup table, not this one
+            problems.append(_translate(package, task.name, error))
     return problems

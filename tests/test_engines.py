@@ -1,0 +1,96 @@
+"""Each engine on its own: pandera and frictionless both catch a constraint failure, in the same
+words, so the report can show it once; the dates module; fmt."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from dpcheck import csvfile, dates, descriptor, frictionless_check, pandera_check
+
+import pytest
+
+MEETING = "putin-li-shangfu-meeting-2023-04-16"
+
+
+def _break_places(pkg) -> int:
+    return pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
+
+
+def test_pandera_alone_reports_constraint_failures(pkg):
+    number = _break_places(pkg)
+    pkg.set("places", {"place_id": "moscow-kremlin"}, "coordinates_basis", "")
+    pkg.set("places", {"place_id": "moscow-kremlin"}, "country", "ru")
+    package, _ = descriptor.load(pkg.descriptor)
+    table, read_problems = csvfile.read(package.resources["places"])
+    assert read_problems == []
+    found = sorted(str(p) for p in pandera_check.check(table))
+    kremlin = pkg.row_number("places", place_id="moscow-kremlin")
+    assert found == sorted([f"data/places.csv:{number} latitude: '95.5' is above the maximum 90",
+                            f"data/places.csv:{kremlin} coordinates_basis: is required but empty",
+                            f"data/places.csv:{kremlin} country: 'ru' does not match the pattern ^[A-Z]{{3}}$"])
+
+
+def test_frictionless_alone_reports_the_same_words(pkg):
+    number = _break_places(pkg)
+    package, _ = descriptor.load(pkg.descriptor)
+    found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor))]
+    assert found == [f"data/places.csv:{number} latitude: '95.5' is above the maximum 90"]
+
+
+def test_pandera_schema_is_generated_from_the_table_schema():
+    schema = pandera_check.schema_for({
+        "fields": [{"name": "code", "type": "string", "constraints": {"required": True, "pattern": "^[a-z]+$"}},
+                   {"name": "share", "type": "number", "constraints": {"minimum": 0}}],
+        "primaryKey": ["code"]})
+    assert list(schema.columns) == ["code", "share"]
+    assert schema.columns["code"].nullable is False
+    assert [c.name for c in schema.columns["code"].checks] == ["pattern"]
+    assert [c.name for c in schema.columns["share"].checks] == ["type", "minimum"]
+    assert schema.unique == ["code"]
+
+
+def test_both_tools_report_a_duplicate_key_once(pkg):
+    fields, rows = pkg.read("places")
+    rows.insert(1, dict(rows[0]))
+    pkg.write("places", fields, rows)
+    code, lines = pkg.validate()
+    assert [line for line in lines if "duplicate primary key" in line] == [
+        "data/places.csv:3 place_id: duplicate primary key (place_id=moscow) already used at row 2"]
+
+
+@pytest.mark.parametrize("value, first, last, precision", [
+    ("2023", "2023-01-01", "2023-12-31", "year"),
+    ("2024-02", "2024-02-01", "2024-02-29", "month"),
+    ("2023-02", "2023-02-01", "2023-02-28", "month"),
+    ("2023-04-16", "2023-04-16", "2023-04-16", "day"),
+])
+def test_reduced_dates_cover_a_span(value, first, last, precision):
+    assert (dates.earliest(value).isoformat(), dates.latest(value).isoformat()) == (first, last)
+    assert dates.precision(value) == precision
+
+
+@pytest.mark.parametrize("value", ["2023-02-29", "2023-13", "2023-00", "2023-04-31", "0000", "2023-4-1", "23-04"])
+def test_impossible_dates_are_refused(value):
+    with pytest.raises(dates.NotADate):
+        dates.span(value)
+
+
+def test_fmt_sorts_and_is_idempotent(pkg):
+    import fmt
+    fields, rows = pkg.read("places")
+    pkg.write("places", fields, list(reversed(rows)))
+    assert fmt.main(["--check", str(pkg.descriptor)]) == 1
+    assert fmt.main([str(pkg.descriptor)]) == 0
+    first = {p.name: p.read_bytes() for p in (pkg.root / "data").iterdir()}
+    assert fmt.main(["--check", str(pkg.descriptor)]) == 0
+    assert fmt.main([str(pkg.descriptor)]) == 0
+    assert {p.name: p.read_bytes() for p in (pkg.root / "data").iterdir()} == first
+    assert pkg.validate()[0] == 0
+
+
+def test_fmt_changes_no_value(pkg):
+    import fmt
+    before = {t: sorted(map(lambda r: tuple(r.items()), pkg.read(t)[1])) for t in ("places", "citations", "statements")}
+    pkg.write("places", *(lambda f, r: (f, list(reversed(r))))(*pkg.read("places")))
+    fmt.main([str(pkg.descriptor)])
+    after = {t: sorted(map(lambda r: tuple(r.items()), pkg.read(t)[1])) for t in ("places", "citations", "statements")}
+    assert after == before
