@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: all venv check test fmt fmt-check frictionless clean
+.PHONY: all venv check test fmt fmt-check frictionless codebook clean
 
 all: check
 
@@ -36,3 +36,6 @@ frictionless: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+codebook: $(STAMP)
+	$(BIN)/python scripts/codebook.py

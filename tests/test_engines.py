@@ -94,3 +94,8 @@ def test_fmt_changes_no_value(pkg):
     fmt.main([str(pkg.descriptor)])
     after = {t: sorted(map(lambda r: tuple(r.items()), pkg.read(t)[1])) for t in ("places", "citations", "statements")}
     assert after == before
+
+
+def test_codebook_and_readme_are_generated_from_the_schemas():
+    import codebook
+    assert codebook.main(["--check"]) == 0, "run make codebook"
