@@ -321,3 +321,28 @@ def test_changed_article_text(pkg):
                for line in found), found
     # The excerpts that quoted the changed words no longer match either.
     assert any(line.startswith("data/citations.csv:") and "excerpt: not found verbatim" in line for line in found)
+
+
+def test_wrong_hash_in_the_descriptor_is_reported_once(pkg):
+    descriptor = json.loads(pkg.descriptor.read_text())
+    article = next(r for r in descriptor["resources"] if r["path"] == f"articles/{SOURCE}.txt")
+    article["hash"] = "sha256:" + "0" * 64
+    pkg.descriptor.write_text(json.dumps(descriptor))
+    code, lines = pkg.validate()
+    assert code == 1
+    assert len(problems(lines)) == 1
+    assert problems(lines)[0].startswith(f"articles/{SOURCE}.txt: its SHA-256 does not match the hash in datapackage.json")
+
+
+def test_article_listed_without_a_hash(pkg):
+    descriptor = json.loads(pkg.descriptor.read_text())
+    index = next(i for i, r in enumerate(descriptor["resources"]) if r["path"] == f"articles/{SOURCE}.txt")
+    del descriptor["resources"][index]["hash"]
+    pkg.descriptor.write_text(json.dumps(descriptor))
+    digest = _sha256(pkg.root / "articles" / f"{SOURCE}.txt")
+    fails_with(pkg, f'datapackage.json resource article-{SOURCE}: has no hash; add "hash": "sha256:{digest}"')
+
+
+def _sha256(path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
