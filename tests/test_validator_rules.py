@@ -248,9 +248,17 @@ def test_uncited_fact_row(pkg):
 
 
 def test_orphan_actor(pkg):
-    number = pkg.add("actors", {"actor_id": "ukraine", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."})
-    fails_with(pkg, f"data/actors.csv:{number} actor_id: 'ukraine' is not referenced by any membership, organisation, "
-                    "event participant, statement or subject")
+    number = pkg.add("actors", {"actor_id": "ukraine-test", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."})
+    fails_with(pkg, f"data/actors.csv:{number} actor_id: 'ukraine-test' is not referenced by any membership, organisation, "
+                    "event participant, statement or subject, nor cited where an article names it")
+
+
+def test_an_actor_named_only_in_passing_is_cited(pkg):
+    pkg.add("actors", {"actor_id": "ukraine-test", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."})
+    pkg.add("citations", {"record_table": "actors", "record_id": "ukraine-test", "source_id": SOURCE,
+                          "excerpt": "la guerra mortale in Ucraina"})
+    code, lines = pkg.validate()
+    assert code == 0, "\n".join(lines)
 
 
 def test_membership_in_a_person(pkg):

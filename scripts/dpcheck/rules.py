@@ -99,12 +99,13 @@ def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
 
 
 def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
-    """Every actor takes part in some fact: a reference from a row about the actor itself (its
-    aliases, its own organisations row) does not count."""
+    """Every actor takes part in some fact, or is at least cited where an article names it (an
+    actor mentioned only in passing). A row about the actor itself (its aliases, its own
+    organisations row) does not count."""
     actors = tables.get("actors")
     if actors is None:
         return []
-    used = set()
+    used = {record_id for (table, record_id) in citations_of(tables) if table == "actors"}
     for table in tables.values():
         if table.name in ("actors", "aliases"):
             continue
@@ -115,7 +116,8 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
                 continue
             used.update(row[fields[0]] for row in table.rows)
     return [Problem(actors.path, number, "actor_id",
-                    f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement or subject")
+                    f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
+                    "or subject, nor cited where an article names it")
             for number, row in actors.numbered() if row["actor_id"] not in used]
 
 
