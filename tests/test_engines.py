@@ -51,10 +51,11 @@ def test_pandera_schema_is_generated_from_the_table_schema():
 def test_both_tools_report_a_duplicate_key_once(pkg):
     fields, rows = pkg.read("places")
     rows.insert(1, dict(rows[0]))
+    first = rows[0]["place_id"]
     pkg.write("places", fields, rows)
     code, lines = pkg.validate()
     assert [line for line in lines if "duplicate primary key" in line] == [
-        "data/places.csv:3 place_id: duplicate primary key (place_id=moscow) already used at row 2"]
+        f"data/places.csv:3 place_id: duplicate primary key (place_id={first}) already used at row 2"]
 
 
 @pytest.mark.parametrize("value, first, last, precision", [

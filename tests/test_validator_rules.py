@@ -145,8 +145,9 @@ def test_bad_slug(pkg):
 def test_duplicate_primary_key(pkg):
     fields, rows = pkg.read("places")
     rows.insert(1, dict(rows[0]))
+    first = rows[0]["place_id"]
     pkg.write("places", fields, rows)
-    fails_with(pkg, "data/places.csv:3 place_id: duplicate primary key (place_id=moscow) already used at row 2")
+    fails_with(pkg, f"data/places.csv:3 place_id: duplicate primary key (place_id={first}) already used at row 2")
 
 
 def test_number_that_is_not_a_number(pkg):
