@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+"""Measure how much of each article's quoted material and explicit dates the data accounts for.
+
+Usage: `python scripts/coverage.py [DESCRIPTOR] [--min PERCENT] [--exclusions FILE]`
+(defaults: datapackage.json, 100, and scripts/coverage_exclusions.csv next to the descriptor).
+
+The validator proves that every fact is backed by a verbatim excerpt; it cannot say what the
+distillation missed. Quotations and dates are the parts of a news text most likely to carry a
+fact, and both are easy to find mechanically, so this script lists the ones nothing in the data
+points at. For each source (a row of sources.csv, its text read from text_path) it finds:
+
+1. quoted spans: the inner text of «…», of “…”, and of pairs of straight double quotes "…",
+   paired left to right within one line (a paragraph); an unmatched straight quote is ignored,
+   and so is an empty span;
+2. explicit Italian dates: day and month name with an optional year ("15 dicembre 2021",
+   "30 marzo", "26-27 ottobre", "1° maggio"), month name and year ("settembre 2023"), numeric
+   dates ("06.12.23", "23.11.2022") and ISO dates ("2022-04", "2023-11-20") standing alone.
+   Bare years ("nel 2023") are NOT counted: they are far too noisy (exercise names such as
+   "Interaction-2023", "nel periodo 2024-2025", founding years) to be worth an entry each.
+
+An item is accounted for when its characters lie entirely inside one occurrence, in the same
+text, of a citation excerpt of this source or of the quote of a statement this source is cited
+for (citations row with record_table = statements); or when it is listed in the exclusions file
+(columns source_id,text,reason; text as printed here, reason saying why it is no fact: a
+headline, a scare quote, the title of an operation). An exclusion that matches nothing in its
+source is reported as stale and fails the run, so the file cannot rot.
+
+Prints one block per source, `SOURCE_ID: quotes A/B, dates C/D, P%`, with one indented line per
+item not accounted for (`  articles/X.txt:LINE quote: '…'`), then `coverage: P% (N of M items
+accounted for)`. Exits 1 if a source is below --min percent or an exclusion is stale, or with a
+one-line message when the package cannot be read; 0 otherwise; 2 on bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dpcheck import csvfile, descriptor  # noqa: E402
+
+EXCLUSIONS = "scripts/coverage_exclusions.csv"
+EXCLUSION_FIELDS = ["source_id", "text", "reason"]
+NEEDED = {
+    "sources": ["source_id", "text_path"],
+    "citations": ["record_table", "record_id", "source_id", "excerpt"],
+    "statements": ["statement_id", "quote"],
+}
+SHOWN_CHARS = 60
+
+MONTHS = "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:°|º)?"
+# In order of precedence: a later pattern's match overlapping an earlier one's is dropped, so
+# "dicembre 2021" inside "15 dicembre 2021" is one date, not two.
+DATE_PATTERNS = [
+    re.compile(rf"(?<![\w.,]){DAY}(?:\s*[-–]\s*{DAY})?\s+(?:{MONTHS})(?:\s+\d{{4}})?(?!\w)", re.IGNORECASE),
+    re.compile(rf"(?<!\w)(?:{MONTHS})\s+\d{{4}}(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])\.(?:\d{4}|\d{2})(?![\w]|\.\w)"),
+    # Not inside a longer token: no URL path ("iz.ru/…/2023-11-20/…"), no "2024-2025".
+    re.compile(r"(?<![\w./:-])\d{4}-(?:0[1-9]|1[0-2])(?:-(?:3[01]|[12]\d|0[1-9]))?(?![\w/-]|\.\w)"),
+]
+GUILLEMETS = re.compile(r"«([^«»\n]*)»")
+CURLY = re.compile(r"“([^“”\n]*)”")
+
+
+class BadInput(Exception):
+    """The package cannot be measured; the message is printed as it is, on one line."""
+
+
+@dataclass
+class Item:
+    kind: str  # "quote" or "date"
+    start: int
+    end: int
+    text: str
+    line: int
+    by: str | None = None  # "data", "exclusion", or None when unaccounted
+
+
+@dataclass
+class SourceResult:
+    source_id: str
+    text_path: str
+    items: list[Item] = field(default_factory=list)
+
+    def count(self, kind: str, only_accounted: bool = False) -> int:
+        return sum(1 for i in self.items if i.kind == kind and not (only_accounted and i.by is None))
+
+    @property
+    def accounted(self) -> int:
+        return sum(1 for i in self.items if i.by is not None)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.accounted / len(self.items) if self.items else 100.0
+
+    @property
+    def missing(self) -> list[Item]:
+        return [i for i in self.items if i.by is None]
+
+
+@dataclass
+class Stale:
+    row: int
+    source_id: str
+    text: str
+
+
+@dataclass
+class Results:
+    sources: list[SourceResult]
+    stale: list[Stale]
+    exclusions_path: str
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.items) for s in self.sources)
+
+    @property
+    def accounted(self) -> int:
+        return sum(s.accounted for s in self.sources)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.accounted / self.total if self.total else 100.0
+
+
+# --- finding quotes and dates -------------------------------------------------------------
+
+def quoted_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, span) of the inner text of every quotation, in text order.
+
+    Quotes never cross a line: an article's line is a paragraph, and a stray mark must not
+    swallow the rest of the text. Straight quotes carry no direction, so they pair up left to
+    right within the line and a leftover one is ignored. Curly quotes left over once the “…”
+    pairs are taken pair up the same way: typesetting after an apostrophe often turns the
+    opening mark into a closing one (nell’”ora X”), and that is still a quotation.
+    """
+    spans = [(m.start(1), m.end(1), m.group(1)) for m in GUILLEMETS.finditer(text)]
+    curly = list(CURLY.finditer(text))
+    spans += [(m.start(1), m.end(1), m.group(1)) for m in curly]
+    paired = {m.start() for m in curly} | {m.end() - 1 for m in curly}
+    spans += _paired_left_to_right(text, lambda i, c: c == '"')
+    spans += _paired_left_to_right(text, lambda i, c: c in "“”" and i not in paired)
+    return sorted(s for s in spans if s[2])
+
+
+def _paired_left_to_right(text: str, is_mark) -> list[tuple[int, int, str]]:
+    """Spans between the 1st and 2nd mark of each line, the 3rd and 4th, …; an odd one is left out."""
+    spans = []
+    line_start = 0
+    for line in text.split("\n"):
+        marks = [line_start + i for i, c in enumerate(line) if is_mark(line_start + i, c)]
+        for opening, closing in zip(marks[0::2], marks[1::2]):
+            spans.append((opening + 1, closing, text[opening + 1:closing]))
+        line_start += len(line) + 1
+    return spans
+
+
+def explicit_dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, date) of every explicit date, in text order; bare years are not dates here."""
+    found: list[tuple[int, int, str]] = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < end and start < m.end() for start, end, _ in found):
+                found.append((m.start(), m.end(), m.group()))
+    return sorted(found)
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+# --- what the data covers -----------------------------------------------------------------
+
+def occurrences(needle: str, text: str) -> list[tuple[int, int]]:
+    """Every place needle occurs, overlapping ones too: a short excerpt may be cited twice."""
+    found = []
+    start = text.find(needle)
+    while needle and start != -1:
+        found.append((start, start + len(needle)))
+        start = text.find(needle, start + 1)
+    return found
+
+
+def covering_strings(source_id: str, citations: list[dict], quotes: dict[str, str]) -> list[str]:
+    """The excerpts of this source's citations, and the quotes of the statements it is cited for."""
+    strings = []
+    for row in citations:
+        if row["source_id"] != source_id:
+            continue
+        if row["excerpt"]:
+            strings.append(row["excerpt"])
+        if row["record_table"] == "statements" and quotes.get(row["record_id"]):
+            strings.append(quotes[row["record_id"]])
+    return strings
+
+
+def covered_intervals(text: str, strings: list[str]) -> list[tuple[int, int]]:
+    return sorted({span for s in set(strings) for span in occurrences(s, text)})
+
+
+def inside_one(start: int, end: int, intervals: list[tuple[int, int]]) -> bool:
+    """True when [start, end) lies within a single interval: two adjacent excerpts that each hold
+    half of a quotation do not cite it."""
+    return any(a <= start and end <= b for a, b in intervals)
+
+
+def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def load_tables(descriptor_path: Path):
+    """The package and its sources, citations and statements rows, or BadInput saying why not."""
+    package, problems = descriptor.load(descriptor_path)
+    if package is None:
+        raise BadInput(_first(problems, "the descriptor cannot be used"))
+    rows = {}
+    for name, columns in NEEDED.items():
+        resource = package.resources.get(name)
+        if resource is None or not resource.is_table:
+            raise BadInput(f"{descriptor_path}: the package has no {name} table")
+        missing = [c for c in columns if c not in resource.field_names]
+        if missing:
+            raise BadInput(f"{resource.path}: has no column {', '.join(missing)}")
+        table, problems = csvfile.read(resource)
+        if table is None:
+            raise BadInput(_first(problems, f"{resource.path} cannot be read"))
+        rows[name] = table.rows
+    return package, rows
+
+
+def _first(problems, fallback: str) -> str:
+    if not problems:
+        return fallback
+    more = f" (and {len(problems) - 1} more problems; run scripts/validate.py)" if len(problems) > 1 else ""
+    return f"{problems[0]}{more}"
+
+
+def article_text(package, path: str) -> str:
+    file, why = descriptor.safe_path(package.root, path)
+    if why:
+        raise BadInput(f"sources.csv text_path: {why}")
+    try:
+        return file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: is not valid UTF-8") from None
+
+
+def load_exclusions(file: Path, shown_as: str) -> list[tuple[int, dict]]:
+    """(file row, row) of each exclusion; no file means no exclusions.
+
+    Read with the package's strict CSV reader, as if the file were a table of the package.
+    """
+    if not file.exists():
+        return []
+    schema = {"fields": [{"name": n, "type": "string"} for n in EXCLUSION_FIELDS], "primaryKey": EXCLUSION_FIELDS[:2]}
+    table, problems = csvfile.read(descriptor.Resource("coverage_exclusions", shown_as, file, schema=schema))
+    if table is None:
+        raise BadInput(_first(problems, f"{shown_as} cannot be read"))
+    return list(table.numbered())
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+def items_of(text: str) -> list[Item]:
+    items = [Item("quote", s, e, t, line_of(text, s)) for s, e, t in quoted_spans(text)]
+    items += [Item("date", s, e, t, line_of(text, s)) for s, e, t in explicit_dates(text)]
+    return sorted(items, key=lambda i: (i.start, i.end, i.kind))
+
+
+def matches(exclusion_text: str, item: Item) -> bool:
+    """An exclusion names an item by its full text, or by the shortened form printed for it."""
+    return exclusion_text in (item.text, shortened(item.text))
+
+
+def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = None) -> Results:
+    """Each source's quotes and dates with how each is accounted for, and the stale exclusions."""
+    descriptor_path = Path(descriptor_path)
+    package, rows = load_tables(descriptor_path)
+    if exclusions_path is None:
+        exclusions_file, shown_as = package.root / EXCLUSIONS, EXCLUSIONS
+    else:
+        exclusions_file, shown_as = Path(exclusions_path), str(exclusions_path)
+    exclusions = load_exclusions(exclusions_file, shown_as)
+    quotes = {r["statement_id"]: r["quote"] for r in rows["statements"]}
+
+    results = []
+    used = set()
+    for source in rows["sources"]:
+        if not source["text_path"]:
+            continue
+        text = article_text(package, source["text_path"])
+        result = SourceResult(source["source_id"], source["text_path"], items_of(text))
+        intervals = covered_intervals(text, covering_strings(source["source_id"], rows["citations"], quotes))
+        excluded = [(n, row) for n, row in exclusions if row["source_id"] == source["source_id"]]
+        for item in result.items:
+            for n, row in excluded:
+                if row["text"] is not None and matches(row["text"], item):
+                    used.add(n)
+                    item.by = item.by or "exclusion"
+            if inside_one(item.start, item.end, intervals):
+                item.by = "data"
+        results.append(result)
+
+    stale = [Stale(n, row["source_id"] or "", row["text"] or "") for n, row in exclusions if n not in used]
+    return Results(results, stale, shown_as)
+
+
+# --- reporting ----------------------------------------------------------------------------
+
+def percent(value: float) -> str:
+    """Rounded down, so a source at 99.96% never reads as a passing 100%."""
+    if value == int(value):
+        return f"{int(value)}%"
+    return f"{math.floor(value * 10) / 10:.1f}%"
+
+
+def report(results: Results) -> list[str]:
+    lines = []
+    for s in results.sources:
+        lines.append(f"{s.source_id}: quotes {s.count('quote', True)}/{s.count('quote')}, "
+                     f"dates {s.count('date', True)}/{s.count('date')}, {percent(s.percent)}")
+        lines += [f"  {s.text_path}:{i.line} {i.kind}: '{shortened(i.text)}'" for i in s.missing]
+    for st in results.stale:
+        lines.append(f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
+                     f"is not a quote or date of {st.source_id or 'any source'}; remove or correct it")
+    lines.append(f"coverage: {percent(results.percent)} ({results.accounted} of {results.total} items accounted for)")
+    return lines
+
+
+def passed(results: Results, minimum: float) -> bool:
+    return not results.stale and all(s.percent >= minimum for s in results.sources)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
+    parser.add_argument("--min", type=float, default=100.0, metavar="PERCENT",
+                        help="fail when a source accounts for less than this (default 100)")
+    parser.add_argument("--exclusions", default=None, metavar="FILE",
+                        help=f"exclusions CSV (default {EXCLUSIONS} next to the descriptor)")
+    args = parser.parse_args(argv)
+    try:
+        results = measure(Path(args.descriptor), args.exclusions)
+    except BadInput as exc:
+        print(f"coverage: cannot measure: {exc}")
+        return 1
+    except Exception as exc:  # noqa: BLE001
+        print(f"coverage: cannot measure: {type(exc).__name__}: {exc}")
+        return 1
+    for line in report(results):
+        print(line)
+    return 0 if passed(results, args.min) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
