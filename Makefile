@@ -1,4 +1,5 @@
-# The front door. `make check` validates the package; `make test` runs validation and the test suite.
+# The front door. `make check` validates the package; `make test` runs validation, the coverage
+# measure (every quotation and explicit date of the articles accounted for) and the test suite.
 # Both create the virtual environment from the pinned requirements on first use.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -6,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: all venv check test fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test coverage fmt fmt-check frictionless codebook clean
 
 all: check
 
@@ -22,8 +23,11 @@ venv: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python scripts/validate.py datapackage.json
 
-test: check
+test: check coverage
 	$(BIN)/python -m pytest -q tests
+
+coverage: $(STAMP)
+	$(BIN)/python scripts/coverage.py datapackage.json --min 100
 
 fmt: $(STAMP)
 	$(BIN)/python scripts/fmt.py datapackage.json

@@ -35,6 +35,8 @@ def _rule(field: dict, fks: dict) -> str:
         parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
     if "minimum" in c or "maximum" in c:
         parts.append(f"{c.get('minimum', '')}…{c.get('maximum', '')}")
+    if field.get("x-occurs-in-sources"):
+        parts.append("found verbatim in an article")
     if field.get("x-added"):
         parts.append("*added to the published contract*")
     if field.get("x-codelist"):

@@ -120,8 +120,9 @@ def test_reordered_columns(pkg):
 
 def test_unsorted_rows(pkg):
     fields, rows = pkg.read("places")
-    pkg.write("places", fields, list(reversed(rows)))
-    fails_with(pkg, "data/places.csv:3: is out of order: rows must be sorted by place_id ('moscow' belongs before row 2); run make fmt")
+    rows[0], rows[1] = rows[1], rows[0]
+    pkg.write("places", fields, rows)
+    fails_with(pkg, f"data/places.csv:3: is out of order: rows must be sorted by place_id ('{rows[1]['place_id']}' belongs before row 2); run make fmt")
 
 
 def test_text_not_in_nfc(pkg):
@@ -314,6 +315,11 @@ def test_quote_altered_by_one_character(pkg):
     number = pkg.set("statements", {"statement_id": statement}, "quote", quote.replace("molto forti", "molto forte"))
     fails_with(pkg, f"data/statements.csv:{number} quote: not found verbatim in any cited source: "
                     "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text")
+
+
+def test_alias_that_no_article_prints(pkg):
+    number = pkg.add("aliases", {"actor_id": "xi-jinping", "alias": "Xi Jinpeng", "lang": "it"})
+    fails_with(pkg, f"data/aliases.csv:{number} alias: 'Xi Jinpeng' does not occur in any article text")
 
 
 def test_changed_article_text(pkg):

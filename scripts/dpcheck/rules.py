@@ -326,7 +326,8 @@ def _not_found(needle: str, text: str, where: str) -> str:
 
 
 def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:
-    """Every excerpt occurs in its source, and every statement's quote in a source cited for it."""
+    """Every excerpt occurs in its source, every statement's quote in a source cited for it, and
+    every value of a field marked x-occurs-in-sources (an actor's name forms) in some article."""
     problems = []
     sources = {r["source_id"]: r for r in tables["sources"].rows} if "sources" in tables else {}
     for table in tables.values():
@@ -338,6 +339,11 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
             if text is not None and row["excerpt"] and row["excerpt"] not in text:
                 problems.append(Problem(table.path, number, "excerpt",
                                         _not_found(row["excerpt"], text, sources[row["source_id"]]["text_path"])))
+    for table in tables.values():
+        for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
+            for number, row in table.numbered():
+                if row[field] and not any(row[field] in text for text in texts.values()):
+                    problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur in any article text"))
     statements = tables.get("statements")
     if statements is not None:
         cited = citations_of(tables)
