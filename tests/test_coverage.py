@@ -300,4 +300,4 @@ def test_an_unreadable_citations_table_is_one_line_and_exit_1(pkg):
 def test_the_real_data_accounts_for_every_quote_and_date(capsys):
     """make test fails below 100 %: every quotation and explicit date of the five articles is
     linked to a row or listed, with a reason, in scripts/coverage_exclusions.csv."""
-    assert coverage.main([str(ROOT / "datapackage.json")]) == 0, capsys.readouterr().out
+    assert cov.main([str(ROOT / "datapackage.json")]) == 0, capsys.readouterr().out
