@@ -2,7 +2,8 @@
 """Write the codebook from the Table Schemas: `python scripts/codebook.py [--check]`.
 
 CODEBOOK.md lists every table and column with its type, whether it may be empty, its rule and
-its description; README.md gets the list of tables and of sources between marker comments. The
+its description; README.md gets the list of tables, the row counts and the list of sources
+between marker comments. The
 descriptions live only in schemas/*.json and data/sources.csv; this script copies them, so they
 are never written twice by hand. With --check nothing is written and the exit code is 1 if either
 file is out of date.
@@ -87,6 +88,15 @@ def tables_section(package) -> str:
     return "\n".join(lines)
 
 
+def counts_section(package) -> str:
+    lines = ["| table | rows |", "|---|---|"]
+    for table in package.tables():
+        if not table.name.startswith("vocab_"):
+            with open(table.file, encoding="utf-8", newline="") as f:
+                lines.append(f"| `{table.name}` | {sum(1 for _ in csv.DictReader(f))} |")
+    return "\n".join(lines)
+
+
 def sources_section(package) -> str:
     lines = ["| source_id | title | outlet | published |", "|---|---|---|---|"]
     with open(package.resources["sources"].file, encoding="utf-8", newline="") as f:
@@ -115,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     wanted = {
         ROOT / "CODEBOOK.md": codebook(package),
-        ROOT / "README.md": with_section(with_section(readme, "tables", tables_section(package)), "sources", sources_section(package)),
+        ROOT / "README.md": with_section(with_section(with_section(readme, "tables", tables_section(package)),
+                                                   "sources", sources_section(package)), "counts", counts_section(package)),
     }
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     for path in stale:
