@@ -1,15 +1,15 @@
-# The front door. `make check` validates the package; `make test` runs validation, the coverage
-# measure (every quotation and explicit date of the articles accounted for) and the test suite.
-# Both create the virtual environment from the pinned requirements on first use.
+# The front door. `make serve` validates, builds and serves the data read-only on 127.0.0.1:8001;
+# `make test` runs validation, the coverage measure and the test suite. Each creates the
+# environment from the pinned requirements on first use.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: all venv check test coverage fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test coverage build serve fmt fmt-check frictionless codebook clean
 
-all: check
+all: serve
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -26,6 +26,12 @@ check: $(STAMP)
 test: check coverage
 	$(BIN)/python -m pytest -q tests
 
+build: check
+	$(BIN)/python scripts/build.py datapackage.json --out dist
+
+serve: build
+	$(BIN)/python scripts/serve.py --dist dist
+
 coverage: $(STAMP)
 	$(BIN)/python scripts/coverage.py datapackage.json --min 100
 
@@ -39,7 +45,7 @@ frictionless: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache dist test-output
 
 codebook: $(STAMP)
 	$(BIN)/python scripts/codebook.py

@@ -1,0 +1,115 @@
+"""Datasette metadata generated from datapackage.json and the Table Schemas: titles, descriptions,
+licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings."""
+from __future__ import annotations
+
+from .queries import CANNED_QUERIES, VIEWS
+from .typed import TypedTable
+
+# How each table is best browsed: the column that names a row, the default order, useful facets.
+BROWSING = {
+    "sources": {"label_column": "title", "sort_desc": "published_date", "facets": ["outlet", "published_date_basis"]},
+    "actors": {"label_column": "name", "sort": "name", "facets": ["kind", "country"]},
+    "aliases": {"sort": "actor_id", "facets": ["lang"]},
+    "organisations": {"sort": "organisation_id", "facets": ["classification", "parent_id"]},
+    "memberships": {"sort": "membership_id", "facets": ["role", "organisation_id"]},
+    "places": {"label_column": "name", "sort": "name", "facets": ["country"]},
+    "events": {"label_column": "title", "sort": "start_date_earliest", "facets": ["event_type", "status", "mode", "date_basis"]},
+    "event_participants": {"sort": "event_id", "facets": ["role"]},
+    "statements": {"sort": "date_earliest", "facets": ["kind", "speaker_id", "date_basis"]},
+    "statement_subjects": {"sort": "statement_id", "facets": ["actor_id"]},
+    "citations": {"sort": "record_table", "facets": ["record_table", "source_id"]},
+}
+VOCAB_BROWSING = {"label_column": "label", "sort": "code"}
+
+DASHBOARD = {
+    "overview": {
+        "title": "Overview",
+        "description": "Events, statements and posts reported by the five source articles.",
+        "layout": [["events-count", "statements-count", "actors-count", "sources-count"],
+                   ["events-by-month", "events-by-month", "statements-by-speaker", "statements-by-speaker"],
+                   ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"]],
+        "charts": {
+            "events-count": {"title": "Events", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
+                             "query": "SELECT count(*) AS n FROM events"},
+            "statements-count": {"title": "Statements", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
+                                 "query": "SELECT count(*) AS n FROM statements"},
+            "actors-count": {"title": "Actors", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
+                             "query": "SELECT count(*) AS n FROM actors"},
+            "sources-count": {"title": "Source articles", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
+                              "query": "SELECT count(*) AS n FROM sources"},
+            "events-by-month": {
+                "title": "Events per month, by type (events known only by year in their own bar)",
+                "library": "vega-lite",
+                # A year-only date is not January: it gets its own bar, "2023 (year only)".
+                "query": "SELECT CASE WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
+                         "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events "
+                         "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2 ORDER BY 1",
+                "display": {"mark": {"type": "bar", "tooltip": True},
+                            "encoding": {"x": {"field": "month", "type": "ordinal", "title": "Month"},
+                                         "y": {"field": "events", "type": "quantitative", "title": "Events"},
+                                         "color": {"field": "type", "type": "nominal", "title": "Type"}}},
+            },
+            "statements-by-speaker": {
+                "title": "Statements per speaker",
+                "library": "vega-lite",
+                "query": "SELECT a.name AS speaker, count(*) AS statements FROM statements s "
+                         "JOIN actors a ON a.actor_id = s.speaker_id GROUP BY 1 ORDER BY 2 DESC, 1",
+                "display": {"mark": {"type": "bar", "tooltip": True},
+                            "encoding": {"y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
+                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements"}}},
+            },
+            "membership-timeline": {
+                "title": "Dated posts and chairmanships",
+                "library": "vega-lite",
+                "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name AS post, m.start_date_earliest AS start, "
+                         "coalesce(m.end_date_latest, m.start_date_latest) AS end FROM memberships m "
+                         "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
+                         "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL ORDER BY start",
+                "display": {"mark": {"type": "bar", "tooltip": True},
+                            "encoding": {"y": {"field": "post", "type": "nominal", "sort": None, "title": None},
+                                         "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
+                                         "x2": {"field": "end"}}},
+            },
+        },
+    }
+}
+
+
+def _columns(schema: dict) -> dict[str, str]:
+    return {f["name"]: f["description"] for f in schema["fields"] if f.get("description")}
+
+
+def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
+    licence = (descriptor.get("licenses") or [{}])[0]
+    sources = descriptor.get("sources") or []
+    datasette_tables = {}
+    for table in tables:
+        entry = {"title": table.schema.get("title", table.name), "description": table.schema.get("description", ""),
+                 "columns": _columns(table.schema)}
+        entry.update(VOCAB_BROWSING if table.name.startswith("vocab_") else BROWSING.get(table.name, {}))
+        datasette_tables[table.name] = entry
+    for name, view in VIEWS.items():
+        datasette_tables[name] = {"description": view["description"]}
+    dashboard = {slug: dict(d, charts={k: dict(c, db=database) for k, c in d["charts"].items()}) for slug, d in DASHBOARD.items()}
+    return {
+        "title": descriptor.get("title"),
+        "description": descriptor.get("description"),
+        "license": licence.get("title") or licence.get("name"),
+        "license_url": licence.get("path"),
+        "source": f"{len(sources)} Italian news and analysis articles (see the sources table)",
+        "source_url": f"/{database}/sources",
+        "about": f"Data package version {descriptor.get('version')}",
+        "databases": {
+            database: {
+                "title": descriptor.get("title"),
+                "description": descriptor.get("description"),
+                "tables": datasette_tables,
+                "queries": {name: {"title": q["title"], "description": q["description"], "sql": q["sql"].strip()}
+                            for name, q in CANNED_QUERIES.items()},
+            }
+        },
+        "plugins": {
+            "datasette-cluster-map": {"latitude_column": "latitude", "longitude_column": "longitude"},
+            "datasette-dashboards": dashboard,
+        },
+    }

@@ -1,0 +1,132 @@
+"""The SQL users meet in Datasette: views that spare them the joins, and canned queries for the
+questions a researcher asks first. Kept in one place so tests can run every one of them."""
+
+VIEWS = {
+    "timeline": {
+        "description": "Events in date order with their type, place and participants (one row per event).",
+        "sql": """
+SELECT e.event_id, e.start_date, e.end_date, e.date_basis, e.title, t.label AS event_type, e.status, e.mode,
+       pl.name AS place, pl.latitude, pl.longitude,
+       (SELECT group_concat(who, '; ') FROM (
+            SELECT a.name || ' (' || ep.role || ')' AS who FROM event_participants ep
+            JOIN actors a ON a.actor_id = ep.actor_id WHERE ep.event_id = e.event_id ORDER BY a.name)) AS participants,
+       parent.title AS part_of, e.description, e.start_date_earliest, e.start_date_latest
+FROM events e
+JOIN vocab_event_types t ON t.code = e.event_type
+LEFT JOIN places pl ON pl.place_id = e.place_id
+LEFT JOIN events parent ON parent.event_id = e.parent_event_id
+ORDER BY e.start_date_earliest, e.event_id""",
+    },
+    "statements_full": {
+        "description": "Statements with speaker, date, event, subjects and the sources that report them.",
+        "sql": """
+SELECT s.statement_id, s.date, s.date_basis, sp.name AS speaker, s.speaker_id, s.kind, s.quote, s.quote_en,
+       ev.title AS event,
+       (SELECT group_concat(name, '; ') FROM (
+            SELECT a.name FROM statement_subjects ss JOIN actors a ON a.actor_id = ss.actor_id
+            WHERE ss.statement_id = s.statement_id ORDER BY a.name)) AS subjects,
+       (SELECT group_concat(title, '; ') FROM (
+            SELECT DISTINCT so.title FROM citations c JOIN sources so ON so.source_id = c.source_id
+            WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
+       rb.name AS reported_by, s.date_earliest
+FROM statements s
+JOIN actors sp ON sp.actor_id = s.speaker_id
+LEFT JOIN events ev ON ev.event_id = s.event_id
+LEFT JOIN actors rb ON rb.actor_id = s.reported_by_id
+ORDER BY s.date_earliest, s.statement_id""",
+    },
+    "memberships_named": {
+        "description": "Memberships and posts with the names of member, organisation and role.",
+        "sql": """
+SELECT m.membership_id, mem.name AS member, r.label AS role, org.name AS organisation, m.label,
+       ob.name AS on_behalf_of, m.start_date, m.end_date, m.date_basis, m.member_id, m.organisation_id
+FROM memberships m
+JOIN actors mem ON mem.actor_id = m.member_id
+JOIN actors org ON org.actor_id = m.organisation_id
+JOIN vocab_membership_roles r ON r.code = m.role
+LEFT JOIN actors ob ON ob.actor_id = m.on_behalf_of_id
+ORDER BY org.name, r.label, mem.name""",
+    },
+}
+
+CANNED_QUERIES = {
+    "what_x_said_about_y": {
+        "title": "What did X say about Y?",
+        "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO).",
+        "sql": """
+SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, ev.title AS event
+FROM statements s
+JOIN actors sp ON sp.actor_id = s.speaker_id
+JOIN statement_subjects ss ON ss.statement_id = s.statement_id
+JOIN actors su ON su.actor_id = ss.actor_id
+LEFT JOIN events ev ON ev.event_id = s.event_id
+WHERE sp.name LIKE '%' || :speaker || '%' AND su.name LIKE '%' || :subject || '%'
+ORDER BY s.date_earliest""",
+        "params": {"speaker": "Lukashenko", "subject": "Armenia"},
+    },
+    "csto_members_and_chairs": {
+        "title": "The CSTO's members and chairs by year",
+        "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them.",
+        "sql": """
+SELECT a.name AS state, r.label AS role, m.start_date, m.end_date, m.date_basis, m.label
+FROM memberships m
+JOIN actors a ON a.actor_id = m.member_id
+JOIN vocab_membership_roles r ON r.code = m.role
+WHERE m.organisation_id = 'csto' AND m.role IN ('member', 'chair')
+ORDER BY m.role DESC, m.start_date, a.name""",
+        "params": {},
+    },
+    "actor_profile": {
+        "title": "One actor's events, posts and statements",
+        "description": "Everything the data says an actor did, held or said; the actor matches any part of a name.",
+        "sql": """
+SELECT * FROM (
+  SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail
+  FROM memberships m JOIN actors a ON a.actor_id = m.member_id JOIN actors o ON o.actor_id = m.organisation_id
+  JOIN vocab_membership_roles r ON r.code = m.role WHERE a.name LIKE '%' || :actor || '%'
+  UNION ALL
+  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')'
+  FROM event_participants ep JOIN events e ON e.event_id = ep.event_id JOIN actors a ON a.actor_id = ep.actor_id
+  WHERE a.name LIKE '%' || :actor || '%'
+  UNION ALL
+  SELECT 'statement', s.date, s.quote_en
+  FROM statements s JOIN actors a ON a.actor_id = s.speaker_id WHERE a.name LIKE '%' || :actor || '%'
+) ORDER BY date, kind""",
+        "params": {"actor": "Lavrov"},
+    },
+    "events_between": {
+        "title": "Events in a date range",
+        "description": "Events that may fall between two dates (YYYY-MM-DD; leave one empty for an open range), by the span their reduced dates cover.",
+        "sql": """
+SELECT start_date, end_date, title, event_type, place, participants
+FROM timeline
+WHERE (:from = '' OR start_date_latest >= :from) AND (:to = '' OR start_date_earliest <= :to)
+ORDER BY start_date_earliest""",
+        "params": {"from": "2023-01-01", "to": "2023-12-31"},
+    },
+    "who_met_whom": {
+        "title": "Who met whom",
+        "description": "Pairs of actors taking part in the same talks, visit, summit, consultation or conference (absences excluded).",
+        "sql": """
+SELECT e.start_date, e.title, a1.name AS actor, a2.name AS met
+FROM event_participants p1
+JOIN event_participants p2 ON p2.event_id = p1.event_id AND p2.actor_id > p1.actor_id
+JOIN events e ON e.event_id = p1.event_id
+JOIN actors a1 ON a1.actor_id = p1.actor_id
+JOIN actors a2 ON a2.actor_id = p2.actor_id
+WHERE e.event_type IN ('talks', 'visit', 'summit', 'consultation', 'conference', 'negotiation')
+  AND p1.role != 'absent' AND p2.role != 'absent'
+ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
+        "params": {},
+    },
+    "citations_for_row": {
+        "title": "Every citation behind a row",
+        "description": "The verbatim excerpts supporting a row: give the table and the row's id (composite keys joined with '/').",
+        "sql": """
+SELECT c.record_table, c.record_id, so.title AS source, so.published_date, c.excerpt
+FROM citations c JOIN sources so ON so.source_id = c.source_id
+WHERE c.record_table = :table AND c.record_id = :id
+ORDER BY so.published_date, c.excerpt""",
+        "params": {"table": "events", "id": "csto-summit-minsk-2023-11-23"},
+    },
+}

@@ -1,0 +1,98 @@
+"""Write the SQLite database with sqlite-utils: keys, an index on every foreign key, full-text
+search, and the views of queries.py."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .queries import VIEWS
+from .typed import TypedTable
+
+SQL_TYPES = {"string": str, "number": float, "integer": int, "boolean": int, "date": str}
+
+# Full-text search: the columns people search, per table. Actors are searched by every name form.
+FTS = {
+    "statements": ["quote", "quote_en"],
+    "events": ["title", "description"],
+    "actors": ["name", "name_it", "all_names", "description"],
+}
+ALL_NAMES = {"name": "all_names", "type": "string",
+             "description": "Every form in which the actor is named in the articles (from aliases), for search."}
+
+
+def _foreign_keys(schema: dict) -> list[tuple[str, str, str]]:
+    keys = []
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        keys.append((fields[0], ref["resource"], ref_fields[0]))
+    return keys
+
+
+def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
+    """Referenced tables first, so each foreign key is created against an existing table."""
+    done: list[TypedTable] = []
+    pending = list(tables)
+    while pending:
+        ready = [t for t in pending
+                 if all(target in {d.name for d in done} | {t.name} for _, target, _ in _foreign_keys(t.schema))]
+        if not ready:
+            raise ValueError(f"foreign keys form a cycle among {[t.name for t in pending]}")
+        done.extend(ready)
+        pending = [t for t in pending if t not in ready]
+    return done
+
+
+def with_all_names(actors: TypedTable, aliases: TypedTable) -> TypedTable:
+    """actors plus a derived all_names column, so a search for 'Xi Jinoping' finds Xi Jinping."""
+    forms: dict[str, list[str]] = {}
+    for actor_id, alias in zip(aliases.columns["actor_id"].to_pylist(), aliases.columns["alias"].to_pylist()):
+        forms.setdefault(actor_id, []).append(alias)
+    import pyarrow as pa
+    names = [" | ".join(sorted(set(forms.get(a, [])))) for a in actors.columns["actor_id"].to_pylist()]
+    schema = dict(actors.schema, fields=actors.schema["fields"] + [ALL_NAMES])
+    return TypedTable(actors.name, schema, {**actors.columns, "all_names": pa.array(names, pa.string())})
+
+
+def write(tables: list[TypedTable], path: Path) -> None:
+    if path.exists():
+        path.unlink()
+    db = sqlite_utils.Database(path)
+    for table in _in_dependency_order(tables):
+        fields = table.schema["fields"]
+        pk = table.schema["primaryKey"]
+        db[table.name].create(
+            {f["name"]: SQL_TYPES[f.get("type", "string")] for f in fields},
+            pk=pk[0] if len(pk) == 1 else tuple(pk),
+            not_null={f["name"] for f in fields if (f.get("constraints") or {}).get("required")},
+            foreign_keys=_foreign_keys(table.schema),
+        )
+        rows = table.to_arrow().to_pylist()
+        for row in rows:
+            for key, value in row.items():
+                if hasattr(value, "isoformat"):
+                    row[key] = value.isoformat()
+        db[table.name].insert_all(rows)
+        for column, _, _ in _foreign_keys(table.schema):
+            if [column] != pk[:1]:  # the primary key's own index already serves its first column
+                db[table.name].create_index([column], index_name=f"idx_{table.name}_{column}")
+        spec = table.schema.get("x-record-reference")
+        if spec:  # the polymorphic key: looked up as (record_table, record_id)
+            db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
+    for name, columns in FTS.items():
+        db[name].enable_fts(columns, create_triggers=False)  # the database is served immutable
+    for name, view in VIEWS.items():
+        db.create_view(name, view["sql"].strip())
+    db.execute("ANALYZE")
+    db.conn.commit()
+    db.vacuum()
+    db.close()
+
+
+def foreign_key_problems(path: Path) -> list[tuple]:
+    """PRAGMA foreign_key_check: every row whose foreign key points nowhere (should be none)."""
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA foreign_key_check").fetchall()

@@ -1,0 +1,116 @@
+"""The build: deterministic, lossless, with keys, indexes and search, refusing invalid input."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import build
+from dpbuild import typed as typed_module
+from dpcheck import descriptor
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build.build(ROOT / "datapackage.json", out)
+    return out
+
+
+def _csv_tables():
+    package, _ = descriptor.load(ROOT / "datapackage.json")
+    for resource in package.tables():
+        with open(resource.file, encoding="utf-8", newline="") as f:
+            yield resource, list(csv.DictReader(f))
+
+
+def _typed(value: str, field: dict):
+    """A CSV cell as the value it stands for: empty is None, numbers are numbers."""
+    return typed_module._cast(value if value != "" else None, field)
+
+
+def test_two_builds_are_identical(dist, tmp_path):
+    build.build(ROOT / "datapackage.json", tmp_path)
+    first = {p.relative_to(dist): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_parquet_round_trip_equals_the_csvs(dist):
+    for resource, rows in _csv_tables():
+        table = pq.read_table(dist / "parquet" / f"{resource.name}.parquet").to_pylist()
+        fields = resource.schema["fields"]
+        expected = [{f["name"]: _typed(row[f["name"]], f) for f in fields} for row in rows]
+        assert [{f["name"]: r[f["name"]] for f in fields} for r in table] == expected, resource.name
+
+
+def test_sqlite_round_trip_equals_the_csvs(dist):
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    conn.row_factory = sqlite3.Row
+    for resource, rows in _csv_tables():
+        fields = resource.schema["fields"]
+        names = ", ".join(f'"{f["name"]}"' for f in fields)
+        found = [dict(r) for r in conn.execute(f'SELECT {names} FROM "{resource.name}" ORDER BY rowid')]
+        expected = [{f["name"]: _typed(row[f["name"]], f) for f in fields} for row in rows]
+        assert found == expected, resource.name
+
+
+def test_reduced_dates_gain_precision_and_span(dist):
+    events = {r["event_id"]: r for r in pq.read_table(dist / "parquet" / "events.parquet").to_pylist()}
+    summit = events["csto-summit-minsk-2023-11-23"]
+    assert (summit["start_date"], summit["start_date_precision"]) == ("2023-11-23", "day")
+    month = events["putin-xi-meeting-2023-03"]
+    assert (month["start_date_precision"], str(month["start_date_earliest"]), str(month["start_date_latest"])) == \
+        ("month", "2023-03-01", "2023-03-31")
+
+
+def test_foreign_keys_hold_and_every_one_is_indexed(dist):
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%'")]
+    unindexed = []
+    for table in tables:
+        leading = set()
+        for index in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
+            leading.add(conn.execute(f'PRAGMA index_info("{index[1]}")').fetchall()[0][2])
+        for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+            if fk[3] not in leading:
+                unindexed.append(f"{table}.{fk[3]}")
+    assert unindexed == []
+
+
+def test_full_text_search_in_italian_english_and_misspelt_names(dist):
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    def search(table, term):
+        return [r[0] for r in conn.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?", [term])]
+    assert search("statements", "disintegrazione") == search("statements", "disintegration") != []
+    xi = conn.execute("SELECT rowid FROM actors WHERE actor_id = 'xi-jinping'").fetchone()[0]
+    assert search("actors", '"Xi Jinoping"') == [xi]
+    assert search("events", "Batken") != []
+
+
+def test_the_parquet_descriptor_lists_every_file_with_its_hash(dist):
+    described = json.loads((dist / "datapackage.json").read_text())
+    files = sorted(p.name for p in (dist / "parquet").iterdir())
+    assert sorted(Path(r["path"]).name for r in described["resources"]) == files
+    for resource in described["resources"]:
+        data = (dist / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert resource["bytes"] == len(data)
+
+
+def test_build_refuses_a_package_that_does_not_validate(pkg, tmp_path, capsys):
+    pkg.set("places", {"place_id": "minsk"}, "latitude", "ninety")
+    out = tmp_path / "out"
+    assert build.main([str(pkg.descriptor), "--out", str(out)]) == 1
+    assert "does not validate" in capsys.readouterr().out
+    assert not out.exists()

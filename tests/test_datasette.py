@@ -1,0 +1,160 @@
+"""The served site, through Datasette's own test client, configured exactly as `make serve`."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from datasette.app import Datasette
+
+import build
+import serve
+from dpbuild.metadata import DASHBOARD
+from dpbuild.queries import CANNED_QUERIES, VIEWS
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
+DB = f"/{NAME}"
+
+
+class Site:
+    def __init__(self, dist: Path):
+        self.loop = asyncio.new_event_loop()
+        self.ds = Datasette(
+            immutables=[str(dist / f"{NAME}.db")],
+            inspect_data=json.loads((dist / "inspect.json").read_text()),
+            metadata=json.loads((dist / "metadata.json").read_text()),
+            plugins_dir=str(ROOT / "scripts" / "site" / "plugins"),
+            template_dir=str(ROOT / "scripts" / "site" / "templates"),
+            settings=serve.SETTINGS,
+        )
+        self.loop.run_until_complete(self.ds.invoke_startup())
+
+    def get(self, path: str, **params):
+        if params:
+            path += ("&" if "?" in path else "?") + urlencode(params)
+        return self.loop.run_until_complete(self.ds.client.get(path))
+
+    def post(self, path: str, data: dict):
+        return self.loop.run_until_complete(self.ds.client.post(path, data=data))
+
+    def rows(self, path: str, **params) -> list[dict]:
+        response = self.get(path.replace("?", ".json?", 1) if "?" in path else path + ".json", _shape="objects", **params)
+        assert response.status_code == 200, (path, response.text[:300])
+        return response.json()["rows"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    dist = tmp_path_factory.mktemp("dist")
+    build.build(ROOT / "datapackage.json", dist)
+    site = Site(dist)
+    yield site
+    site.loop.close()
+
+
+def _tables():
+    return [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"] if "schema" in r]
+
+
+@pytest.mark.parametrize("table", _tables() + list(VIEWS))
+def test_every_table_and_view_answers_with_rows(site, table):
+    assert site.get(f"{DB}/{table}").status_code == 200
+    assert len(site.rows(f"{DB}/{table}")) > 0
+
+
+@pytest.mark.parametrize("query", list(CANNED_QUERIES))
+def test_every_canned_query_answers_with_rows(site, query):
+    assert site.get(f"{DB}/{query}", **CANNED_QUERIES[query]["params"]).status_code == 200
+    assert len(site.rows(f"{DB}/{query}", **CANNED_QUERIES[query]["params"])) > 0
+
+
+def test_search_finds_a_quote_by_an_italian_and_an_english_word(site):
+    italian = site.rows(f"{DB}/statements", _search="disintegrazione")
+    english = site.rows(f"{DB}/statements", _search="disintegration")
+    assert [r["statement_id"] for r in italian] == [r["statement_id"] for r in english] == \
+        ["natalya-eismont-lukashenko-urges-pashinyan-2023-11"]
+
+
+def test_search_finds_an_actor_by_a_misspelt_name(site):
+    assert [r["actor_id"] for r in site.rows(f"{DB}/actors", _search="Jinoping")] == ["xi-jinping"]
+
+
+def test_default_facets_and_label_columns_appear(site):
+    page = site.get(f"{DB}/events.json").json()
+    assert {"event_type", "status", "mode", "date_basis"} <= set(page["facet_results"])
+    rows = site.get(f"{DB}/event_participants.json", actor_id="vladimir-putin", _labels="on", _shape="objects").json()["rows"]
+    assert rows and {r["actor_id"]["label"] for r in rows} == {"Vladimir Putin"}
+    assert "Vladimir Putin" in site.get(f"{DB}/event_participants", actor_id="vladimir-putin").text
+
+
+def test_table_pages_carry_descriptions_from_the_schemas(site):
+    schema = json.loads((ROOT / "schemas" / "events.json").read_text())
+    assert schema["description"] in site.get(f"{DB}/events").text
+
+
+@pytest.mark.parametrize("path", ["/", f"{DB}/events", "/-/dashboards/overview", f"{DB}/who_met_whom"])
+def test_every_page_states_the_licence_and_the_sources(site, path):
+    html = site.get(path).text
+    assert "Creative Commons Attribution 4.0" in html
+    assert f'href="{DB}/sources"' in html
+
+
+@pytest.mark.parametrize("sql", [
+    "INSERT INTO places (place_id) VALUES ('x')",
+    "UPDATE actors SET name = 'x'",
+    "DELETE FROM citations",
+    "DROP TABLE events",
+    "CREATE TABLE t (x)",
+    "PRAGMA writable_schema = 1",
+])
+def test_writing_through_sql_is_refused(site, sql):
+    response = site.get(f"{DB}.json", sql=sql)
+    assert response.status_code == 400
+    assert site.rows(f"{DB}/places") != []
+
+
+@pytest.mark.parametrize("path", [f"{DB}/places/-/insert", f"{DB}/-/create", f"{DB}/places/moscow/-/delete",
+                                  f"{DB}/places", f"{DB}/what_x_said_about_y"])
+def test_posts_are_refused(site, path):
+    response = site.post(path, {"place_id": "x"})
+    assert response.status_code == 405, (path, response.status_code)
+    assert site.rows(f"{DB}/places", place_id="x") == []
+
+
+def test_a_runaway_query_is_cut_off(site):
+    sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    response = site.get(f"{DB}.json", sql=sql)
+    assert response.status_code == 400
+    assert "interrupted" in response.text.lower()
+
+
+@pytest.mark.parametrize("path, params", [
+    (f"{DB}/no_such_table", {}),
+    (f"{DB}/events", {"_size": "lots"}),
+    (f"{DB}/events", {"_sort": "no_such_column"}),
+    (f"{DB}.json", {"sql": "SELECT * FROM no_such_table"}),
+    ("/-/dashboards/no-such-dashboard", {}),
+])
+def test_bad_requests_get_a_4xx_not_a_500(site, path, params):
+    status = site.get(path, **params).status_code
+    assert 400 <= status < 500, (path, params, status)
+
+
+def test_malformed_search_text_is_handled_not_a_500(site):
+    assert site.get(f"{DB}/statements", _search='"unbalanced AND (').status_code == 200
+
+
+def test_the_dashboard_and_its_charts_answer(site):
+    assert site.get("/-/dashboards/overview").status_code == 200
+    for slug, chart in DASHBOARD["overview"]["charts"].items():
+        assert site.get(f"/-/dashboards/overview/{slug}").status_code == 200
+        assert len(site.rows(DB, sql=chart["query"])) > 0, slug
+
+
+def test_the_timeline_has_a_map(site):
+    html = site.get(f"{DB}/timeline").text
+    assert "datasette-cluster-map" in html
+    assert any(r["latitude"] for r in site.rows(f"{DB}/timeline"))
