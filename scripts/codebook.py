@@ -40,6 +40,8 @@ def _rule(field: dict, fks: dict) -> str:
         parts.append("found verbatim in an article")
     if field.get("x-added"):
         parts.append("*added to the published contract*")
+    if "maxLength" in c:
+        parts.append(f"at most {c['maxLength']} characters")
     if field.get("x-codelist"):
         parts.append({"iso3166-1-alpha-3": "ISO 3166-1 alpha-3", "bcp47": "BCP 47"}[field["x-codelist"]])
     return "; ".join(parts)

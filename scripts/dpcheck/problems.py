@@ -27,23 +27,30 @@ def _sort_key(problem: Problem):
     return (problem.file, problem.row or 0, problem.field or "", problem.message)
 
 
+SHOWN_PER_FILE = 100
+
+
 def report(problems: Iterable[Problem]) -> tuple[list[str], str]:
     """Lines grouped by file (a blank line between files) and a one-line summary.
 
     The same problem found by two tools (frictionless and pandera say the same thing in the same
-    words) is reported once.
+    words) is reported once. At most SHOWN_PER_FILE lines are shown per file, so a broken
+    100,000-row file gives a readable report; the summary counts every problem.
     """
     unique = sorted(set(problems), key=_sort_key)
-    lines: list[str] = []
-    previous_file = None
+    by_file: dict[str, list[Problem]] = {}
     for problem in unique:
-        if previous_file is not None and problem.file != previous_file:
+        by_file.setdefault(problem.file, []).append(problem)
+    lines: list[str] = []
+    for file, found in by_file.items():
+        if lines:
             lines.append("")
-        lines.append(str(problem))
-        previous_file = problem.file
-    files = len({p.file for p in unique})
+        lines.extend(str(p) for p in found[:SHOWN_PER_FILE])
+        if len(found) > SHOWN_PER_FILE:
+            lines.append(f"{file}: … and {len(found) - SHOWN_PER_FILE:,} more problems in this file")
+    files = len(by_file)
     if unique:
-        summary = f"{len(unique)} problem{'s' if len(unique) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        summary = f"{len(unique):,} problem{'s' if len(unique) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
     else:
         summary = "no problems"
     return lines, summary
