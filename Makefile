@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: all venv check test coverage build serve fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test coverage build serve diff fmt fmt-check frictionless codebook clean
 
 all: serve
 
@@ -34,6 +34,13 @@ serve: build
 
 coverage: $(STAMP)
 	$(BIN)/python scripts/coverage.py datapackage.json --min 100
+
+# Against a git ref: `make diff BASE=origin/main` (rows added, removed, changed) and the
+# validator's stable-ID and version checks for that base.
+BASE ?= HEAD
+diff: $(STAMP)
+	$(BIN)/python scripts/diff.py $(BASE)
+	$(BIN)/python scripts/validate.py datapackage.json --base $(BASE)
 
 fmt: $(STAMP)
 	$(BIN)/python scripts/fmt.py datapackage.json

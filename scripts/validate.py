@@ -7,7 +7,9 @@ Runs, in order:
 3. a strict read of each CSV (UTF-8, no BOM, LF, header in schema order, no ragged rows);
 4. pandera schemas generated from schemas/*.json (types and constraints, all failures at once);
 5. the rules neither tool expresses (dates, citations, verbatim excerpts, ISO codes, …);
-6. canonical CSV form.
+6. canonical CSV form;
+7. with --base REF (a git ref, e.g. the base of a pull request): IDs removed without a redirect in
+   data/redirects.csv, and data changed without a higher version in datapackage.json.
 
 Prints one line per problem, `data/events.csv:14 end_date: 2023-02-30 is not a calendar date`,
 grouped by file, then a one-line summary. Exits 1 on any problem, 0 otherwise, 2 on bad usage.
@@ -20,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor, frictionless_check, pandera_check, rules  # noqa: E402
+from dpcheck import csvfile, descriptor, frictionless_check, history, pandera_check, rules  # noqa: E402
 from dpcheck.problems import Problem, report  # noqa: E402
 
 PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text)
-CROSS_TABLE_RULES = (rules.foreign_keys, rules.record_references, rules.uncited_rows, rules.orphan_actors,
-                     rules.actor_kinds, rules.not_after_publication)
+CROSS_TABLE_RULES = (rules.foreign_keys, rules.record_references, rules.redirects, rules.uncited_rows,
+                     rules.orphan_actors, rules.actor_kinds, rules.not_after_publication)
 
 
 def _run(rule, *args) -> list[Problem]:
@@ -38,11 +40,13 @@ def _run(rule, *args) -> list[Problem]:
                         "check that the schemas still have the columns it needs")]
 
 
-def validate(descriptor_file: Path) -> tuple[list[Problem], str]:
-    """The problems found, and a phrase saying what was checked."""
+def validate(descriptor_file: Path, base: str | None = None) -> tuple[list[Problem], str]:
+    """The problems found, and a phrase saying what was checked (with `base`, a git ref, also
+    removed IDs without redirect and an unchanged version)."""
     package, problems = descriptor.load(descriptor_file)
     if package is None:
         return problems, "nothing checked"
+    problems += history.version_format(package)
 
     tables: dict[str, csvfile.Table] = {}
     unreadable = set()
@@ -69,6 +73,8 @@ def validate(descriptor_file: Path) -> tuple[list[Problem], str]:
         problems += text_problems + _run(rules.verbatim, package, tables, texts)
         for table in tables.values():
             problems += _run(csvfile.canonical_problems, table)
+        if base:
+            problems += _run(history.check, package, tables, base)
     texts = len(package.resources) - len(package.tables())
     checked = f"{len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, {texts} article texts"
     return problems, checked
@@ -84,15 +90,18 @@ def _run_texts(package, tables):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
+    parser.add_argument("--base", metavar="REF", help="also compare with this git ref: removed IDs need a redirect, "
+                                                       "changed data needs a higher version")
     args = parser.parse_args(argv)
-    problems, checked = validate(Path(args.descriptor))
+    problems, checked = validate(Path(args.descriptor), args.base)
     lines, summary = report(problems)
     for line in lines:
         print(line)
     if problems:
         print(("\n" if lines else "") + f"FAILED: {summary}")
         return 1
-    print(f"OK: {checked} in {args.descriptor}: {summary}")
+    against = f", compared with {args.base}" if args.base else ""
+    print(f"OK: {checked} in {args.descriptor}{against}: {summary}")
     return 0
 
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -85,13 +86,13 @@ class PackageCopy:
         fields, rows = self.read(table)
         self.write(table, fields, [r for r in rows if not all(r[k] == v for k, v in key.items())])
 
-    def validate(self) -> tuple[int, list[str]]:
-        """Exit code and printed lines of scripts/validate.py on this copy."""
+    def validate(self, *options: str) -> tuple[int, list[str]]:
+        """Exit code and printed lines of scripts/validate.py on this copy (options such as --base REF)."""
         out = io.StringIO()
         old = sys.stdout
         sys.stdout = out
         try:
-            code = validate.main([str(self.descriptor)])
+            code = validate.main([str(self.descriptor), *options])
         finally:
             sys.stdout = old
         return code, out.getvalue().splitlines()
@@ -105,3 +106,17 @@ def pkg(tmp_path) -> PackageCopy:
 def problems(lines: list[str]) -> list[str]:
     """The problem lines of a report, without blank lines and the summary."""
     return [line for line in lines if line and not line.startswith(("FAILED:", "OK:"))]
+
+
+def git(pkg, *args):
+    """Run git in the package copy."""
+    subprocess.run(["git", *args], cwd=pkg.root, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(pkg):
+    """The package copy as a git repository whose first commit is the base."""
+    git(pkg, "init", "-q")
+    git(pkg, "add", "-A")
+    git(pkg, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    return pkg

@@ -71,6 +71,28 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def redirects(tables: dict[str, Table]) -> list[Problem]:
+    """A redirect points from an ID that no longer exists to one that does."""
+    problems = []
+    for table in tables.values():
+        spec = table.resource.schema.get("x-redirects")
+        if not spec:
+            continue
+        for number, row in table.numbered():
+            target = tables.get(row[spec["table_field"]] or "")
+            if target is None:
+                continue  # an unknown table name is reported by the field's enum constraint
+            keys = {_key(target, r) for r in target.rows}
+            pk = "/".join(target.resource.primary_key)
+            if row[spec["old_field"]] in keys:
+                problems.append(Problem(table.path, number, spec["old_field"],
+                                        f"{shown(row[spec['old_field']])} still exists in {target.name}; only a removed ID needs a redirect"))
+            if row[spec["new_field"]] and row[spec["new_field"]] not in keys:
+                problems.append(Problem(table.path, number, spec["new_field"],
+                                        messages.missing_reference(row[spec["new_field"]], target.name, pk)))
+    return problems
+
+
 def citations_of(tables: dict[str, Table]) -> dict[tuple[str, str], list[dict]]:
     """Citation rows by (record_table, record_id)."""
     cited = defaultdict(list)
