@@ -24,7 +24,7 @@ class PackageCopy:
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True)
-        for name in ("datapackage.json", "data", "schemas", "articles"):
+        for name in ("datapackage.json", "data", "schemas", "articles", "CHANGELOG.md"):
             source = ROOT / name
             if source.is_dir():
                 shutil.copytree(source, root / name)
@@ -85,6 +85,20 @@ class PackageCopy:
     def remove(self, table: str, **key) -> None:
         fields, rows = self.read(table)
         self.write(table, fields, [r for r in rows if not all(r[k] == v for k, v in key.items())])
+
+    @property
+    def version(self) -> str:
+        return json.loads(self.descriptor.read_text())["version"]
+
+    def raise_version(self) -> str:
+        """Raise the PATCH part of the version, as a correction would; returns the new version."""
+        major, minor, patch = (int(n) for n in self.version.split("-")[0].split("+")[0].split("."))
+        descriptor = json.loads(self.descriptor.read_text())
+        descriptor["version"] = f"{major}.{minor}.{patch + 1}"
+        self.descriptor.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+        changelog = self.root / "CHANGELOG.md"
+        changelog.write_text(changelog.read_text() + f"\n## {descriptor['version']}\n\n- A test change.\n")
+        return descriptor["version"]
 
     def validate(self, *options: str) -> tuple[int, list[str]]:
         """Exit code and printed lines of scripts/validate.py on this copy (options such as --base REF)."""

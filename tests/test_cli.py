@@ -19,9 +19,10 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_real_package_passes_from_the_default_path():
     result = run()
     assert result.returncode == 0, result.stdout + result.stderr
-    tables = sum(1 for r in json.loads((ROOT / "datapackage.json").read_text())["resources"] if "schema" in r)
+    resources = json.loads((ROOT / "datapackage.json").read_text())["resources"]
+    tables = sum(1 for r in resources if "schema" in r)
     assert result.stdout.startswith(f"OK: {tables} tables, ")
-    assert result.stdout.rstrip().endswith("5 article texts in datapackage.json: no problems")
+    assert result.stdout.rstrip().endswith(f"{len(resources) - tables} article texts in datapackage.json: no problems")
     assert result.stderr == ""
 
 

@@ -9,12 +9,6 @@ from conftest import problems
 EVENT = "putin-li-shangfu-meeting-2023-04-16"
 
 
-def bump(pkg, version="0.1.1"):
-    descriptor = json.loads(pkg.descriptor.read_text())
-    descriptor["version"] = version
-    pkg.descriptor.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
-
-
 def validate_against_base(pkg):
     return pkg.validate("--base", "HEAD")
 
@@ -37,17 +31,18 @@ def test_changed_data_needs_a_higher_version(repo):
     repo.set("actors", {"actor_id": "tan-kefei"}, "description", "Spokesperson of China's defence ministry.")
     code, lines = validate_against_base(repo)
     assert code == 1
-    assert problems(lines) == ["datapackage.json version: is 0.1.0, not higher than 0.1.0 at HEAD, but data/actors.csv "
+    v = repo.version
+    assert problems(lines) == [f"datapackage.json version: is {v}, not higher than {v} at HEAD, but data/actors.csv "
                                "changed: raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or "
                                "renamed tables and columns) and add a CHANGELOG.md entry"]
-    bump(repo)
+    repo.raise_version()
     assert validate_against_base(repo)[0] == 0
 
 
 def test_a_removed_id_needs_a_redirect(repo):
     number = repo.row_number("places", place_id="minsk")
     _rename_place(repo)
-    bump(repo)
+    repo.raise_version()
     code, lines = validate_against_base(repo)
     assert code == 1
     assert problems(lines) == [f"data/places.csv place_id: 'minsk' (row {number} at HEAD) was removed without a redirect: "
@@ -69,7 +64,9 @@ def test_a_redirect_is_only_for_an_id_that_is_gone(pkg):
 
 
 def test_the_version_must_be_semver(pkg):
-    bump(pkg, "1.0")
+    descriptor = json.loads(pkg.descriptor.read_text())
+    descriptor["version"] = "1.0"
+    pkg.descriptor.write_text(json.dumps(descriptor))
     code, lines = pkg.validate()
     assert problems(lines) == ["datapackage.json version: '1.0' is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)"]
 
@@ -78,3 +75,12 @@ def test_an_unknown_base_ref_is_a_line_not_a_traceback(repo):
     code, lines = repo.validate("--base", "no-such-branch")
     assert code == 1
     assert lines[0].startswith("datapackage.json: cannot compare with base ref 'no-such-branch': ")
+
+
+def test_a_raised_version_needs_a_changelog_entry(repo):
+    repo.set("places", {"place_id": "minsk"}, "name_it", "Minsk (capitale)")
+    descriptor = json.loads(repo.descriptor.read_text())
+    descriptor["version"] = "9.9.9"
+    repo.descriptor.write_text(json.dumps(descriptor))
+    code, lines = validate_against_base(repo)
+    assert problems(lines) == ["CHANGELOG.md: has no entry for version 9.9.9: add a heading '## 9.9.9 (YYYY-MM-DD)' and what changed"]

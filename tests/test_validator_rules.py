@@ -222,7 +222,7 @@ def test_unknown_vocabulary_code(pkg):
 
 def test_dangling_actor_reference(pkg):
     number = pkg.set("statements", {"statement_id": "tan-kefei-joint-patrols-2023-03-30"}, "speaker_id", "tan-kefai")
-    fails_with(pkg, f"data/statements.csv:{number} speaker_id: 'tan-kefai' not found in actors.actor_id")
+    fails_with(pkg, f"data/statements.csv:{number} speaker_id: 'tan-kefai' not found in actors.actor_id (did you mean 'tan-kefei'?)")
 
 
 def test_dangling_self_reference(pkg):
@@ -305,7 +305,7 @@ def test_excerpt_not_in_its_source(pkg):
     number = pkg.set("citations", {"record_table": "memberships", "record_id": "putin-president-russia", "source_id": SOURCE},
                      "excerpt", "Il presidente russo Vladimir Putin ha incontrato al Cremlino il ministro degli Esteri cinese")
     fails_with(pkg, f"data/citations.csv:{number} excerpt: not found verbatim in articles/{SOURCE}.txt: "
-                    "the first 75 characters match, then 'gli Esteri cinese' differs from the text")
+                    "the first 75 characters match, then 'gli Esteri cinese' differs from the text, which has 'lla Difesa cinese Li Shangfu, '")
 
 
 def test_quote_altered_by_one_character(pkg):
@@ -314,12 +314,26 @@ def test_quote_altered_by_one_character(pkg):
     quote = next(r["quote"] for r in rows if r["statement_id"] == statement)
     number = pkg.set("statements", {"statement_id": statement}, "quote", quote.replace("molto forti", "molto forte"))
     fails_with(pkg, f"data/statements.csv:{number} quote: not found verbatim in any cited source: "
-                    "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text")
+                    "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text, "
+                    "which has 'i. Superano le alleanze politi'")
 
 
 def test_alias_that_no_article_prints(pkg):
     number = pkg.add("aliases", {"actor_id": "xi-jinping", "alias": "Xi Jinpeng", "lang": "it"})
     fails_with(pkg, f"data/aliases.csv:{number} alias: 'Xi Jinpeng' does not occur in any article text")
+
+
+def test_an_article_listed_without_a_source_row(pkg):
+    pkg.remove("sources", source_id="2022-12-putin-xi-video-call")
+    pkg.remove("citations", source_id="2022-12-putin-xi-video-call")
+    code, lines = pkg.validate()
+    assert "datapackage.json resource article-2022-12-putin-xi-video-call: articles/2022-12-putin-xi-video-call.txt " \
+           "has no row in data/sources.csv (text_path); add its source row" in problems(lines)
+
+
+def test_an_article_file_not_listed_in_the_descriptor(pkg):
+    (pkg.root / "articles" / "2025-01-new-article.txt").write_text("Testo.\n")
+    fails_with(pkg, "articles/2025-01-new-article.txt: is not listed in datapackage.json; add it as a resource with its hash")
 
 
 def test_changed_article_text(pkg):

@@ -65,7 +65,9 @@ def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
     if not text:
         return None, problems + [Problem(path, None, None, f"is empty; expected the header {','.join(resource.field_names)}")]
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Lines end at LF only: a CR is never a line break here, so row numbers stay true and a CR
+    # inside a quoted cell stays in its cell (where the control-character rule names the field).
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
     try:
         records = []
         start = 1
@@ -73,6 +75,9 @@ def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
             records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "new-line character" in str(exc):
+            return None, problems + [Problem(path, reader.line_num, None,
+                                             "has a carriage return (CR) outside quotes, splitting the row; lines must end with LF only")]
         return None, problems + [Problem(path, reader.line_num, None, f"is not well-formed CSV: {exc}")]
 
     header_line, header = records[0]

@@ -59,8 +59,9 @@ def _translate(package: Package, resource_name: str, error) -> Problem:
 def check(package: Package, descriptor_path: str, unreadable: set[str] = frozenset()) -> list[Problem]:
     """Frictionless validation of the descriptor, every table and every article hash.
 
-    Errors in files the strict reader could not read (`unreadable`, by path), and foreign keys
-    into them, are left out: the reader's own line says what is wrong, more precisely.
+    Errors in files the strict reader could not read (`unreadable`, by path) are left out: the
+    reader's own line says what is wrong, more precisely. Foreign keys are left to
+    rules.foreign_keys, which checks every one and suggests the closest existing value.
     """
     try:
         from frictionless import validate
@@ -81,9 +82,8 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
             package.resources[fk["reference"]["resource"]].path in unreadable
             for fk in resource.schema.get("foreignKeys", []) if fk["reference"].get("resource") in package.resources)
         for error in task.errors:
-            target = package.resources.get(getattr(error, "reference_name", None) or "")
-            if error.type == "foreign-key" and target is not None and target.path in unreadable:
-                continue
+            if error.type == "foreign-key":
+                continue  # every foreign key is checked by rules.foreign_keys, which also suggests a fix
             if reads_unreadable and getattr(error, "row_number", None) is None:
                 continue  # frictionless failing to read the lookup table, not this one
             problems.append(_translate(package, task.name, error))

@@ -125,7 +125,14 @@ def _version_bumped(package: Package, ref: str) -> list[Problem]:
     if not isinstance(before, str) or not SEMVER.match(before):
         return []
     changed = _changed_files(package, ref)
-    if changed and _version_key(now) <= _version_key(before):
+    if _version_key(now) > _version_key(before):
+        changelog = package.root / "CHANGELOG.md"
+        headings = changelog.read_text(encoding="utf-8").splitlines() if changelog.exists() else []
+        if not any(re.match(rf"^##\s+v?{re.escape(now)}\b", line) for line in headings):
+            return [Problem("CHANGELOG.md", None, None,
+                            f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed")]
+        return []
+    if changed:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         return [Problem(package.descriptor_name, None, "version",
                         f"is {now}, not higher than {before} at {ref}, but {', '.join(changed[:3])}{more} changed: "

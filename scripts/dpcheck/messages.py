@@ -5,6 +5,8 @@ same way here, the report shows it once.
 """
 from __future__ import annotations
 
+import difflib
+
 from .problems import shown
 
 REQUIRED = "is required but empty"
@@ -48,5 +50,9 @@ def duplicate_key(fields: list[str], values: list, first_row: int) -> str:
     return f"duplicate primary key ({key}) already used at row {first_row}"
 
 
-def missing_reference(value, table: str, field: str) -> str:
-    return f"{shown(value)} not found in {table}.{field}"
+def missing_reference(value, table: str, field: str, known=()) -> str:
+    """Not found, with the closest existing value when one is close (a typo). Composite keys get
+    no suggestion: their shared first part would make any sibling look close."""
+    close = [] if "/" in str(value) else difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.8)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{shown(value)} not found in {table}.{field}{hint}"

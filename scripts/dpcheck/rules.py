@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
+from pathlib import Path
 
 import pycountry
 
@@ -47,7 +48,8 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
                 if any(v is None for v in value) or value in known:
                     continue
                 problems.append(Problem(table.path, number, ",".join(fields),
-                                        messages.missing_reference("/".join(value), target.name, ",".join(ref_fields))))
+                                        messages.missing_reference("/".join(value), target.name, ",".join(ref_fields),
+                                                                   ["/".join(k) for k in known])))
     return problems
 
 
@@ -67,7 +69,8 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
                 continue  # an unknown table name is reported by the field's enum constraint
             if record not in keys[target]:
                 problems.append(Problem(table.path, number, spec["id_field"],
-                                        messages.missing_reference(record, target, "/".join(tables[target].resource.primary_key))))
+                                        messages.missing_reference(record, target, "/".join(tables[target].resource.primary_key),
+                                                                   keys[target])))
     return problems
 
 
@@ -111,11 +114,11 @@ def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
     for table in tables.values():
         if not table.resource.schema.get("x-citation-required"):
             continue
-        pk = table.resource.primary_key
+        key_name = "/".join(table.resource.primary_key)
         for number, row in table.numbered():
             key = _key(table, row)
             if not cited.get((table.name, key)):
-                problems.append(Problem(table.path, number, pk[0],
+                problems.append(Problem(table.path, number, key_name,
                                         f"{shown(key)} has no citation: add a row to citations with record_table={table.name}, record_id={key}"))
     return problems
 
@@ -326,7 +329,24 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
             texts[row["source_id"]] = data.decode("utf-8")
         except UnicodeDecodeError:
             problems.append(Problem(path, None, None, "is not valid UTF-8"))
-    return texts, problems
+    return texts, problems + _unaccounted_articles(package, sources)
+
+
+def _unaccounted_articles(package: Package, sources: Table) -> list[Problem]:
+    """Every article text is listed in the descriptor and has its row in sources: an article
+    half added would otherwise escape the excerpt checks and the coverage measure."""
+    described = {row["text_path"] for row in sources.rows}
+    texts = [r for r in package.resources.values() if not r.is_table]
+    problems = [Problem(package.descriptor_name, None, f"resource {r.name}",
+                        f"{r.path} has no row in {sources.path} (text_path); add its source row")
+                for r in texts if r.path not in described]
+    listed = {r.path for r in texts}
+    for folder in sorted({str(Path(r.path).parent) for r in texts}):
+        for file in sorted((package.root / folder).glob("*.txt")):
+            path = f"{folder}/{file.name}"
+            if path not in listed:
+                problems.append(Problem(path, None, None, f"is not listed in {package.descriptor_name}; add it as a resource with its hash"))
+    return problems
 
 
 def _matched_prefix(needle: str, text: str) -> int:
@@ -343,8 +363,12 @@ def _matched_prefix(needle: str, text: str) -> int:
 
 def _not_found(needle: str, text: str, where: str) -> str:
     n = _matched_prefix(needle, text)
-    return (f"not found verbatim in {where}: the first {n} characters match, then "
-            f"{shown(needle[n:n + 30], 30)} differs from the text")
+    message = (f"not found verbatim in {where}: the first {n} characters match, then "
+               f"{shown(needle[n:n + 30], 30)} differs from the text")
+    if n:
+        at = text.find(needle[:n]) + n
+        message += f", which has {shown(text[at:at + 30], 30)}"
+    return message
 
 
 def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:

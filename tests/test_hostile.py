@@ -1,0 +1,409 @@
+"""Hostile input: the valid package broken in many distinct ways, each a named case.
+
+For every case the validator must exit 1 with a line naming the file, the row and the field (as
+far as the problem has them), print no traceback, and write nothing. Foreign keys and free-text
+columns are enumerated from the Table Schemas, so every one of them is a case of its own.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import validate
+from conftest import git
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "2023-04-putin-meets-li-shangfu"
+MEETING = "putin-li-shangfu-meeting-2023-04-16"
+
+
+def _schemas() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted((ROOT / "schemas").glob("*.json"))}
+
+
+def _first_row_with(pkg, table: str, field: str) -> dict:
+    return next(r for r in pkg.read(table)[1] if r[field])
+
+
+def _key(pkg, table: str, row: dict) -> dict:
+    return {k: row[k] for k in _schemas()[table]["primaryKey"]}
+
+
+def _descriptor(pkg, change) -> None:
+    descriptor = json.loads(pkg.descriptor.read_text())
+    change(descriptor)
+    pkg.descriptor.write_text(json.dumps(descriptor))
+
+
+def _resource_index(pkg, name: str) -> int:
+    return next(i for i, r in enumerate(json.loads(pkg.descriptor.read_text())["resources"]) if r["name"] == name)
+
+
+def _raw_line(pkg, table: str, number: int, change) -> None:
+    lines = pkg.path(table).read_bytes().split(b"\n")
+    lines[number - 1] = change(lines[number - 1])
+    pkg.path(table).write_bytes(b"\n".join(lines))
+
+
+# --- the cases: each mutates the copy and returns the start of the line the report must contain
+
+def malformed_descriptor_json(pkg):
+    pkg.descriptor.write_text('{"resources": [')
+    return "datapackage.json:1: is not valid JSON"
+
+def descriptor_not_an_object(pkg):
+    pkg.descriptor.write_text("[]")
+    return "datapackage.json resources: the descriptor must be an object"
+
+def duplicate_resource_name(pkg):
+    _descriptor(pkg, lambda d: d["resources"][1].update(name="sources"))
+    return "datapackage.json resources[1]: resource name 'sources' is used twice"
+
+def path_with_parent_directory(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(path="../../etc/passwd"))
+    return "datapackage.json resources[0].path: resource 'sources': '../../etc/passwd' leads outside the package"
+
+def absolute_path(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(path="/etc/passwd"))
+    return "datapackage.json resources[0].path: resource 'sources': '/etc/passwd' is an absolute path"
+
+def url_path(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(path="https://example.org/sources.csv"))
+    return "datapackage.json resources[0].path: resource 'sources': 'https://example.org/sources.csv' is a URL"
+
+def symlinked_file(pkg):
+    outside = pkg.root.parent / "outside.csv"
+    outside.write_bytes(pkg.path("places").read_bytes())
+    pkg.path("places").unlink()
+    os.symlink(outside, pkg.path("places"))
+    return f"datapackage.json resources[{_resource_index(pkg, 'places')}].path: resource 'places': 'data/places.csv' passes through a symbolic link"
+
+def missing_data_file(pkg):
+    pkg.path("events").unlink()
+    return "data/events.csv: does not exist"
+
+def missing_schema_file(pkg):
+    (pkg.root / "schemas" / "events.json").unlink()
+    return f"datapackage.json resources[{_resource_index(pkg, 'events')}].schema: resource 'events': 'schemas/events.json' does not exist"
+
+def malformed_schema_json(pkg):
+    (pkg.root / "schemas" / "places.json").write_text('{"fields": [')
+    return "schemas/places.json:1: is not valid JSON"
+
+def file_not_utf8(pkg):
+    number = pkg.row_number("places", place_id="moscow")
+    _raw_line(pkg, "places", number, lambda line: line.replace(b"Mosca", "Mosc\xe0".encode("latin-1")))
+    return f"data/places.csv:{number}: is not valid UTF-8"
+
+def byte_order_mark(pkg):
+    pkg.path("places").write_bytes(b"\xef\xbb\xbf" + pkg.path("places").read_bytes())
+    return "data/places.csv:1: starts with a byte order mark"
+
+def crlf_line_endings(pkg):
+    pkg.path("places").write_bytes(pkg.path("places").read_bytes().replace(b"\n", b"\r\n"))
+    return "data/places.csv:1: has a CR"
+
+def nul_byte(pkg):
+    number = pkg.row_number("places", place_id="moscow")
+    _raw_line(pkg, "places", number, lambda line: line + b"\x00")
+    return f"data/places.csv:{number}: contains a NUL byte"
+
+def empty_file(pkg):
+    pkg.path("places").write_bytes(b"")
+    return "data/places.csv: is empty; expected the header"
+
+def unterminated_quote(pkg):
+    number = pkg.row_number("places", place_id="moscow")
+    _raw_line(pkg, "places", number, lambda line: line.replace(b"Moscow,", b'"Moscow,', 1))
+    return "data/places.csv:"
+
+def ragged_row_extra_cell(pkg):
+    number = pkg.row_number("places", place_id="moscow")
+    _raw_line(pkg, "places", number, lambda line: line + b",extra")
+    return f"data/places.csv:{number}: has 8 cells but the header has 7"
+
+def ragged_row_missing_cell(pkg):
+    number = pkg.row_number("places", place_id="moscow")
+    _raw_line(pkg, "places", number, lambda line: line.rsplit(b",", 1)[0])
+    return f"data/places.csv:{number}: has 6 cells but the header has 7"
+
+def blank_row(pkg):
+    _raw_line(pkg, "places", 2, lambda line: b"\n" + line)
+    return "data/places.csv:2: is a blank row"
+
+def extra_column(pkg):
+    fields, rows = pkg.read("places")
+    pkg.write("places", fields + ["population"], [dict(r, population="1") for r in rows])
+    return "data/places.csv:1: header does not match the schema: unexpected column population"
+
+def missing_column(pkg):
+    fields, rows = pkg.read("places")
+    pkg.write("places", [f for f in fields if f != "country"], rows)
+    return "data/places.csv:1: header does not match the schema: missing column country"
+
+def renamed_column(pkg):
+    fields, rows = pkg.read("places")
+    pkg.write("places", ["lat" if f == "latitude" else f for f in fields],
+              [{("lat" if k == "latitude" else k): v for k, v in r.items()} for r in rows])
+    return "data/places.csv:1: header does not match the schema: missing column latitude; unexpected column lat"
+
+def reordered_columns(pkg):
+    fields, rows = pkg.read("places")
+    pkg.write("places", [fields[1], fields[0], *fields[2:]], rows)
+    return "data/places.csv:1: header does not match the schema: columns are out of order"
+
+def duplicate_primary_key(pkg):
+    fields, rows = pkg.read("places")
+    rows.insert(1, dict(rows[0]))
+    pkg.write("places", fields, rows)
+    return f"data/places.csv:3 place_id: duplicate primary key (place_id={rows[0]['place_id']})"
+
+def bad_slug(pkg):
+    number = pkg.add("places", {"place_id": "Minsk_Centre", "name": "Minsk", "country": "BLR", "latitude": "53.9",
+                                "longitude": "27.56", "coordinates_basis": "inferred"})
+    return f"data/places.csv:{number} place_id: 'Minsk_Centre' does not match the pattern"
+
+def required_value_empty(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "title", "")
+    return f"data/events.csv:{number} title: is required but empty"
+
+def number_not_a_number(pkg):
+    number = pkg.set("places", {"place_id": "moscow"}, "latitude", "55°45′N")
+    return f"data/places.csv:{number} latitude: '55°45′N' is not a number"
+
+def number_out_of_range(pkg):
+    number = pkg.set("places", {"place_id": "moscow"}, "longitude", "-190")
+    return f"data/places.csv:{number} longitude: '-190' is below the minimum -180"
+
+def boolean_not_a_boolean(pkg):
+    number = pkg.set("vocab_event_statuses", {"code": "planned"}, "may_postdate_source", "yes")
+    return f"data/vocab_event_statuses.csv:{number} may_postdate_source: 'yes' is not true or false"
+
+def date_wrong_shape(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "start_date", "16/04/2023")
+    return f"data/events.csv:{number} start_date: '16/04/2023' does not match the pattern"
+
+def date_with_a_time(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-04-16T10:00")
+    return f"data/events.csv:{number} start_date: '2023-04-16T10:00' does not match the pattern"
+
+def date_impossible_day(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-02-30")
+    return f"data/events.csv:{number} start_date: 2023-02-30 is not a calendar date"
+
+def date_impossible_month(pkg):
+    number = pkg.set("memberships", {"membership_id": "li-shangfu-defence-minister-china"}, "start_date", "2023-13")
+    return f"data/memberships.csv:{number} start_date: 2023-13 is not a calendar date"
+
+def date_year_zero(pkg):
+    number = pkg.set("organisations", {"organisation_id": "csto"}, "founding_date", "0000")
+    return f"data/organisations.csv:{number} founding_date: 0000 is not a calendar date"
+
+def end_before_start(pkg):
+    number = pkg.set("events", {"event_id": "li-shangfu-visit-russia-2023-04"}, "end_date", "2023-04-15")
+    return f"data/events.csv:{number} end_date: 2023-04-15 is before start_date 2023-04-16"
+
+def event_after_publication(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-06-01")
+    return f"data/events.csv:{number} start_date: 2023-06-01 is after {SOURCE} was published"
+
+def statement_after_publication(pkg):
+    number = pkg.set("statements", {"statement_id": "tan-kefei-joint-patrols-2023-03-30"}, "date", "2024")
+    return f"data/statements.csv:{number} date: 2024 is after {SOURCE} was published"
+
+def excerpt_not_in_source(pkg):
+    row = next(r for r in pkg.read("citations")[1] if r["source_id"] == SOURCE and r["record_table"] == "events")
+    number = pkg.set("citations", row, "excerpt", row["excerpt"] + " e poi ancora")
+    return f"data/citations.csv:{number} excerpt: not found verbatim in articles/{SOURCE}.txt"
+
+def quote_altered_by_one_character(pkg):
+    row = next(r for r in pkg.read("statements")[1] if r["statement_id"] == "li-shangfu-very-strong-ties-2023-04-16")
+    number = pkg.set("statements", {"statement_id": row["statement_id"]}, "quote", row["quote"].replace("forti", "forte"))
+    return f"data/statements.csv:{number} quote: not found verbatim in any cited source"
+
+def typographic_apostrophe_straightened(pkg):
+    row = next(r for r in pkg.read("citations")[1] if r["source_id"] == SOURCE and "’" in r["excerpt"])
+    number = pkg.set("citations", row, "excerpt", row["excerpt"].replace("’", "'"))
+    return f"data/citations.csv:{number} excerpt: not found verbatim"
+
+def changed_article_text(pkg):
+    article = pkg.root / "articles" / f"{SOURCE}.txt"
+    article.write_bytes(article.read_bytes().replace(b"Cremlino", b"Palazzo"))
+    return f"articles/{SOURCE}.txt: its SHA-256 does not match the hash in datapackage.json"
+
+def article_listed_without_hash(pkg):
+    _descriptor(pkg, lambda d: next(r for r in d["resources"] if r["name"] == f"article-{SOURCE}").pop("hash"))
+    return f"datapackage.json resource article-{SOURCE}: has no hash"
+
+def unknown_vocabulary_code(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "event_type", "military_parade")
+    return f"data/events.csv:{number} event_type: 'military_parade' not found in vocab_event_types.code"
+
+def invalid_country_code(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "country", "RUX")
+    return f"data/actors.csv:{number} country: 'RUX' is not an ISO 3166-1 alpha-3 country code"
+
+def invalid_language_code(pkg):
+    number = pkg.set("sources", {"source_id": SOURCE}, "language", "xx")
+    return f"data/sources.csv:{number} language: 'xx' is not a BCP 47 tag of an ISO 639 language"
+
+def bad_wikidata_id(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "wikidata_id", "159")
+    return f"data/actors.csv:{number} wikidata_id: '159' does not match the pattern"
+
+def citation_of_a_missing_row(pkg):
+    number = pkg.add("citations", {"record_table": "events", "record_id": "no-such-event", "source_id": SOURCE,
+                                   "excerpt": "L’incontro di domenica"})
+    return f"data/citations.csv:{number} record_id: 'no-such-event' not found in events.event_id"
+
+def uncited_fact_row(pkg):
+    pkg.remove("citations", record_table="events", record_id="china-announces-li-shangfu-visit-2023-04")
+    return f"data/events.csv:{pkg.row_number('events', event_id='china-announces-li-shangfu-visit-2023-04')} event_id:"
+
+def orphan_actor(pkg):
+    number = pkg.add("actors", {"actor_id": "nobody", "kind": "person", "name": "Nobody", "description": "Nobody."})
+    return f"data/actors.csv:{number} actor_id: 'nobody' is not referenced"
+
+def alias_no_article_prints(pkg):
+    number = pkg.add("aliases", {"actor_id": "russia", "alias": "Russland", "lang": "it"})
+    return f"data/aliases.csv:{number} alias: 'Russland' does not occur in any article text"
+
+def membership_in_a_person(pkg):
+    number = pkg.set("memberships", {"membership_id": "putin-president-russia"}, "organisation_id", "xi-jinping")
+    return f"data/memberships.csv:{number} organisation_id: 'xi-jinping' is a person"
+
+def redirect_to_a_missing_id(pkg):
+    number = pkg.add("redirects", {"record_table": "places", "old_id": "old-minsk", "new_id": "new-minsk", "reason": "typo"})
+    return f"data/redirects.csv:{number} new_id: 'new-minsk' not found in places.place_id"
+
+def unsorted_file(pkg):
+    fields, rows = pkg.read("places")
+    rows[0], rows[1] = rows[1], rows[0]
+    pkg.write("places", fields, rows)
+    return "data/places.csv:3: is out of order"
+
+def text_not_in_nfc(pkg):
+    number = pkg.set("places", {"place_id": "moscow"}, "name_it", "Mosca\u0300")
+    return f"data/places.csv:{number}: is not in NFC Unicode form"
+
+def control_character(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian\x1bFederation.")
+    return f"data/actors.csv:{number} description: contains the control character U+001B"
+
+def tab_in_a_cell(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "\tThe Russian Federation.")
+    return f"data/actors.csv:{number} description: contains the control character U+0009"
+
+def carriage_return_in_a_quoted_cell(pkg):
+    number = pkg.row_number("actors", actor_id="russia")
+    _raw_line(pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b'"The Russian\rFederation."'))
+    return f"data/actors.csv:{number} description: contains the control character U+000D"
+
+def carriage_return_splitting_a_row(pkg):
+    number = pkg.row_number("actors", actor_id="russia")
+    _raw_line(pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b"The Russian\rFederation."))
+    return f"data/actors.csv:{number}: has a carriage return (CR) outside quotes"
+
+def one_megabyte_cell(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "x" * 1_000_000)
+    return f"data/actors.csv:{number} description: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000000 characters)' is longer than 2000 characters"
+
+def hundred_thousand_rows(pkg):
+    with open(pkg.path("aliases"), "a", encoding="utf-8") as f:
+        for i in range(100_000):
+            f.write(f"zz-unknown-{i:06d},Form {i},it\n")
+    return "data/aliases.csv:"
+
+def invalid_semver(pkg):
+    _descriptor(pkg, lambda d: d.update(version="v1"))
+    return "datapackage.json version: 'v1' is not a SemVer version"
+
+CASES = [malformed_descriptor_json, descriptor_not_an_object, duplicate_resource_name, path_with_parent_directory,
+         absolute_path, url_path, symlinked_file, missing_data_file, missing_schema_file, malformed_schema_json,
+         file_not_utf8, byte_order_mark, crlf_line_endings, nul_byte, empty_file, unterminated_quote,
+         ragged_row_extra_cell, ragged_row_missing_cell, blank_row, extra_column, missing_column, renamed_column,
+         reordered_columns, duplicate_primary_key, bad_slug, required_value_empty, number_not_a_number,
+         number_out_of_range, boolean_not_a_boolean, date_wrong_shape, date_with_a_time, date_impossible_day,
+         date_impossible_month, date_year_zero, end_before_start, event_after_publication,
+         statement_after_publication, excerpt_not_in_source, quote_altered_by_one_character,
+         typographic_apostrophe_straightened, changed_article_text, article_listed_without_hash,
+         unknown_vocabulary_code, invalid_country_code, invalid_language_code, bad_wikidata_id,
+         citation_of_a_missing_row, uncited_fact_row, orphan_actor, alias_no_article_prints, membership_in_a_person,
+         redirect_to_a_missing_id, unsorted_file, text_not_in_nfc, control_character, tab_in_a_cell,
+         carriage_return_in_a_quoted_cell, carriage_return_splitting_a_row, one_megabyte_cell, hundred_thousand_rows, invalid_semver]
+
+
+def _foreign_key_cases():
+    for table, schema in _schemas().items():
+        for fk in schema.get("foreignKeys", []):
+            field = fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+            yield pytest.param(table, field, fk["reference"]["resource"], id=f"dangling_fk_{table}.{field}")
+
+
+TEXT_FIELDS = [pytest.param(table, f["name"], id=f"formula_in_{table}.{f['name']}")
+               for table, schema in _schemas().items() for f in schema["fields"]
+               if f.get("type", "string") == "string" and not {"pattern", "enum"} & set(f.get("constraints", {}))
+               and not f.get("format")]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else "link"
+            for p in sorted(root.rglob("*"))}
+
+
+def fails_cleanly(pkg, expected: str, *options: str) -> None:
+    before = snapshot(pkg.root)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = validate.main([str(pkg.descriptor), *options])
+    text = out.getvalue()
+    assert code == 1, text[-2000:]
+    assert any(line.startswith(expected) for line in text.splitlines()), f"expected a line starting {expected!r}:\n{text[:3000]}"
+    assert "Traceback" not in text + err.getvalue()
+    assert snapshot(pkg.root) == before, "the validator wrote to the package"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
+def test_hostile_input_is_refused_with_a_specific_line(pkg, case):
+    fails_cleanly(pkg, case(pkg))
+
+
+@pytest.mark.parametrize("table, field, target", list(_foreign_key_cases()))
+def test_every_dangling_foreign_key_is_refused(pkg, table, field, target):
+    row = _first_row_with(pkg, table, field)
+    bad = "no_such_code" if target.startswith("vocab_") else "no-such-id"
+    number = pkg.set(table, _key(pkg, table, row), field, bad)
+    ref = json.loads((ROOT / "schemas" / f"{table}.json").read_text())
+    ref_field = next(fk["reference"]["fields"] for fk in ref["foreignKeys"] if field in fk["fields"])
+    ref_field = ref_field[0] if isinstance(ref_field, list) else ref_field
+    fails_cleanly(pkg, f"data/{table}.csv:{number} {field}: '{bad}' not found in {target}.{ref_field}")
+
+
+@pytest.mark.parametrize("table, field", TEXT_FIELDS)
+def test_formula_injection_is_refused_in_every_free_text_column(pkg, table, field):
+    fields, rows = pkg.read(table)
+    if not rows:
+        pkg.add(table, {"record_table": "places", "old_id": "old-minsk", "new_id": "minsk", "reason": "x"})
+        fields, rows = pkg.read(table)
+    number = pkg.set(table, _key(pkg, table, rows[0]), field, "=HYPERLINK(\"http://example.org\")")
+    fails_cleanly(pkg, f"data/{table}.csv:{number} {field}: starts with '=', which spreadsheets run as a formula")
+
+
+def test_a_removed_id_without_redirect_is_refused(repo):
+    number = repo.row_number("places", place_id="new-york")
+    events_fields, events = repo.read("events")
+    repo.write("events", events_fields, [dict(e, place_id="" if e["place_id"] == "new-york" else e["place_id"]) for e in events])
+    repo.remove("places", place_id="new-york")
+    repo.raise_version()
+    fails_cleanly(repo, f"data/places.csv place_id: 'new-york' (row {number} at HEAD) was removed without a redirect", "--base", "HEAD")
+
+
+def test_changed_data_with_the_same_version_is_refused(repo):
+    repo.set("places", {"place_id": "moscow"}, "name_it", "Mosca (capitale)")
+    fails_cleanly(repo, f"datapackage.json version: is {repo.version}, not higher than {repo.version} at HEAD", "--base", "HEAD")
