@@ -57,10 +57,10 @@ CANNED_QUERIES = {
 SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, ev.title AS event
 FROM statements s
 JOIN actors sp ON sp.actor_id = s.speaker_id
-JOIN statement_subjects ss ON ss.statement_id = s.statement_id
-JOIN actors su ON su.actor_id = ss.actor_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
-WHERE sp.name LIKE '%' || :speaker || '%' AND su.name LIKE '%' || :subject || '%'
+WHERE s.speaker_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :speaker || '%')
+  AND s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
+                         WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :subject || '%'))
 ORDER BY s.date_earliest""",
         "params": {"speaker": "Lukashenko", "subject": "Armenia"},
     },
@@ -80,17 +80,18 @@ ORDER BY m.role DESC, m.start_date, a.name""",
         "title": "One actor's events, posts and statements",
         "description": "Everything the data says an actor did, held or said; the actor matches any part of a name.",
         "sql": """
+WITH chosen AS (SELECT actor_id FROM actors WHERE name LIKE '%' || :actor || '%')
 SELECT * FROM (
   SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail
-  FROM memberships m JOIN actors a ON a.actor_id = m.member_id JOIN actors o ON o.actor_id = m.organisation_id
-  JOIN vocab_membership_roles r ON r.code = m.role WHERE a.name LIKE '%' || :actor || '%'
+  FROM memberships m JOIN actors o ON o.actor_id = m.organisation_id
+  JOIN vocab_membership_roles r ON r.code = m.role WHERE m.member_id IN chosen
   UNION ALL
   SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')'
-  FROM event_participants ep JOIN events e ON e.event_id = ep.event_id JOIN actors a ON a.actor_id = ep.actor_id
-  WHERE a.name LIKE '%' || :actor || '%'
+  FROM event_participants ep JOIN events e ON e.event_id = ep.event_id
+  WHERE ep.actor_id IN chosen
   UNION ALL
   SELECT 'statement', s.date, s.quote_en
-  FROM statements s JOIN actors a ON a.actor_id = s.speaker_id WHERE a.name LIKE '%' || :actor || '%'
+  FROM statements s WHERE s.speaker_id IN chosen
 ) ORDER BY date, kind""",
         "params": {"actor": "Lavrov"},
     },
@@ -100,7 +101,8 @@ SELECT * FROM (
         "sql": """
 SELECT start_date, end_date, title, event_type, place, participants
 FROM timeline
-WHERE (:from = '' OR start_date_latest >= :from) AND (:to = '' OR start_date_earliest <= :to)
+WHERE start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
+  AND start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
 ORDER BY start_date_earliest""",
         "params": {"from": "2023-01-01", "to": "2023-12-31"},
     },
