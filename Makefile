@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: all venv check test coverage build serve diff fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test coverage build serve bench diff fmt fmt-check frictionless codebook clean
 
 all: serve
 
@@ -31,6 +31,10 @@ build: check
 
 serve: build
 	$(BIN)/python scripts/serve.py --dist dist
+
+# Validation, build and serving measured at 10k, 100k and 1M synthetic rows; writes BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --sizes 10000,100000,1000000
 
 coverage: $(STAMP)
 	$(BIN)/python scripts/coverage.py datapackage.json --min 100

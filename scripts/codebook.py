@@ -2,8 +2,8 @@
 """Write the codebook from the Table Schemas: `python scripts/codebook.py [--check]`.
 
 CODEBOOK.md lists every table and column with its type, whether it may be empty, its rule and
-its description; README.md gets the list of tables, the row counts and the list of sources
-between marker comments. The
+its description; README.md gets the list of tables, the row counts, the list of sources and
+the citation (with the version) between marker comments. The
 descriptions live only in schemas/*.json and data/sources.csv; this script copies them, so they
 are never written twice by hand. With --check nothing is written and the exit code is 1 if either
 file is out of date.
@@ -99,6 +99,11 @@ def counts_section(package) -> str:
     return "\n".join(lines)
 
 
+def cite_section(package) -> str:
+    d = package.descriptor
+    return f"> {d.get('title')}, version {d.get('version')}. Licensed under CC BY 4.0."
+
+
 def sources_section(package) -> str:
     lines = ["| source_id | title | outlet | published |", "|---|---|---|---|"]
     with open(package.resources["sources"].file, encoding="utf-8", newline="") as f:
@@ -106,6 +111,13 @@ def sources_section(package) -> str:
             basis = " (inferred)" if row["published_date_basis"] == "inferred" else ""
             lines.append(f"| `{row['source_id']}` | {row['title']} | {row['outlet'] or '—'} | {row['published_date']}{basis} |")
     return "\n".join(lines)
+
+
+def readme_with_sections(readme: str, package) -> str:
+    for name, body in [("tables", tables_section(package)), ("sources", sources_section(package)),
+                       ("counts", counts_section(package)), ("cite", cite_section(package))]:
+        readme = with_section(readme, name, body)
+    return readme
 
 
 def with_section(text: str, name: str, body: str) -> str:
@@ -127,8 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     wanted = {
         ROOT / "CODEBOOK.md": codebook(package),
-        ROOT / "README.md": with_section(with_section(with_section(readme, "tables", tables_section(package)),
-                                                   "sources", sources_section(package)), "counts", counts_section(package)),
+        ROOT / "README.md": readme_with_sections(readme, package),
     }
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     for path in stale:

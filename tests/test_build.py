@@ -100,7 +100,7 @@ def test_full_text_search_in_italian_english_and_misspelt_names(dist):
 
 def test_the_parquet_descriptor_lists_every_file_with_its_hash(dist):
     described = json.loads((dist / "datapackage.json").read_text())
-    files = sorted(p.name for p in (dist / "parquet").iterdir())
+    files = sorted(p.name for p in (dist / "parquet").glob("*.parquet"))
     assert sorted(Path(r["path"]).name for r in described["resources"]) == files
     for resource in described["resources"]:
         data = (dist / resource["path"]).read_bytes()
@@ -114,3 +114,12 @@ def test_build_refuses_a_package_that_does_not_validate(pkg, tmp_path, capsys):
     assert build.main([str(pkg.descriptor), "--out", str(out)]) == 1
     assert "does not validate" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_dated_tables_are_also_partitioned_by_year(dist):
+    import pyarrow.dataset as ds
+    events = ds.dataset(dist / "parquet" / "by-year" / "events", format="parquet", partitioning="hive")
+    assert events.count_rows() == pq.read_table(dist / "parquet" / "events.parquet").num_rows
+    assert (dist / "parquet" / "by-year" / "events" / "year=2023").is_dir()
+    in_2023 = events.to_table(filter=ds.field("year") == 2023).column("start_date").to_pylist()
+    assert in_2023 and all(d.startswith("2023") for d in in_2023)

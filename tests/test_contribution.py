@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,8 +36,13 @@ def _coverage_module():
     return module
 
 
-def add_article(pkg) -> None:
-    """Sections 5.1 to 5.8 of CONTRIBUTING.md, step by step."""
+def next_minor(version: str) -> str:
+    major, minor, _ = version.split("-")[0].split("+")[0].split(".")
+    return f"{major}.{int(minor) + 1}.0"
+
+
+def add_article(pkg) -> str:
+    """Sections 5.1 to 5.8 of CONTRIBUTING.md, step by step; returns the new version."""
     article = pkg.root / "articles" / f"{SOURCE}.txt"
     article.write_text(TEXT, encoding="utf-8")
     digest = hashlib.sha256(article.read_bytes()).hexdigest()
@@ -46,7 +52,7 @@ def add_article(pkg) -> None:
         "path": f"articles/{SOURCE}.txt", "format": "txt", "mediatype": "text/plain", "encoding": "utf-8",
         "hash": f"sha256:{digest}",
         "licenses": [{"name": "other-closed", "title": "Copyright remains with the publisher"}]})
-    descriptor["version"] = "0.2.0"
+    version = descriptor["version"] = next_minor(descriptor["version"])
     pkg.descriptor.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     pkg.add("sources", {"source_id": SOURCE, "title": "Colloqui a Roma tra Giulia Ferraris e Wang Yi", "outlet": "Testata di prova",
                         "published_date": "2024-06-14", "published_date_basis": "stated", "language": "it",
@@ -83,7 +89,10 @@ def add_article(pkg) -> None:
     exclusions.write_text((ROOT / "scripts" / "coverage_exclusions.csv").read_text() +
                           f"{SOURCE},14 giugno 2024,publication-date line\n")
     changelog = pkg.root / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## 0.1.0", f"## 0.2.0 (2024-06-15)\n\n- Added {SOURCE}.\n\n## 0.1.0", 1))
+    text = changelog.read_text()
+    first = re.search(r"^## ", text, re.M).start()
+    changelog.write_text(text[:first] + f"## {version} (2024-06-15)\n\n- Added {SOURCE}.\n\n" + text[first:])
+    return version
 
 
 def coverage_of(pkg) -> tuple[int, str]:
@@ -106,11 +115,11 @@ def test_a_new_article_added_as_documented_passes(repo):
 @pytest.mark.parametrize("mistake, expected", [
     ("straight apostrophe in an excerpt", "excerpt: not found verbatim in articles/2024-06-test-rome-talks.txt"),
     ("misspelt actor ID", "actor_id: 'wang-yl' not found in actors.actor_id (did you mean 'wang-yi'?)"),
-    ("no CHANGELOG heading", "CHANGELOG.md: has no entry for version 0.2.0"),
+    ("no CHANGELOG heading", "CHANGELOG.md: has no entry for version"),
     ("article not listed", "articles/2024-06-test-rome-talks.txt: is not listed in datapackage.json"),
 ])
 def test_typical_mistakes_say_what_to_fix(repo, mistake, expected):
-    add_article(repo)
+    version = add_article(repo)
     if mistake == "straight apostrophe in an excerpt":
         fields, rows = repo.read("citations")
         for row in rows:
@@ -120,7 +129,7 @@ def test_typical_mistakes_say_what_to_fix(repo, mistake, expected):
         repo.set("event_participants", {"event_id": "giulia-ferraris-wang-yi-talks-2024-06-12", "actor_id": "wang-yi"}, "actor_id", "wang-yl")
     elif mistake == "no CHANGELOG heading":
         changelog = repo.root / "CHANGELOG.md"
-        changelog.write_text(changelog.read_text().replace("## 0.2.0 (2024-06-15)", "## Unreleased"))
+        changelog.write_text(changelog.read_text().replace(f"## {version} (2024-06-15)", "## Unreleased"))
     elif mistake == "article not listed":
         descriptor = json.loads(repo.descriptor.read_text())
         descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != f"article-{SOURCE}"]

@@ -5,6 +5,11 @@ import hashlib
 import json
 from pathlib import Path
 
+import shutil
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .typed import TypedTable
@@ -28,9 +33,30 @@ def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
             "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             "schema": {k: v for k, v in table.schema.items()},
         })
+    write_by_year(tables, folder / "by-year")
     derived = {k: v for k, v in descriptor.items() if k not in ("resources", "profile")}
     derived["description"] = (descriptor.get("description", "") +
                               " This copy is derived from the canonical CSVs: one Parquet file per table, with"
                               " reduced dates kept as strings plus derived *_precision, *_earliest and *_latest columns.")
     derived["resources"] = resources
     (out / "datapackage.json").write_text(json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# Tables partitioned by the year of their main date, for engines that prune partitions (Spark,
+# DuckDB, BigQuery external tables): by-year/<table>/year=YYYY/part-0.parquet.
+PARTITION_DATES = {"events": "start_date", "statements": "date", "sources": "published_date"}
+
+
+def write_by_year(tables: list[TypedTable], folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    for table in tables:
+        field = PARTITION_DATES.get(table.name)
+        if not field:
+            continue
+        data = table.to_arrow()
+        years = pc.year(data.column(f"{field}_earliest")).cast(pa.int32())
+        ds.write_dataset(data.append_column("year", years), folder / table.name, format="parquet",
+                         partitioning=ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive"),
+                         basename_template="part-{i}.parquet", use_threads=False,
+                         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))
