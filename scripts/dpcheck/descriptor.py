@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from .problems import Problem
@@ -44,8 +45,12 @@ class Package:
     def tables(self) -> list[Resource]:
         return [r for r in self.resources.values() if r.is_table]
 
+    @cached_property
+    def _by_path(self) -> dict[str, Resource]:
+        return {r.path: r for r in self.resources.values()}  # built on first use, after loading
+
     def resource_by_path(self, path: str) -> Resource | None:
-        return next((r for r in self.resources.values() if r.path == path), None)
+        return self._by_path.get(path)
 
 
 def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
