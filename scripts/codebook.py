@@ -48,13 +48,7 @@ def _rule(field: dict, fks: dict) -> str:
 
 
 def _foreign_keys(schema: dict) -> dict[str, str]:
-    out = {}
-    for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        out[fields[0]] = f"{ref['resource']}.{ref_fields[0]}"
-    return out
+    return {fk.fields[0]: f"{fk.resource}.{fk.ref_fields[0]}" for fk in descriptor.foreign_keys(schema)}
 
 
 def codebook(package) -> str:

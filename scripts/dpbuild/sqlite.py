@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pyarrow as pa
 import sqlite_utils
+
+from dpcheck.descriptor import foreign_keys
 
 from .queries import VIEWS
 from .typed import TypedTable
@@ -22,14 +25,9 @@ ALL_NAMES = {"name": "all_names", "type": "string",
              "description": "Every form in which the actor is named in the articles (from aliases), for search."}
 
 
-def _foreign_keys(schema: dict) -> list[tuple[str, str, str]]:
-    keys = []
-    for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        keys.append((fields[0], ref["resource"], ref_fields[0]))
-    return keys
+def _foreign_keys(table: TypedTable) -> list[tuple[str, str, str]]:
+    """(column, table, column) per foreign key, as sqlite-utils takes them."""
+    return [(fk.fields[0], fk.resource, fk.ref_fields[0]) for fk in foreign_keys(table.schema, table.name)]
 
 
 def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
@@ -38,7 +36,7 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
     pending = list(tables)
     while pending:
         ready = [t for t in pending
-                 if all(target in {d.name for d in done} | {t.name} for _, target, _ in _foreign_keys(t.schema))]
+                 if all(target in {d.name for d in done} | {t.name} for _, target, _ in _foreign_keys(t))]
         if not ready:
             raise ValueError(f"foreign keys form a cycle among {[t.name for t in pending]}")
         done.extend(ready)
@@ -51,7 +49,6 @@ def with_all_names(actors: TypedTable, aliases: TypedTable) -> TypedTable:
     forms: dict[str, list[str]] = {}
     for actor_id, alias in zip(aliases.columns["actor_id"].to_pylist(), aliases.columns["alias"].to_pylist()):
         forms.setdefault(actor_id, []).append(alias)
-    import pyarrow as pa
     names = [" | ".join(sorted(set(forms.get(a, [])))) for a in actors.columns["actor_id"].to_pylist()]
     schema = dict(actors.schema, fields=actors.schema["fields"] + [ALL_NAMES])
     return TypedTable(actors.name, schema, {**actors.columns, "all_names": pa.array(names, pa.string())})
@@ -68,7 +65,7 @@ def write(tables: list[TypedTable], path: Path) -> None:
             {f["name"]: SQL_TYPES[f.get("type", "string")] for f in fields},
             pk=pk[0] if len(pk) == 1 else tuple(pk),
             not_null={f["name"] for f in fields if (f.get("constraints") or {}).get("required")},
-            foreign_keys=_foreign_keys(table.schema),
+            foreign_keys=_foreign_keys(table),
         )
         rows = table.to_arrow().to_pylist()
         for row in rows:
@@ -76,7 +73,7 @@ def write(tables: list[TypedTable], path: Path) -> None:
                 if hasattr(value, "isoformat"):
                     row[key] = value.isoformat()
         db[table.name].insert_all(rows)
-        for column, _, _ in _foreign_keys(table.schema):
+        for column, _, _ in _foreign_keys(table):
             if [column] != pk[:1]:  # the primary key's own index already serves its first column
                 db[table.name].create_index([column], index_name=f"idx_{table.name}_{column}")
         for field in table.schema["fields"]:

@@ -53,6 +53,20 @@ class Package:
         return self._by_path.get(path)
 
 
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: list[str]
+    resource: str  # the referenced resource ("" in the schema means the table itself)
+    ref_fields: list[str]
+
+
+def foreign_keys(schema: dict, own_name: str = "") -> list[ForeignKey]:
+    """A schema's foreignKeys with fields always as lists (Table Schema allows a single string)."""
+    as_list = lambda fields: [fields] if isinstance(fields, str) else list(fields)  # noqa: E731
+    return [ForeignKey(as_list(fk["fields"]), fk["reference"].get("resource") or own_name, as_list(fk["reference"]["fields"]))
+            for fk in schema.get("foreignKeys", [])]
+
+
 def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
     """The file `path` names inside `root`, or why it is refused.
 

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from .csvfile import Table
@@ -35,11 +36,16 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout
 
 
+@lru_cache(maxsize=None)
+def _prefix(root: Path) -> str:
+    """Where the package sits inside its git repository (asked once, not once per file)."""
+    return _git(root, "rev-parse", "--show-prefix").strip()
+
+
 def file_at(root: Path, ref: str, path: str) -> str | None:
     """A file's text at ref, or None if it did not exist there."""
     try:
-        prefix = _git(root, "rev-parse", "--show-prefix").strip()
-        return _git(root, "show", f"{ref}:{prefix}{path}")
+        return _git(root, "show", f"{ref}:{_prefix(root)}{path}")
     except GitError:
         return None
 

@@ -17,6 +17,7 @@ import pycountry
 from . import dates, messages
 from .csvfile import Table
 from .descriptor import Package, safe_path
+from .descriptor import foreign_keys as schema_foreign_keys
 from .problems import Problem, shown
 
 FORMULA_START = ("=", "+", "@")
@@ -36,13 +37,11 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
     """Every foreign key of every schema, self-references included; empty cells are not references."""
     problems = []
     for table in tables.values():
-        for fk in table.resource.schema.get("foreignKeys", []):
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            target = tables.get(ref.get("resource") or table.name)
+        for fk in schema_foreign_keys(table.resource.schema, table.name):
+            fields, ref_fields = fk.fields, fk.ref_fields
+            target = tables.get(fk.resource)
             if target is None:
                 continue  # the target table could not be read; its own problems say why
-            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             known = {tuple(r[f] for f in ref_fields) for r in target.rows}
             for number, row in table.numbered():
                 value = tuple(row[f] for f in fields)
@@ -136,11 +135,10 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
         if table.name in ("actors", "aliases"):
             continue
         own_key = table.resource.primary_key
-        for fk in table.resource.schema.get("foreignKeys", []):
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            if fk["reference"].get("resource") != "actors" or fields == own_key:
+        for fk in schema_foreign_keys(table.resource.schema, table.name):
+            if fk.resource != "actors" or fk.fields == own_key:
                 continue
-            used.update(row[fields[0]] for row in table.rows)
+            used.update(row[fk.fields[0]] for row in table.rows)
     return [Problem(actors.path, number, "actor_id",
                     f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
                     "or subject, nor cited where an article names it")
