@@ -2,6 +2,7 @@
 words, so the report can show it once; the dates module; fmt."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dpcheck import csvfile, dates, descriptor, frictionless_check, pandera_check
@@ -32,8 +33,19 @@ def test_pandera_alone_reports_constraint_failures(pkg):
 def test_frictionless_alone_reports_the_same_words(pkg):
     number = _break_places(pkg)
     package, _ = descriptor.load(pkg.descriptor)
-    found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor))]
+    found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor), rows=True)]
     assert found == [f"data/places.csv:{number} latitude: '95.5' is above the maximum 90"]
+
+
+def test_frictionless_checks_the_descriptor_without_reading_rows_by_default(pkg):
+    _break_places(pkg)
+    descriptor_json = json.loads(pkg.descriptor.read_text())
+    descriptor_json["licenses"] = [{"title": "no name and no path"}]
+    pkg.descriptor.write_text(json.dumps(descriptor_json))
+    package, _ = descriptor.load(pkg.descriptor)
+    found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor))]
+    assert len(found) == 1 and found[0].startswith("datapackage.json: frictionless package-error:"), found
+    assert "license" in found[0]
 
 
 def test_pandera_schema_is_generated_from_the_table_schema():

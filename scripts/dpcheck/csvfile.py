@@ -2,13 +2,20 @@
 
 Canonical form: UTF-8 without BOM, LF line endings, the header in schema order, rows sorted by
 primary key, text in Unicode NFC, and quotes only where a cell needs them.
+
+Two readers give the same Table. The fast one parses with Polars and accepts the file only if it
+is already canonical: writing the parsed frame back gives the file's exact bytes, so the parse
+cannot have misread anything. Any other file (a problem in itself) goes to the strict reader,
+Python's csv module line by line, which says exactly what is wrong and where.
 """
 from __future__ import annotations
 
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import polars as pl
 
 from .descriptor import Resource
 from .problems import Problem, shown
@@ -16,14 +23,18 @@ from .problems import Problem, shown
 BOM = b"\xef\xbb\xbf"
 
 
-@dataclass
 class Table:
-    """A table's rows as strings, each cell None where empty, with the file row of each."""
+    """A table's cells as text, None where empty: a Polars frame (one String column per field)
+    for the checks, and rows as dicts with their file row numbers for messages and scripts."""
 
-    resource: Resource
-    rows: list[dict] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    text: str = ""
+    def __init__(self, resource: Resource, frame: pl.DataFrame, text: str = "", canonical: bool = False,
+                 rows: list[dict] | None = None, row_numbers: list[int] | None = None):
+        self.resource = resource
+        self.frame = frame
+        self.text = text
+        self.canonical = canonical  # known to be in canonical form already (the fast reader's proof)
+        self._rows = rows
+        self._row_numbers = row_numbers
 
     @property
     def name(self) -> str:
@@ -33,8 +44,27 @@ class Table:
     def path(self) -> str:
         return self.resource.path
 
+    @property
+    def rows(self) -> list[dict]:
+        if self._rows is None:  # built on first use: the checks themselves work on the frame
+            self._rows = self.frame.to_dicts()
+        return self._rows
+
+    @property
+    def row_numbers(self) -> list[int]:
+        if self._row_numbers is None:  # the fast reader only accepts files with one line per row
+            self._row_numbers = list(range(2, self.frame.height + 2))
+        return self._row_numbers
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if self._row_numbers is not None else index + 2
+
     def numbered(self):
         return zip(self.row_numbers, self.rows)
+
+
+def _frame(fields: list[str], rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame({f: [row[f] for row in rows] for f in fields}, schema={f: pl.String for f in fields})
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -43,11 +73,49 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
     """The table, or None when its file cannot be trusted row by row (encoding, header, NUL)."""
-    path = resource.path
     try:
         data = resource.file.read_bytes()
     except OSError as exc:
-        return None, [Problem(path, None, None, f"cannot be read: {exc.strerror}")]
+        return None, [Problem(resource.path, None, None, f"cannot be read: {exc.strerror}")]
+    table = _read_canonical(resource, data)
+    if table is not None:
+        return table, []
+    return _read_strictly(resource, data)
+
+
+def _read_canonical(resource: Resource, data: bytes) -> Table | None:
+    """The table if the file is exactly in canonical form, else None (the strict reader decides)."""
+    if data.startswith(BOM) or b"\r" in data or b"\x00" in data or not data.endswith(b"\n"):
+        return None
+    try:
+        text = data.decode("utf-8")
+        frame = pl.read_csv(data, infer_schema=False, has_header=True, quote_char='"', empty_string_is_null=True,
+                            raise_if_empty=True)
+    except Exception:  # noqa: BLE001 - any doubt sends the file to the strict reader
+        return None
+    if frame.columns != resource.field_names or frame.height + 1 != text.count("\n"):
+        return None  # a wrong header, or a cell spanning lines (row numbers would drift)
+    if render_frame(frame).encode("utf-8") != data or not unicodedata.is_normalized("NFC", text):
+        return None
+    if not _sorted(frame, resource.primary_key):
+        return None
+    return Table(resource, frame, text=text, canonical=True)
+
+
+def _sorted(frame: pl.DataFrame, key: list[str]) -> bool:
+    if not key or frame.height < 2:
+        return True
+    cells = frame.select(pl.col(k).fill_null("") for k in key)
+    return cells.equals(cells.sort(key, maintain_order=True))
+
+
+def render_frame(frame: pl.DataFrame) -> str:
+    """Canonical CSV text of a frame, byte for byte what render() writes for the same rows."""
+    return frame.write_csv(quote_style="necessary", line_terminator="\n", null_value="")
+
+
+def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[Problem]]:
+    path = resource.path
     problems: list[Problem] = []
     if data.startswith(BOM):
         problems.append(Problem(path, 1, None, "starts with a byte order mark (BOM); save it as UTF-8 without BOM"))
@@ -86,7 +154,7 @@ def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
         problems.append(Problem(path, 1, None, _header_problem(header, expected)))
         return None, problems
 
-    table = Table(resource, text=text)
+    rows, numbers = [], []
     structure_ok = True
     for number, record in records[1:]:
         if not record:
@@ -96,8 +164,9 @@ def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
             problems.append(Problem(path, number, None, f"has {len(record)} cells but the header has {len(header)}"))
             structure_ok = False
         else:
-            table.rows.append({k: (v if v != "" else None) for k, v in zip(header, record)})
-            table.row_numbers.append(number)
+            rows.append({k: (v if v != "" else None) for k, v in zip(header, record)})
+            numbers.append(number)
+    table = Table(resource, _frame(header, rows), text=text, rows=rows, row_numbers=numbers)
     return (table if structure_ok else None), problems
 
 
@@ -131,6 +200,8 @@ def render(fields: list[str], rows: list[dict]) -> str:
 
 def canonical_problems(table: Table) -> list[Problem]:
     """Why the file differs from its canonical form: rows out of order, or the first line written differently."""
+    if table.canonical:
+        return []
     key = sort_key(table)
     for (n1, r1), (n2, r2) in zip(table.numbered(), list(table.numbered())[1:]):
         if key(r2) < key(r1):

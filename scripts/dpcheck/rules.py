@@ -3,15 +3,18 @@
 Each rule takes the loaded tables (name -> Table) and returns problems. Rules read what they
 need from the Table Schemas (foreign keys, reduced dates, date ranges, code lists, citation
 requirements), so adding a column or a table needs no change here.
+
+Rules find the failing rows with Polars (joins, masks, or a check of each distinct value), and
+only those rows are turned into messages: the cost of a valid package is a few vectorised passes.
 """
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections import defaultdict
 from pathlib import Path
 
 import ahocorasick
+import polars as pl
 import pycountry
 
 from . import dates, messages
@@ -21,6 +24,8 @@ from .descriptor import foreign_keys as schema_foreign_keys
 from .problems import Problem, shown
 
 FORMULA_START = ("=", "+", "@")
+UNSAFE = r"^[=+@]|[\x00-\x1F\x7F-\x9F]"  # a formula's first character, or any control character (Cc)
+INDEX = "_index"
 
 
 def _fields(table: Table) -> list[dict]:
@@ -29,6 +34,22 @@ def _fields(table: Table) -> list[dict]:
 
 def _key(table: Table, row: dict) -> str:
     return "/".join(row[k] or "" for k in table.resource.primary_key)
+
+
+def _key_expr(table: Table) -> pl.Expr:
+    """A row's key as citations and redirects write it: the primary key's values joined by '/'."""
+    return pl.concat_str([pl.col(k).fill_null("") for k in table.resource.primary_key], separator="/")
+
+
+def _indexed(table: Table) -> pl.DataFrame:
+    return table.frame.with_row_index(INDEX)
+
+
+def _rows_where(table: Table, condition: pl.Expr):
+    """(file row, row as a dict) for each row meeting condition, in file order."""
+    found = _indexed(table).filter(condition)
+    for row in found.iter_rows(named=True):
+        yield table.row_number(row.pop(INDEX)), row
 
 
 # --- references -------------------------------------------------------------------------------
@@ -42,14 +63,15 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
             target = tables.get(fk.resource)
             if target is None:
                 continue  # the target table could not be read; its own problems say why
-            known = {tuple(r[f] for f in ref_fields) for r in target.rows}
-            for number, row in table.numbered():
-                value = tuple(row[f] for f in fields)
-                if any(v is None for v in value) or value in known:
-                    continue
-                problems.append(Problem(table.path, number, ",".join(fields),
-                                        messages.missing_reference("/".join(value), target.name, ",".join(ref_fields),
-                                                                   ["/".join(k) for k in known])))
+            known = target.frame.select(pl.col(r).alias(f) for f, r in zip(fields, ref_fields)).drop_nulls().unique()
+            values = _indexed(table).select(INDEX, *fields).drop_nulls(fields)
+            missing = values.join(known, on=fields, how="anti").sort(INDEX)
+            if missing.height == 0:
+                continue
+            suggestions = ["/".join(k) for k in known.iter_rows()]
+            for index, *value in missing.iter_rows():
+                problems.append(Problem(table.path, table.row_number(index), ",".join(fields),
+                                        messages.missing_reference("/".join(value), target.name, ",".join(ref_fields), suggestions)))
     return problems
 
 
@@ -60,23 +82,21 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
         spec = table.resource.schema.get("x-record-reference")
         if not spec:
             continue
-        keys = {name: {_key(t, r) for r in t.rows} for name, t in tables.items()}
-        for number, row in table.numbered():
-            target, record = row[spec["table_field"]], row[spec["id_field"]]
-            if target is None or record is None:
-                continue
-            if target not in tables:
-                continue  # an unknown table name is reported by the field's enum constraint
-            if record not in keys[target]:
-                problems.append(Problem(table.path, number, spec["id_field"],
-                                        messages.missing_reference(record, target, "/".join(tables[target].resource.primary_key),
-                                                                   keys[target])))
+        named, record = spec["table_field"], spec["id_field"]
+        keys = pl.concat([t.frame.select(pl.lit(name, pl.String).alias(named), _key_expr(t).alias(record)) for name, t in tables.items()])
+        # An unknown table name is reported by the field's enum constraint, not here.
+        references = _indexed(table).select(INDEX, named, record).drop_nulls().filter(pl.col(named).is_in(list(tables)))
+        for index, target, value in references.join(keys, on=[named, record], how="anti").sort(INDEX).iter_rows():
+            target_keys = keys.filter(pl.col(named) == target)[record].to_list()
+            problems.append(Problem(table.path, table.row_number(index), record,
+                                    messages.missing_reference(value, target, "/".join(tables[target].resource.primary_key), target_keys)))
     return problems
 
 
 def redirects(tables: dict[str, Table]) -> list[Problem]:
     """A redirect points from an ID that no longer exists to one that does."""
     problems = []
+    keys: dict[str, set[str]] = {}
     for table in tables.values():
         spec = table.resource.schema.get("x-redirects")
         if not spec:
@@ -85,41 +105,44 @@ def redirects(tables: dict[str, Table]) -> list[Problem]:
             target = tables.get(row[spec["table_field"]] or "")
             if target is None:
                 continue  # an unknown table name is reported by the field's enum constraint
-            keys = {_key(target, r) for r in target.rows}
+            if target.name not in keys:
+                keys[target.name] = set(target.frame.select(_key_expr(target)).to_series().to_list())
             pk = "/".join(target.resource.primary_key)
-            if row[spec["old_field"]] in keys:
+            if row[spec["old_field"]] in keys[target.name]:
                 problems.append(Problem(table.path, number, spec["old_field"],
                                         f"{shown(row[spec['old_field']])} still exists in {target.name}; only a removed ID needs a redirect"))
-            if row[spec["new_field"]] and row[spec["new_field"]] not in keys:
+            if row[spec["new_field"]] and row[spec["new_field"]] not in keys[target.name]:
                 problems.append(Problem(table.path, number, spec["new_field"],
                                         messages.missing_reference(row[spec["new_field"]], target.name, pk)))
     return problems
 
 
-def citations_of(tables: dict[str, Table]) -> dict[tuple[str, str], list[dict]]:
-    """Citation rows by (record_table, record_id)."""
-    cited = defaultdict(list)
-    for table in tables.values():
-        spec = table.resource.schema.get("x-record-reference")
-        if spec:
-            for row in table.rows:
-                cited[(row[spec["table_field"]], row[spec["id_field"]])].append(row)
-    return cited
+def citations_of(tables: dict[str, Table]) -> pl.DataFrame:
+    """Every citation as (record_table, record_id, source_id), from each table with x-record-reference."""
+    frames = [t.frame.select(pl.col(spec["table_field"]).alias("record_table"), pl.col(spec["id_field"]).alias("record_id"),
+                             pl.col("source_id"))
+              for t in tables.values() if (spec := t.resource.schema.get("x-record-reference"))]
+    empty = pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "source_id": pl.String})
+    return pl.concat(frames) if frames else empty
+
+
+def _cited(citations: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """The citations of one table's rows: record_id and source_id."""
+    return citations.filter(pl.col("record_table") == table.name).select("record_id", "source_id")
 
 
 def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
     """Every row of a table whose schema says x-citation-required has at least one citation."""
-    cited = citations_of(tables)
+    citations = citations_of(tables)
     problems = []
     for table in tables.values():
         if not table.resource.schema.get("x-citation-required"):
             continue
         key_name = "/".join(table.resource.primary_key)
-        for number, row in table.numbered():
-            key = _key(table, row)
-            if not cited.get((table.name, key)):
-                problems.append(Problem(table.path, number, key_name,
-                                        f"{shown(key)} has no citation: add a row to citations with record_table={table.name}, record_id={key}"))
+        keys = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"))
+        for index, key in keys.join(_cited(citations, table), on="record_id", how="anti").sort(INDEX).iter_rows():
+            problems.append(Problem(table.path, table.row_number(index), key_name,
+                                    f"{shown(key)} has no citation: add a row to citations with record_table={table.name}, record_id={key}"))
     return problems
 
 
@@ -130,7 +153,7 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
     actors = tables.get("actors")
     if actors is None:
         return []
-    used = {record_id for (table, record_id) in citations_of(tables) if table == "actors"}
+    used = [_cited(citations_of(tables), actors)["record_id"]]
     for table in tables.values():
         if table.name in ("actors", "aliases"):
             continue
@@ -138,11 +161,12 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
         for fk in schema_foreign_keys(table.resource.schema, table.name):
             if fk.resource != "actors" or fk.fields == own_key:
                 continue
-            used.update(row[fk.fields[0]] for row in table.rows)
+            used.append(table.frame[fk.fields[0]])
+    used_ids = pl.concat(used).drop_nulls().unique()
     return [Problem(actors.path, number, "actor_id",
                     f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
                     "or subject, nor cited where an article names it")
-            for number, row in actors.numbered() if row["actor_id"] not in used]
+            for number, row in _rows_where(actors, ~pl.col("actor_id").is_in(used_ids.implode()))]
 
 
 # --- actors and memberships -------------------------------------------------------------------
@@ -152,26 +176,26 @@ def actor_kinds(tables: dict[str, Table]) -> list[Problem]:
     and every organisation has one."""
     if "actors" not in tables:
         return []
-    kind = {r["actor_id"]: r["kind"] for r in tables["actors"].rows}
+    actors = tables["actors"]
+    kinds = actors.frame.select("actor_id", "kind").unique("actor_id", keep="last")
+    kind = lambda ids: ids.join(kinds, left_on=ids.columns[-1], right_on="actor_id", how="inner")  # noqa: E731
     problems = []
     if "memberships" in tables:
-        for number, row in tables["memberships"].numbered():
-            target = row["organisation_id"]
-            if target in kind and kind[target] not in ("organisation", "state"):
-                problems.append(Problem(tables["memberships"].path, number, "organisation_id",
-                                        f"{shown(target)} is a {kind[target]}; a membership must be in an organisation or a state"))
+        memberships = tables["memberships"]
+        targets = kind(_indexed(memberships).select(INDEX, "organisation_id"))
+        for index, target, what in targets.filter(~pl.col("kind").is_in(["organisation", "state"])).sort(INDEX).iter_rows():
+            problems.append(Problem(memberships.path, memberships.row_number(index), "organisation_id",
+                                    f"{shown(target)} is a {what}; a membership must be in an organisation or a state"))
     if "organisations" in tables:
-        described = set()
-        for number, row in tables["organisations"].numbered():
-            org = row["organisation_id"]
-            described.add(org)
-            if org in kind and kind[org] != "organisation":
-                problems.append(Problem(tables["organisations"].path, number, "organisation_id",
-                                        f"{shown(org)} is a {kind[org]} in actors; only organisations belong here"))
-        for number, row in tables["actors"].numbered():
-            if row["kind"] == "organisation" and row["actor_id"] not in described:
-                problems.append(Problem(tables["actors"].path, number, "actor_id",
-                                        f"{shown(row['actor_id'])} is an organisation but has no row in organisations"))
+        organisations = tables["organisations"]
+        described = kind(_indexed(organisations).select(INDEX, "organisation_id"))
+        for index, org, what in described.filter(pl.col("kind") != "organisation").sort(INDEX).iter_rows():
+            problems.append(Problem(organisations.path, organisations.row_number(index), "organisation_id",
+                                    f"{shown(org)} is a {what} in actors; only organisations belong here"))
+        undescribed = (pl.col("kind") == "organisation") & ~pl.col("actor_id").is_in(organisations.frame["organisation_id"].implode())
+        for number, row in _rows_where(actors, undescribed):
+            problems.append(Problem(actors.path, number, "actor_id",
+                                    f"{shown(row['actor_id'])} is an organisation but has no row in organisations"))
     return problems
 
 
@@ -179,6 +203,18 @@ def actor_kinds(tables: dict[str, Table]) -> list[Problem]:
 
 def _date_fields(table: Table) -> list[str]:
     return [f["name"] for f in _fields(table) if f.get("x-reduced-date")]
+
+
+def _spans(values: pl.Series) -> pl.DataFrame:
+    """For each distinct valid reduced date among values: its first and last day as ordinals.
+    Dates repeat a lot, so each distinct value is judged once, by the dates module."""
+    spans = {}
+    for value in values.drop_nulls().unique().to_list():
+        if _valid(value):
+            first, last = dates.span(value)
+            spans[value] = (first.toordinal(), last.toordinal())
+    return pl.DataFrame({"value": list(spans), "earliest": [s[0] for s in spans.values()], "latest": [s[1] for s in spans.values()]},
+                        schema={"value": pl.String, "earliest": pl.Int64, "latest": pl.Int64})
 
 
 def _valid(value) -> bool:
@@ -196,14 +232,10 @@ def calendar_dates(tables: dict[str, Table]) -> list[Problem]:
     problems = []
     for table in tables.values():
         for name in _date_fields(table):
-            for number, row in table.numbered():
-                value = row[name]
-                if value is None or not dates.PATTERN.match(value):
-                    continue  # empty, or already reported by the pattern constraint
-                try:
-                    dates.span(value)
-                except dates.NotADate:
-                    problems.append(Problem(table.path, number, name, f"{value} is not a calendar date"))
+            # Empty cells and values of the wrong shape are left to the pattern constraint.
+            wrong = [v for v in table.frame[name].drop_nulls().unique().to_list() if dates.PATTERN.match(v) and not _valid(v)]
+            for number, row in _rows_where(table, pl.col(name).is_in(wrong)):
+                problems.append(Problem(table.path, number, name, f"{row[name]} is not a calendar date"))
     return problems
 
 
@@ -214,10 +246,16 @@ def date_ranges(tables: dict[str, Table]) -> list[Problem]:
         schema = table.resource.schema
         start, end = schema.get("x-date-range", (None, None))
         basis = schema.get("x-date-basis")
-        for number, row in table.numbered():
-            if start and _valid(row[start]) and _valid(row[end]) and dates.latest(row[end]) < dates.earliest(row[start]):
-                problems.append(Problem(table.path, number, end, f"{row[end]} is before {start} {row[start]}"))
-            if basis and row[basis["field"]] is None and any(row[d] for d in basis["dates"]):
+        if start:
+            spans = _spans(pl.concat([table.frame[start], table.frame[end]]))
+            pairs = (_indexed(table).select(INDEX, start, end)
+                     .join(spans.select(pl.col("value").alias(start), pl.col("earliest")), on=start, how="inner")
+                     .join(spans.select(pl.col("value").alias(end), pl.col("latest")), on=end, how="inner"))
+            for index, first, last, *_ in pairs.filter(pl.col("latest") < pl.col("earliest")).sort(INDEX).iter_rows():
+                problems.append(Problem(table.path, table.row_number(index), end, f"{last} is before {start} {first}"))
+        if basis:
+            undated = pl.col(basis["field"]).is_null() & pl.any_horizontal(pl.col(d).is_not_null() for d in basis["dates"])
+            for number, _ in _rows_where(table, undated):
                 problems.append(Problem(table.path, number, basis["field"],
                                         f"is required when {' or '.join(basis['dates'])} is given (stated or inferred)"))
     return problems
@@ -228,24 +266,31 @@ def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
     the event's status allows it (vocab_event_statuses.may_postdate_source)."""
     if "sources" not in tables:
         return []
-    published = {r["source_id"]: r["published_date"] for r in tables["sources"].rows if _valid(r["published_date"])}
-    future_ok = {r["code"] for r in tables["vocab_event_statuses"].rows if r["may_postdate_source"] == "true"} \
-        if "vocab_event_statuses" in tables else set()
-    cited = citations_of(tables)
+    sources = tables["sources"].frame
+    published = (sources.select("source_id", "published_date")
+                 .join(_spans(sources["published_date"]).select(pl.col("value").alias("published_date"), pl.col("latest").alias("published_by")),
+                       on="published_date", how="inner"))
+    statuses = tables["vocab_event_statuses"].frame if "vocab_event_statuses" in tables else None
+    future_ok = set(statuses.filter(pl.col("may_postdate_source") == "true")["code"].to_list()) if statuses is not None else set()
+    citations = citations_of(tables)
     problems = []
     for name, date_field, status_field in (("events", "start_date", "status"), ("statements", "date", None)):
         table = tables.get(name)
         if table is None:
             continue
-        for number, row in table.numbered():
-            if not _valid(row[date_field]) or (status_field and row[status_field] in future_ok):
-                continue
-            for citation in cited.get((name, _key(table, row)), []):
-                source = citation["source_id"]
-                if source in published and dates.earliest(row[date_field]) > dates.latest(published[source]):
-                    allowed = f"; only an event with status {' or '.join(sorted(future_ok))} may be" if status_field else ""
-                    problems.append(Problem(table.path, number, date_field,
-                                            f"{row[date_field]} is after {source} was published ({published[source]}){allowed}"))
+        rows = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"), date_field,
+                                      pl.col(status_field) if status_field else pl.lit(None, pl.String).alias("_status"))
+        if status_field:
+            rows = rows.filter(~pl.col(status_field).is_in(list(future_ok)) | pl.col(status_field).is_null())
+        late = (rows.join(_spans(table.frame[date_field]).select(pl.col("value").alias(date_field), "earliest"), on=date_field, how="inner")
+                .join(_cited(citations, table), on="record_id", how="inner")
+                .join(published, on="source_id", how="inner")
+                .filter(pl.col("earliest") > pl.col("published_by"))
+                .sort(INDEX, maintain_order=True))
+        allowed = f"; only an event with status {' or '.join(sorted(future_ok))} may be" if status_field else ""
+        for row in late.iter_rows(named=True):
+            problems.append(Problem(table.path, table.row_number(row[INDEX]), date_field,
+                                    f"{row[date_field]} is after {row['source_id']} was published ({row['published_date']}){allowed}"))
     return problems
 
 
@@ -267,13 +312,12 @@ def code_lists(tables: dict[str, Table]) -> list[Problem]:
     problems = []
     for table in tables.values():
         for field in _fields(table):
-            codelist = field.get("x-codelist")
+            codelist, name = field.get("x-codelist"), field["name"]
             if not codelist:
                 continue
-            for number, row in table.numbered():
-                value = row[field["name"]]
-                if value is not None and not _known_code(codelist, value):
-                    problems.append(Problem(table.path, number, field["name"], f"{shown(value)} is not {names.get(codelist, codelist)}"))
+            unknown = [v for v in table.frame[name].drop_nulls().unique().to_list() if not _known_code(codelist, v)]
+            for number, row in _rows_where(table, pl.col(name).is_in(unknown)):
+                problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not {names.get(codelist, codelist)}"))
     return problems
 
 
@@ -281,7 +325,10 @@ def safe_text(tables: dict[str, Table]) -> list[Problem]:
     """No cell a spreadsheet would run as a formula, and no control characters (tab, CR, NUL…)."""
     problems = []
     for table in tables.values():
-        for number, row in table.numbered():
+        if not table.frame.columns:
+            continue
+        unsafe = pl.any_horizontal(pl.col(c).str.contains(UNSAFE).fill_null(False) for c in table.frame.columns)
+        for number, row in _rows_where(table, unsafe):
             for name, value in row.items():
                 if value is None:
                     continue
@@ -321,14 +368,30 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
         if resource is None:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is not listed as a resource in {package.descriptor_name}"))
         elif resource.hash is None:
-            # Frictionless checks a listed hash; a missing one would leave the text unguarded.
             problems.append(Problem(package.descriptor_name, None, f"resource {resource.name}",
                                     f"has no hash; add \"hash\": \"sha256:{digest}\""))
+        else:
+            problems += _descriptor_hash(package, resource, data)
         try:
             texts[row["source_id"]] = data.decode("utf-8")
         except UnicodeDecodeError:
             problems.append(Problem(path, None, None, "is not valid UTF-8"))
     return texts, problems + _unaccounted_articles(package, sources)
+
+
+def _descriptor_hash(package: Package, resource, data: bytes) -> list[Problem]:
+    """The hash the descriptor lists for a text, "algorithm:hex" or bare hex meaning MD5 as in
+    the Data Package spec, must be the text's."""
+    algorithm, _, expected = resource.hash.rpartition(":")
+    try:
+        found = hashlib.new(algorithm or "md5", data).hexdigest()
+    except ValueError:
+        return [Problem(package.descriptor_name, None, f"resource {resource.name}", f"hash {shown(resource.hash)} names an unknown algorithm")]
+    if found == expected.lower():
+        return []
+    label = {"sha256": "SHA-256", "md5": "MD5"}.get(algorithm or "md5", algorithm)
+    return [Problem(resource.path, None, None, f"its {label} does not match the hash in {package.descriptor_name}: the text has changed "
+                                               f"(listed {resource.hash}, found {algorithm or 'md5'}:{found})")]
 
 
 def _unaccounted_articles(package: Package, sources: Table) -> list[Problem]:
@@ -386,30 +449,29 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
     """Every excerpt occurs in its source, every statement's quote in a source cited for it, and
     every value of a field marked x-occurs-in-sources (an actor's name forms) in some article."""
     problems = []
-    sources = {r["source_id"]: r for r in tables["sources"].rows} if "sources" in tables else {}
+    text_paths = dict(tables["sources"].frame.select("source_id", "text_path").iter_rows()) if "sources" in tables else {}
     for table in tables.values():
-        spec = table.resource.schema.get("x-record-reference")
-        if not spec:
+        if not table.resource.schema.get("x-record-reference"):
             continue
-        for number, row in table.numbered():
-            text = texts.get(row["source_id"])
-            if text is not None and row["excerpt"] and row["excerpt"] not in text:
-                problems.append(Problem(table.path, number, "excerpt",
-                                        _not_found(row["excerpt"], text, sources[row["source_id"]]["text_path"])))
+        frame = table.frame
+        for index, (source, excerpt) in enumerate(zip(frame["source_id"].to_list(), frame["excerpt"].to_list())):
+            text = texts.get(source)
+            if text is not None and excerpt and excerpt not in text:
+                problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
     for table in tables.values():
         for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
-            printed = _occurring({row[field] for row in table.rows if row[field]}, texts.values())
-            for number, row in table.numbered():
-                if row[field] and row[field] not in printed:
-                    problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur in any article text"))
+            printed = _occurring(set(table.frame[field].drop_nulls().to_list()), texts.values())
+            for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed))):
+                problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur in any article text"))
     statements = tables.get("statements")
     if statements is not None:
-        cited = citations_of(tables)
-        for number, row in statements.numbered():
-            quote = row["quote"]
-            cited_texts = [texts[c["source_id"]] for c in cited.get(("statements", row["statement_id"]), []) if c["source_id"] in texts]
-            if quote and cited_texts and not any(quote in t for t in cited_texts):
-                problems.append(Problem(statements.path, number, "quote",
+        quoted = (_indexed(statements).select(INDEX, _key_expr(statements).alias("record_id"), "quote").drop_nulls("quote")
+                  .join(_cited(citations_of(tables), statements), on="record_id", how="inner")
+                  .group_by(INDEX).agg(pl.first("quote"), pl.col("source_id")).sort(INDEX))
+        for index, quote, sources in quoted.iter_rows():
+            cited_texts = [texts[source] for source in sources if source in texts]
+            if cited_texts and not any(quote in t for t in cited_texts):
+                problems.append(Problem(statements.path, statements.row_number(index), "quote",
                                         _not_found(quote, max(cited_texts, key=lambda t: _matched_prefix(quote, t)), "any cited source")))
     return problems
 
