@@ -23,7 +23,7 @@ venv: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python scripts/validate.py datapackage.json
 
-test: check coverage
+test: check frictionless coverage
 	$(BIN)/python -m pytest -q tests
 
 build: check

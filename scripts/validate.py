@@ -22,12 +22,14 @@ grouped by file, then a one-line summary. Exits 1 on any problem, 0 otherwise, 2
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor, frictionless_check, history, pandera_check, rules  # noqa: E402
+from dpcheck import csvfile, descriptor, frictionless_check, history, rules  # noqa: E402
 from dpcheck.problems import Problem, report  # noqa: E402
 
 PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text)
@@ -53,9 +55,55 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     if package is None:
         return problems, "nothing checked"
     problems += history.version_format(package)
+    # Polars releases the GIL while it reads, joins and scans, so the pure-Python strands run
+    # beside it on the other core: pandera's import (a second, with pandas), its checks, and
+    # Frictionless's descriptor check.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
+        descriptor_check = None if frictionless_rows else pool.submit(_run, frictionless_check.check, package, str(descriptor_file))
+        tables, unreadable, read_problems = _read_tables(package)
+        problems += read_problems
+        schema_checks = pool.submit(_schema_checks, engine, tables)
+        problems += _rules(package, tables, unreadable, base)
+        problems += schema_checks.result()
+        if descriptor_check is not None:
+            problems += descriptor_check.result()
+        else:
+            problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable, True)
+    texts = len(package.resources) - len(package.tables())
+    checked = f"{len(tables)} tables, {sum(t.frame.height for t in tables.values())} rows, {texts} article texts"
+    return problems, checked
 
-    tables: dict[str, csvfile.Table] = {}
-    unreadable = set()
+
+def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
+    """pandera's checks of every table, once its module (`engine`, a future) has been imported."""
+    try:
+        pandera_check = engine.result()
+    except Exception as exc:  # noqa: BLE001 - the environment is broken, not the data
+        return [Problem("scripts/validate.py", None, None, f"pandera could not be loaded ({type(exc).__name__}: {exc})")]
+    return [problem for table in tables.values() for problem in _run(pandera_check.check, table)]
+
+
+def _rules(package, tables: dict[str, csvfile.Table], unreadable: set[str], base: str | None) -> list[Problem]:
+    """The rules on each table, then, if every file could be read, those across tables and texts."""
+    problems = [problem for rule in PER_TABLE_RULES for problem in _run(rule, tables)]
+    # Rules across tables would only echo a broken file as false dangling keys or missing citations.
+    if unreadable:
+        return problems
+    for rule in CROSS_TABLE_RULES:
+        problems += _run(rule, tables)
+    texts, text_problems = _run_texts(package, tables)
+    problems += text_problems + _run(rules.verbatim, package, tables, texts)
+    for table in tables.values():
+        problems += _run(csvfile.canonical_problems, table)
+    if base:
+        problems += _run(history.check, package, tables, base)
+    return problems
+
+
+def _read_tables(package) -> tuple[dict[str, csvfile.Table], set[str], list[Problem]]:
+    """Every table that could be read (by name), the paths of files with read problems, and those problems."""
+    tables, unreadable, problems = {}, set(), []
     for resource in package.tables():
         table, read_problems = csvfile.read(resource)
         problems += read_problems
@@ -63,27 +111,7 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
             unreadable.add(resource.path)
         if table is not None:
             tables[resource.name] = table
-
-    problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable, frictionless_rows)
-
-    for table in tables.values():
-        problems += _run(pandera_check.check, table)
-    for rule in PER_TABLE_RULES:
-        problems += _run(rule, tables)
-
-    # Rules across tables would only echo a broken file as false dangling keys or missing citations.
-    if not unreadable:
-        for rule in CROSS_TABLE_RULES:
-            problems += _run(rule, tables)
-        texts, text_problems = _run_texts(package, tables)
-        problems += text_problems + _run(rules.verbatim, package, tables, texts)
-        for table in tables.values():
-            problems += _run(csvfile.canonical_problems, table)
-        if base:
-            problems += _run(history.check, package, tables, base)
-    texts = len(package.resources) - len(package.tables())
-    checked = f"{len(tables)} tables, {sum(t.frame.height for t in tables.values())} rows, {texts} article texts"
-    return problems, checked
+    return tables, unreadable, problems
 
 
 def _run_texts(package, tables):

@@ -32,6 +32,14 @@ def test_frictionless_alone_accepts_the_package():
     assert result.returncode == 0, result.stdout
 
 
+def test_with_frictionless_rows_the_same_problem_is_reported_once(pkg):
+    number = pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
+    result = run(str(pkg.descriptor), "--frictionless")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"data/places.csv:{number} latitude: '95.5' is above the maximum 90", "",
+                                          "FAILED: 1 problem in 1 file"]
+
+
 def test_a_broken_package_exits_1_with_lines_then_a_summary(pkg):
     pkg.set("places", {"place_id": "moscow"}, "country", "RUX")
     pkg.set("places", {"place_id": "moscow-kremlin"}, "latitude", "north")

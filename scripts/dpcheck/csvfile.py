@@ -31,7 +31,7 @@ class Table:
                  rows: list[dict] | None = None, row_numbers: list[int] | None = None):
         self.resource = resource
         self.frame = frame
-        self.text = text
+        self.text = text  # the file's text, kept by the strict reader only (to say where it differs from canonical form)
         self.canonical = canonical  # known to be in canonical form already (the fast reader's proof)
         self._rows = rows
         self._row_numbers = row_numbers
@@ -88,18 +88,19 @@ def _read_canonical(resource: Resource, data: bytes) -> Table | None:
     if data.startswith(BOM) or b"\r" in data or b"\x00" in data or not data.endswith(b"\n"):
         return None
     try:
-        text = data.decode("utf-8")
+        # ASCII text is valid UTF-8 and already NFC; only other text needs decoding to check that.
+        text = None if data.isascii() else data.decode("utf-8")
         frame = pl.read_csv(data, infer_schema=False, has_header=True, quote_char='"', empty_string_is_null=True,
                             raise_if_empty=True)
     except Exception:  # noqa: BLE001 - any doubt sends the file to the strict reader
         return None
-    if frame.columns != resource.field_names or frame.height + 1 != text.count("\n"):
+    if frame.columns != resource.field_names or frame.height + 1 != data.count(b"\n"):
         return None  # a wrong header, or a cell spanning lines (row numbers would drift)
-    if render_frame(frame).encode("utf-8") != data or not unicodedata.is_normalized("NFC", text):
+    if _written(frame) != data or (text is not None and not unicodedata.is_normalized("NFC", text)):
         return None
     if not _sorted(frame, resource.primary_key):
         return None
-    return Table(resource, frame, text=text, canonical=True)
+    return Table(resource, frame, canonical=True)
 
 
 def _sorted(frame: pl.DataFrame, key: list[str]) -> bool:
@@ -109,9 +110,11 @@ def _sorted(frame: pl.DataFrame, key: list[str]) -> bool:
     return cells.equals(cells.sort(key, maintain_order=True))
 
 
-def render_frame(frame: pl.DataFrame) -> str:
-    """Canonical CSV text of a frame, byte for byte what render() writes for the same rows."""
-    return frame.write_csv(quote_style="necessary", line_terminator="\n", null_value="")
+def _written(frame: pl.DataFrame) -> bytes:
+    """A frame as canonical CSV, byte for byte what render() writes for the same rows."""
+    out = io.BytesIO()
+    frame.write_csv(out, quote_style="necessary", line_terminator="\n", null_value="")
+    return out.getvalue()
 
 
 def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[Problem]]:

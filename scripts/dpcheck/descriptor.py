@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -81,16 +83,21 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
         return None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
     if ".." in PurePosixPath(path).parts:
         return None, f"{path!r} leads outside the package ('..')"
-    current = root
-    for part in PurePosixPath(path).parts:
-        current = current / part
-        if current.is_symlink():
-            return None, f"{path!r} passes through a symbolic link; resources must be plain files"
-    if not current.exists():
-        return None, f"{path!r} does not exist"
-    if not current.is_file():
+    parts = PurePosixPath(path).parts
+    if not parts:
         return None, f"{path!r} is not a file"
-    return current, None
+    current = str(root)
+    for part in parts:
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode  # lstat: a symlink is seen, not followed
+        except OSError:
+            return None, f"{path!r} does not exist"
+        if stat.S_ISLNK(mode):
+            return None, f"{path!r} passes through a symbolic link; resources must be plain files"
+    if not stat.S_ISREG(mode):
+        return None, f"{path!r} is not a file"
+    return Path(current), None
 
 
 def load_json(file: Path, shown_as: str) -> tuple[object | None, Problem | None]:

@@ -38,7 +38,8 @@ def _key(table: Table, row: dict) -> str:
 
 def _key_expr(table: Table) -> pl.Expr:
     """A row's key as citations and redirects write it: the primary key's values joined by '/'."""
-    return pl.concat_str([pl.col(k).fill_null("") for k in table.resource.primary_key], separator="/")
+    key = [pl.col(k).fill_null("") for k in table.resource.primary_key]
+    return key[0] if len(key) == 1 else pl.concat_str(key, separator="/")
 
 
 def _indexed(table: Table) -> pl.DataFrame:
@@ -83,13 +84,16 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
         if not spec:
             continue
         named, record = spec["table_field"], spec["id_field"]
-        keys = pl.concat([t.frame.select(pl.lit(name, pl.String).alias(named), _key_expr(t).alias(record)) for name, t in tables.items()])
+        references = _indexed(table).select(INDEX, named, record).drop_nulls()
         # An unknown table name is reported by the field's enum constraint, not here.
-        references = _indexed(table).select(INDEX, named, record).drop_nulls().filter(pl.col(named).is_in(list(tables)))
-        for index, target, value in references.join(keys, on=[named, record], how="anti").sort(INDEX).iter_rows():
-            target_keys = keys.filter(pl.col(named) == target)[record].to_list()
-            problems.append(Problem(table.path, table.row_number(index), record,
-                                    messages.missing_reference(value, target, "/".join(tables[target].resource.primary_key), target_keys)))
+        for name in sorted(set(references[named].unique().to_list()) & set(tables)):
+            target = tables[name]
+            keys = target.frame.select(_key_expr(target).alias(record))
+            missing = references.filter(pl.col(named) == name).join(keys, on=record, how="anti")
+            for index, _, value in missing.sort(INDEX).iter_rows():
+                problems.append(Problem(table.path, table.row_number(index), record,
+                                        messages.missing_reference(value, name, "/".join(target.resource.primary_key),
+                                                                   keys[record].to_list())))
     return problems
 
 
@@ -355,7 +359,9 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
         path = row["text_path"]
         if path is None:
             continue
-        file, why = safe_path(package.root, path)
+        resource = package.resource_by_path(path)
+        # A listed text's path was checked when the descriptor was loaded.
+        file, why = (resource.file, None) if resource is not None else safe_path(package.root, path)
         if why:
             problems.append(Problem(sources.path, number, "text_path", why))
             continue
@@ -364,7 +370,6 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
         if row["text_sha256"] and digest != row["text_sha256"]:
             problems.append(Problem(sources.path, number, "text_sha256",
                                     f"does not match {path} (its SHA-256 is {digest}): the text has changed"))
-        resource = package.resource_by_path(path)
         if resource is None:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is not listed as a resource in {package.descriptor_name}"))
         elif resource.hash is None:
@@ -404,8 +409,8 @@ def _unaccounted_articles(package: Package, sources: Table) -> list[Problem]:
                 for r in texts if r.path not in described]
     listed = {r.path for r in texts}
     for folder in sorted({str(Path(r.path).parent) for r in texts}):
-        for file in sorted((package.root / folder).glob("*.txt")):
-            path = f"{folder}/{file.name}"
+        for name in sorted(file.name for file in (package.root / folder).glob("*.txt")):
+            path = f"{folder}/{name}"
             if path not in listed:
                 problems.append(Problem(path, None, None, f"is not listed in {package.descriptor_name}; add it as a resource with its hash"))
     return problems
@@ -450,14 +455,16 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
     every value of a field marked x-occurs-in-sources (an actor's name forms) in some article."""
     problems = []
     text_paths = dict(tables["sources"].frame.select("source_id", "text_path").iter_rows()) if "sources" in tables else {}
+    articles = pl.DataFrame({"source_id": list(texts), "_text": list(texts.values())}, schema={"source_id": pl.String, "_text": pl.String})
     for table in tables.values():
         if not table.resource.schema.get("x-record-reference"):
             continue
-        frame = table.frame
-        for index, (source, excerpt) in enumerate(zip(frame["source_id"].to_list(), frame["excerpt"].to_list())):
-            text = texts.get(source)
-            if text is not None and excerpt and excerpt not in text:
-                problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
+        # Each excerpt searched for in its own source's text, as a literal, in one vectorised pass.
+        absent = ~pl.col("_text").str.contains(pl.col("excerpt"), literal=True)
+        missing = (_indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
+                   .join(articles, on="source_id", how="inner").filter(absent).sort(INDEX))
+        for index, source, excerpt, text in missing.iter_rows():
+            problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
     for table in tables.values():
         for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
             printed = _occurring(set(table.frame[field].drop_nulls().to_list()), texts.values())
@@ -467,12 +474,14 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
     if statements is not None:
         quoted = (_indexed(statements).select(INDEX, _key_expr(statements).alias("record_id"), "quote").drop_nulls("quote")
                   .join(_cited(citations_of(tables), statements), on="record_id", how="inner")
-                  .group_by(INDEX).agg(pl.first("quote"), pl.col("source_id")).sort(INDEX))
-        for index, quote, sources in quoted.iter_rows():
-            cited_texts = [texts[source] for source in sources if source in texts]
-            if cited_texts and not any(quote in t for t in cited_texts):
-                problems.append(Problem(statements.path, statements.row_number(index), "quote",
-                                        _not_found(quote, max(cited_texts, key=lambda t: _matched_prefix(quote, t)), "any cited source")))
+                  .join(articles, on="source_id", how="inner"))
+        unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("quote"), literal=True).any().alias("found"),
+                                              pl.first("quote"), pl.col("source_id"))
+                   .filter(~pl.col("found")).sort(INDEX))
+        for index, _, quote, sources in unfound.iter_rows():
+            cited_texts = [texts[source] for source in sources]
+            problems.append(Problem(statements.path, statements.row_number(index), "quote",
+                                    _not_found(quote, max(cited_texts, key=lambda t: _matched_prefix(quote, t)), "any cited source")))
     return problems
 
 
