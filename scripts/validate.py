@@ -55,19 +55,19 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     if package is None:
         return problems, "nothing checked"
     problems += history.version_format(package)
-    # Polars releases the GIL while it reads, joins and scans, so the pure-Python strands run
-    # beside it on the other core: pandera's import (a second, with pandas), its checks, and
-    # Frictionless's descriptor check.
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    # Two cores are kept busy. Polars releases the GIL while it reads, joins and scans, so
+    # pandera's import (a second, with pandas) and its checks run beside it in threads; and
+    # Frictionless's descriptor check, pure Python, runs in a process of its own.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
-        descriptor_check = None if frictionless_rows else pool.submit(_run, frictionless_check.check, package, str(descriptor_file))
+        descriptor_check = None if frictionless_rows else frictionless_check.start_descriptor_check(str(descriptor_file))
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
         problems += _rules(package, tables, unreadable, base)
         problems += schema_checks.result()
         if descriptor_check is not None:
-            problems += descriptor_check.result()
+            problems += frictionless_check.descriptor_problems(package, descriptor_check)
         else:
             problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable, True)
     texts = len(package.resources) - len(package.tables())

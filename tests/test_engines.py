@@ -39,9 +39,7 @@ def test_frictionless_alone_reports_the_same_words(pkg):
 
 def test_frictionless_checks_the_descriptor_without_reading_rows_by_default(pkg):
     _break_places(pkg)
-    descriptor_json = json.loads(pkg.descriptor.read_text())
-    descriptor_json["licenses"] = [{"title": "no name and no path"}]
-    pkg.descriptor.write_text(json.dumps(descriptor_json))
+    _unnamed_licence(pkg)
     package, _ = descriptor.load(pkg.descriptor)
     found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor))]
     assert len(found) == 1 and found[0].startswith("datapackage.json: frictionless package-error:"), found
@@ -112,3 +110,24 @@ def test_fmt_changes_no_value(pkg):
 def test_codebook_and_readme_are_generated_from_the_schemas():
     import codebook
     assert codebook.main(["--check"]) == 0, "run make codebook"
+
+
+def _unnamed_licence(pkg) -> None:
+    descriptor_json = json.loads(pkg.descriptor.read_text())
+    descriptor_json["licenses"] = [{"title": "no name and no path"}]
+    pkg.descriptor.write_text(json.dumps(descriptor_json))
+
+
+def test_the_validator_runs_the_descriptor_check_in_a_process_of_its_own(pkg):
+    _unnamed_licence(pkg)
+    code, lines = pkg.validate()
+    assert code == 1
+    assert [line for line in lines if line.startswith("datapackage.json:")] == [
+        next(str(p) for p in frictionless_check.check(descriptor.load(pkg.descriptor)[0], str(pkg.descriptor)))]
+
+
+def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
+    monkeypatch.setattr(frictionless_check, "_CHILD", "import sys; sys.exit('killed')")
+    code, lines = pkg.validate()
+    assert code == 1
+    assert "datapackage.json: frictionless could not validate the descriptor (killed)" in lines

@@ -32,10 +32,6 @@ def _fields(table: Table) -> list[dict]:
     return table.resource.schema["fields"]
 
 
-def _key(table: Table, row: dict) -> str:
-    return "/".join(row[k] or "" for k in table.resource.primary_key)
-
-
 def _key_expr(table: Table) -> pl.Expr:
     """A row's key as citations and redirects write it: the primary key's values joined by '/'."""
     key = [pl.col(k).fill_null("") for k in table.resource.primary_key]
@@ -282,10 +278,10 @@ def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
         table = tables.get(name)
         if table is None:
             continue
-        rows = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"), date_field,
-                                      pl.col(status_field) if status_field else pl.lit(None, pl.String).alias("_status"))
+        rows = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"), date_field)
         if status_field:
-            rows = rows.filter(~pl.col(status_field).is_in(list(future_ok)) | pl.col(status_field).is_null())
+            may_postdate = table.frame[status_field].is_in(list(future_ok)).fill_null(False)
+            rows = rows.filter(~may_postdate)
         late = (rows.join(_spans(table.frame[date_field]).select(pl.col("value").alias(date_field), "earliest"), on=date_field, how="inner")
                 .join(_cited(citations, table), on="record_id", how="inner")
                 .join(published, on="source_id", how="inner")
