@@ -4,8 +4,8 @@
 Runs, in order:
 1. the descriptor and its Table Schemas, with every path kept inside the package;
 2. Frictionless validation of the descriptor against the Data Package specification (with
-   --frictionless, also of every row, as `frictionless validate` does: 30 times slower, and
-   finding nothing the next steps miss);
+   --frictionless, also of every row, as `frictionless validate` does: several times slower than
+   everything else together, and finding nothing the next steps miss);
 3. a read of each CSV: a canonical file is parsed by Polars and proven exact by writing it back;
    any other goes to a strict reader that names what is wrong (BOM, CR, encoding, header, ragged
    rows, order, quoting, NFC);

@@ -2,7 +2,7 @@
 
 By default the validator has Frictionless check the descriptor only, and enforces the Table
 Schemas itself (pandera and the rules, on Polars): `frictionless validate` reads rows one by one
-in Python, 30 times slower than the whole validator. That is safe only while every error
+in Python, several times slower than the whole validator. That is safe only while every error
 Frictionless finds in a broken package is also found without it, at the same file and row. Here
 every hostile case and every dangling foreign key is put to both.
 """

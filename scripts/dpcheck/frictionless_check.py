@@ -109,8 +109,8 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
 
     The rows are not read by default because the generated checks (pandera and the rules) enforce
     every Table Schema constraint Frictionless enforces, vectorised; Frictionless reads rows one
-    by one in Python, 30 times slower than the whole validator. tests/test_frictionless_parity.py
-    holds the two to the same findings.
+    by one in Python, several times slower than the whole validator (BENCHMARKS.md).
+    tests/test_frictionless_parity.py holds the two to the same findings.
 
     Errors in files the strict reader could not read (`unreadable`, by path) are left out: the
     reader's own line says what is wrong, more precisely. Foreign keys and the texts' hashes are

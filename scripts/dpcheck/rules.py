@@ -479,7 +479,3 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
             problems.append(Problem(statements.path, statements.row_number(index), "quote",
                                     _not_found(quote, max(cited_texts, key=lambda t: _matched_prefix(quote, t)), "any cited source")))
     return problems
-
-
-TABLE_RULES = (foreign_keys, record_references, uncited_rows, orphan_actors, actor_kinds,
-               calendar_dates, date_ranges, not_after_publication, code_lists, safe_text)
