@@ -131,3 +131,13 @@ def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
     code, lines = pkg.validate()
     assert code == 1
     assert "datapackage.json: frictionless could not validate the descriptor (killed)" in lines
+
+
+def test_a_check_that_cannot_run_is_reported_not_passed(pkg):
+    """pandera reports a check that raised as a failure with no row; it must reach the report."""
+    package, _ = descriptor.load(pkg.descriptor)
+    table, _ = csvfile.read(package.resources["places"])
+    field = next(f for f in table.resource.schema["fields"] if f["name"] == "place_id")
+    field["constraints"]["pattern"] = "^(?!x)[a-z-]+$"  # look-around: Polars cannot run it
+    found = [str(p) for p in pandera_check.check(table)]
+    assert len(found) == 1 and found[0].startswith("data/places.csv place_id: the check pattern failed as a whole: ComputeError"), found

@@ -60,7 +60,8 @@ def _descriptor_loads(case) -> bool:
     return case not in (test_hostile.malformed_descriptor_json, test_hostile.descriptor_not_an_object,
                         test_hostile.duplicate_resource_name, test_hostile.path_with_parent_directory,
                         test_hostile.absolute_path, test_hostile.url_path, test_hostile.symlinked_file,
-                        test_hostile.missing_data_file, test_hostile.missing_schema_file, test_hostile.malformed_schema_json)
+                        test_hostile.missing_data_file, test_hostile.missing_schema_file, test_hostile.malformed_schema_json,
+                        test_hostile.pattern_the_checks_cannot_run)
 
 
 # Cases whose package Frictionless cannot even open are covered by test_hostile; the rest are here.

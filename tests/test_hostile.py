@@ -96,6 +96,13 @@ def malformed_schema_json(pkg):
     (pkg.root / "schemas" / "places.json").write_text('{"fields": [')
     return "schemas/places.json:1: is not valid JSON"
 
+def pattern_the_checks_cannot_run(pkg):
+    schema_file = pkg.root / "schemas" / "places.json"
+    schema = json.loads(schema_file.read_text())
+    next(f for f in schema["fields"] if f["name"] == "place_id")["constraints"]["pattern"] = "^(?!x)[a-z-]+$"
+    schema_file.write_text(json.dumps(schema))
+    return "schemas/places.json place_id: pattern '^(?!x)[a-z-]+$' is not a regular expression the checks can run"
+
 def file_not_utf8(pkg):
     number = pkg.row_number("places", place_id="moscow")
     _raw_line(pkg, "places", number, lambda line: line.replace(b"Mosca", "Mosc\xe0".encode("latin-1")))
@@ -326,6 +333,7 @@ def invalid_semver(pkg):
 
 CASES = [malformed_descriptor_json, descriptor_not_an_object, duplicate_resource_name, path_with_parent_directory,
          absolute_path, url_path, symlinked_file, missing_data_file, missing_schema_file, malformed_schema_json,
+         pattern_the_checks_cannot_run,
          file_not_utf8, byte_order_mark, crlf_line_endings, nul_byte, empty_file, unterminated_quote,
          ragged_row_extra_cell, ragged_row_missing_cell, blank_row, extra_column, missing_column, renamed_column,
          reordered_columns, duplicate_primary_key, bad_slug, required_value_empty, number_not_a_number,

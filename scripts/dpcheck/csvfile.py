@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
 
 import polars as pl
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
+import polars as pl
+
 from .problems import Problem
 
 FIELD_TYPES = {"string", "number", "integer", "boolean"}
@@ -113,6 +115,17 @@ def load_json(file: Path, shown_as: str) -> tuple[object | None, Problem | None]
         return None, Problem(shown_as, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")
 
 
+def _runnable(pattern: object) -> bool:
+    """Whether the checks, Polars expressions, can run this pattern (Rust's regex syntax)."""
+    if not isinstance(pattern, str):
+        return False
+    try:
+        pl.select(pl.lit("").str.contains(pattern))
+        return True
+    except pl.exceptions.PolarsError:
+        return False
+
+
 def _check_schema(schema: object, shown_as: str) -> list[Problem]:
     if not isinstance(schema, dict):
         return [Problem(shown_as, None, None, "a Table Schema must be a JSON object")]
@@ -128,6 +141,10 @@ def _check_schema(schema: object, shown_as: str) -> list[Problem]:
         names.append(f["name"])
         if f.get("type", "string") not in FIELD_TYPES:
             problems.append(Problem(shown_as, None, f["name"], f"type {f.get('type')!r} is not one of: {', '.join(sorted(FIELD_TYPES))}"))
+        pattern = (f.get("constraints") or {}).get("pattern") if isinstance(f.get("constraints"), dict) else None
+        if pattern is not None and not _runnable(pattern):
+            problems.append(Problem(shown_as, None, f["name"], f"pattern {pattern!r} is not a regular expression the checks can run "
+                                                               "(Rust syntax: no look-around, no backreferences)"))
     pk = schema.get("primaryKey")
     pk = [pk] if isinstance(pk, str) else pk
     if not isinstance(pk, list) or not pk or any(k not in names for k in pk):

@@ -125,6 +125,9 @@ def check(table: Table) -> list[Problem]:
     problems = []
     pk = table.resource.primary_key
     first_rows = None
+    for case in failures.filter(pl.col("index").is_null()).iter_rows(named=True):
+        # Not about a row: a check that could not run, or the frame's shape. Never dropped.
+        problems.append(Problem(table.path, None, case["column"], f"the check {case['check']} failed as a whole: {case['failure_case']}"))
     for case in failures.filter(pl.col("index").is_not_null()).iter_rows(named=True):
         index = case["index"]
         number, row = table.row_number(index), table.frame.row(index, named=True)
