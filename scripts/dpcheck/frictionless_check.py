@@ -70,12 +70,14 @@ def _inlined(package: Package) -> dict:
     return descriptor
 
 
-# The descriptor check on its own, for start_descriptor_check's process: prints the messages as JSON.
+# The descriptor check on its own, for start_descriptor_check's process: prints the messages as
+# JSON. It loads the descriptor itself: handing thousands of resources over a pipe would block
+# the validator until the child is ready to read them.
 _CHILD = """
 import json, pathlib, sys
 sys.path.insert(0, sys.argv[1])
 from dpcheck import descriptor, frictionless_check
-package, problems = descriptor.load(pathlib.Path(sys.argv[2]))
+package, _ = descriptor.load(pathlib.Path(sys.argv[2]))
 print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[2])] if package else []))
 """
 
