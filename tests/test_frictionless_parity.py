@@ -15,7 +15,7 @@ from frictionless import validate as frictionless_validate
 
 import test_hostile
 import validate
-from dpcheck import csvfile, descriptor, pandera_check
+from dpcheck import csvfile, descriptor, frictionless_check, pandera_check
 
 
 def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
@@ -34,12 +34,9 @@ def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
         path = package.resources[task.name].path if task.name in package.resources else package.descriptor_name
         if path in unreadable:
             continue
-        resource = package.resources.get(task.name)
-        reads_unreadable = resource is not None and resource.is_table and any(
-            package.resources[fk.resource].path in unreadable
-            for fk in descriptor.foreign_keys(resource.schema, resource.name) if fk.resource in package.resources)
+        echoes = frictionless_check.reads_unreadable(package, package.resources.get(task.name), unreadable)
         found |= {(path, getattr(error, "row_number", None)) for error in task.errors
-                  if not (reads_unreadable and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))}
+                  if not (echoes and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))}
     return found | {(package.descriptor_name, None) for _ in report.errors}
 
 

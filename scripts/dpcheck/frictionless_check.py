@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from . import messages
-from .descriptor import Package
+from .descriptor import Package, Resource, foreign_keys
 from .problems import Problem
 
 
@@ -57,6 +57,14 @@ def _translate(package: Package, resource_name: str, error) -> Problem:
         return Problem(path, row, ",".join(error.field_names),
                        messages.missing_reference(value, target_name, ",".join(error.reference_field_names)))
     return Problem(path, row, getattr(error, "field_name", None), f"frictionless {kind}: {error.note or error.message}")
+
+
+def reads_unreadable(package: Package, resource: Resource | None, unreadable: set[str]) -> bool:
+    """Whether a table has a foreign key into a file the strict reader refused (`unreadable`, by
+    path): Frictionless's errors there are echoes of that file, which it failed to read as a lookup."""
+    return resource is not None and resource.is_table and any(
+        package.resources[fk.resource].path in unreadable
+        for fk in foreign_keys(resource.schema, resource.name) if fk.resource in package.resources)
 
 
 def _inlined(package: Package) -> dict:
@@ -142,13 +150,11 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
         resource = package.resources.get(task.name)
         if resource is not None and resource.path in unreadable:
             continue
-        reads_unreadable = resource is not None and resource.is_table and any(
-            package.resources[fk["reference"]["resource"]].path in unreadable
-            for fk in resource.schema.get("foreignKeys", []) if fk["reference"].get("resource") in package.resources)
+        echoes = reads_unreadable(package, resource, unreadable)
         for error in task.errors:
             if error.type in ("foreign-key", "hash-count"):
                 continue  # checked by rules.foreign_keys and rules.source_texts, which also word the fix
-            if reads_unreadable and getattr(error, "row_number", None) is None:
+            if echoes and getattr(error, "row_number", None) is None:
                 continue  # frictionless failing to read the lookup table, not this one
             problems.append(_translate(package, task.name, error))
     return problems
