@@ -2,7 +2,8 @@
 """Rewrite every CSV of the package in canonical form: `python scripts/fmt.py [--check] [DESCRIPTOR]`.
 
 Canonical form is defined once, in dpcheck/csvfile.py: header in schema order, rows sorted by
-primary key, NFC text, LF line endings, minimal quoting. Values are never changed otherwise; a
+primary key, NFC text, LF line endings, minimal quoting, numbers in their one canonical text
+(27.5590 becomes 27.559). Values are never changed otherwise; a
 file that cannot be read strictly is left alone and reported. With --check nothing is written
 and the exit code is 1 if any file would change.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor  # noqa: E402
+from dpcheck import csvfile, descriptor, hermetic  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem)
             status = 1
             continue
-        rows = sorted(table.rows, key=csvfile.sort_key(table))
+        fields = resource.schema["fields"]
+        rows = sorted((csvfile.canonical_cells(fields, row) for row in table.rows), key=csvfile.sort_key(table))
         text = csvfile.render(resource.field_names, rows)
         if text.encode("utf-8") != resource.file.read_bytes():
             status = 1 if args.check else status
@@ -46,4 +48,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    hermetic.forbid_network()
     sys.exit(main())

@@ -29,10 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor, frictionless_check, history, rules  # noqa: E402
+from dpcheck import csvfile, descriptor, frictionless_check, hermetic, history, limits, rules  # noqa: E402
 from dpcheck.problems import Problem, report  # noqa: E402
 
-PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text)
+PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text, rules.canonical_numbers,
+                   rules.parent_cycles)
 CROSS_TABLE_RULES = (rules.foreign_keys, rules.record_references, rules.redirects, rules.uncited_rows,
                      rules.orphan_actors, rules.actor_kinds, rules.not_after_publication)
 
@@ -47,11 +48,12 @@ def _run(rule, *args) -> list[Problem]:
                         "check that the schemas still have the columns it needs")]
 
 
-def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: bool = False) -> tuple[list[Problem], str]:
+def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: bool = False,
+             limit: limits.Limits = limits.DEFAULT) -> tuple[list[Problem], str]:
     """The problems found, and a phrase saying what was checked (with `base`, a git ref, also
     removed IDs without redirect and an unchanged version; with `frictionless_rows`, Frictionless
-    also reads every row)."""
-    package, problems = descriptor.load(descriptor_file)
+    also reads every row; `limit`, the largest files accepted)."""
+    package, problems = descriptor.load(descriptor_file, limit)
     if package is None:
         return problems, "nothing checked"
     problems += history.version_format(package)
@@ -60,7 +62,7 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     # Frictionless's descriptor check, pure Python, runs in a process of its own.
     with ThreadPoolExecutor(max_workers=2) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
-        descriptor_check = None if frictionless_rows else frictionless_check.start_descriptor_check(str(descriptor_file))
+        descriptor_check = None if frictionless_rows else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
@@ -128,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
                                                        "changed data needs a higher version")
     parser.add_argument("--frictionless", action="store_true",
                         help="also have Frictionless read every row, as `frictionless validate` does (slow on large packages)")
+    parser.add_argument("--large", action="store_true",
+                        help="accept files 100 times the usual size limits (benchmarks of generated packages only; CI never does)")
     args = parser.parse_args(argv)
-    problems, checked = validate(Path(args.descriptor), args.base, args.frictionless)
+    problems, checked = validate(Path(args.descriptor), args.base, args.frictionless, limits.Limits.large() if args.large else limits.DEFAULT)
     lines, summary = report(problems)
     for line in lines:
         print(line)
@@ -142,4 +146,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    hermetic.forbid_network()
     sys.exit(main())

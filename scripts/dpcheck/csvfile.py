@@ -1,7 +1,8 @@
 """Read a CSV strictly, and render rows in the package's canonical CSV form.
 
 Canonical form: UTF-8 without BOM, LF line endings, the header in schema order, rows sorted by
-primary key, text in Unicode NFC, and quotes only where a cell needs them.
+primary key, text in Unicode NFC, quotes only where a cell needs them, and one text per number
+(canonical_number), so that the CSV, SQLite and Parquet copies agree cell for cell.
 
 Two readers give the same Table. The fast one parses with Polars and accepts the file only if it
 is already canonical: writing the parsed frame back gives the file's exact bytes, so the parse
@@ -183,6 +184,29 @@ def _header_problem(found: list[str], expected: list[str]) -> str:
     if not parts:
         parts.append("columns are out of order")
     return f"header does not match the schema: {'; '.join(parts)} (expected: {','.join(expected)})"
+
+
+def canonical_number(value: str, kind: str) -> str | None:
+    """The canonical text of a number or integer cell, or None if it is not one (the type check says so)."""
+    try:
+        if kind == "integer":
+            return str(int(value))
+        number = float(value)
+    except ValueError:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return repr(number + 0.0)  # + 0.0 turns -0.0 into 0.0: SQLite cannot keep the sign of zero
+
+
+def canonical_cells(fields: list[dict], row: dict) -> dict:
+    """row with every number and integer written in canonical form (cells that are not numbers kept)."""
+    out = dict(row)
+    for field in fields:
+        kind, name = field.get("type", "string"), field["name"]
+        if kind in ("number", "integer") and out.get(name) is not None:
+            out[name] = canonical_number(out[name], kind) or out[name]
+    return out
 
 
 def sort_key(table: Table):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
-import polars as pl
-
+from . import limits, patterns, profile
 from .problems import Problem
 
 FIELD_TYPES = {"string", "number", "integer", "boolean"}
@@ -35,8 +35,7 @@ class Resource:
 
     @property
     def primary_key(self) -> list[str]:
-        pk = self.schema.get("primaryKey", [])
-        return [pk] if isinstance(pk, str) else list(pk)
+        return as_list(self.schema.get("primaryKey", []))
 
 
 @dataclass
@@ -66,21 +65,23 @@ class ForeignKey:
 
 def foreign_keys(schema: dict, own_name: str = "") -> list[ForeignKey]:
     """A schema's foreignKeys with fields always as lists (Table Schema allows a single string)."""
-    as_list = lambda fields: [fields] if isinstance(fields, str) else list(fields)  # noqa: E731
     return [ForeignKey(as_list(fk["fields"]), fk["reference"].get("resource") or own_name, as_list(fk["reference"]["fields"]))
             for fk in schema.get("foreignKeys", [])]
+
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # any scheme: http:, file:, javascript:, data:
 
 
 def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
     """The file `path` names inside `root`, or why it is refused.
 
     Only relative POSIX paths that stay inside the package and pass through no symlink are
-    accepted: a contribution must not make the validator read /etc/passwd or a file elsewhere.
+    accepted: a contribution must not make the validator read /etc/passwd, a file elsewhere or a URL.
     """
     if not isinstance(path, str) or not path:
         return None, "path must be a non-empty string"
-    if "://" in path:
-        return None, f"{path!r} is a URL; resources must be files inside the package"
+    if "://" in path or URL.match(path):
+        return None, f"{path!r} is a URL; resources must be files inside the package (nothing is ever fetched)"
     if "\\" in path or path.startswith("/") or PurePosixPath(path).is_absolute():
         return None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
     if ".." in PurePosixPath(path).parts:
@@ -93,7 +94,7 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
         current = os.path.join(current, part)
         try:
             mode = os.lstat(current).st_mode  # lstat: a symlink is seen, not followed
-        except OSError:
+        except (OSError, ValueError):
             return None, f"{path!r} does not exist"
         if stat.S_ISLNK(mode):
             return None, f"{path!r} passes through a symbolic link; resources must be plain files"
@@ -102,86 +103,91 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
     return Path(current), None
 
 
-def load_json(file: Path, shown_as: str) -> tuple[object | None, Problem | None]:
+def load_json(file: Path, shown_as: str, max_bytes: int) -> tuple[object | None, Problem | None]:
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as f:
+            raw = f.read(max_bytes + 1)
     except OSError as exc:
         return None, Problem(shown_as, None, None, f"cannot be read: {exc.strerror}")
+    if len(raw) > max_bytes:
+        return None, Problem(shown_as, None, None, f"is larger than {limits.size(max_bytes)}, the most a file of its kind may be")
     try:
         return json.loads(raw.decode("utf-8")), None
     except UnicodeDecodeError:
         return None, Problem(shown_as, None, None, "is not valid UTF-8")
     except json.JSONDecodeError as exc:
         return None, Problem(shown_as, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return None, Problem(shown_as, None, None, f"is nested more than {profile.MAX_DEPTH} levels deep; no descriptor or schema needs that")
 
 
-def _runnable(pattern: object) -> bool:
-    """Whether the checks, Polars expressions, can run this pattern (Rust's regex syntax)."""
-    if not isinstance(pattern, str):
-        return False
-    try:
-        pl.select(pl.lit("").str.contains(pattern))
-        return True
-    except pl.exceptions.PolarsError:
-        return False
-
-
-def _check_schema(schema: object, shown_as: str) -> list[Problem]:
-    if not isinstance(schema, dict):
-        return [Problem(shown_as, None, None, "a Table Schema must be a JSON object")]
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not fields:
-        return [Problem(shown_as, None, "fields", "a Table Schema needs a non-empty list of fields")]
-    problems = []
-    names = []
-    for i, f in enumerate(fields):
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-            problems.append(Problem(shown_as, None, f"fields[{i}]", "each field needs a name"))
-            continue
-        names.append(f["name"])
-        if f.get("type", "string") not in FIELD_TYPES:
+def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
+    """What the profile cannot say: names that refer to other names, and patterns safe to run."""
+    names = [f["name"] for f in schema["fields"]]
+    problems = [Problem(shown_as, None, name, "is the name of two fields") for name in sorted({n for n in names if names.count(n) > 1})]
+    for f in schema["fields"]:
+        pattern = (f.get("constraints") or {}).get("pattern")
+        why = patterns.problem(pattern) if pattern is not None else None
+        if why:
+            problems.append(Problem(shown_as, None, f["name"], f"pattern {pattern!r} {why}"))
+        if f.get("type", "string") not in FIELD_TYPES:  # the profile says so too; kept for its wording
             problems.append(Problem(shown_as, None, f["name"], f"type {f.get('type')!r} is not one of: {', '.join(sorted(FIELD_TYPES))}"))
-        pattern = (f.get("constraints") or {}).get("pattern") if isinstance(f.get("constraints"), dict) else None
-        if pattern is not None and not _runnable(pattern):
-            problems.append(Problem(shown_as, None, f["name"], f"pattern {pattern!r} is not a regular expression the checks can run "
-                                                               "(Rust syntax: no look-around, no backreferences)"))
-    pk = schema.get("primaryKey")
-    pk = [pk] if isinstance(pk, str) else pk
-    if not isinstance(pk, list) or not pk or any(k not in names for k in pk):
+    if "primaryKey" not in schema:
+        problems.append(Problem(shown_as, None, "primaryKey", "is missing: every table needs a primary key "
+                                                               "(this package's profile, stricter than the Data Package standard)"))
+    elif any(k not in names for k in as_list(schema["primaryKey"])):
         problems.append(Problem(shown_as, None, "primaryKey", "must name fields of the schema"))
     for fk in schema.get("foreignKeys", []):
-        fk_fields = fk.get("fields") if isinstance(fk, dict) else None
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        fk_fields = [fk_fields] if isinstance(fk_fields, str) else fk_fields
-        if not isinstance(fk_fields, list) or any(k not in names for k in fk_fields) or not isinstance(ref, dict):
+        if any(k not in names for k in as_list(fk["fields"])) or len(as_list(fk["fields"])) != len(as_list(fk["reference"]["fields"])):
             problems.append(Problem(shown_as, None, "foreignKeys", f"malformed foreign key {json.dumps(fk)[:80]}"))
+    reduced = {f["name"] for f in schema["fields"] if f.get("x-reduced-date")}
+    named = [("x-date-range", n) for n in schema.get("x-date-range", [])]
+    if "x-date-basis" in schema:
+        named += [("x-date-basis", schema["x-date-basis"]["field"])] + [("x-date-basis", n) for n in schema["x-date-basis"]["dates"]]
+    for key in ("x-record-reference", "x-redirects"):
+        named += [(key, n) for n in schema.get(key, {}).values() if n != "/"]
+    for key, name in named:
+        if name not in names:
+            problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a field of the schema"))
+        elif key == "x-date-range" and name not in reduced:
+            problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a reduced date (x-reduced-date)"))
     return problems
 
 
-def load(descriptor_file: Path) -> tuple[Package | None, list[Problem]]:
-    """The package, or None with the problems that make it unusable."""
+def as_list(fields) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[Package | None, list[Problem]]:
+    """The package, or None with the problems that make it unusable. Nothing outside the package
+    is opened, nothing is fetched, and no value of a wrong type or size gets past the profile."""
     shown_as = descriptor_file.name
     root = descriptor_file.parent.resolve()
     if not descriptor_file.is_file():
         return None, [Problem(shown_as, None, None, f"descriptor not found at {descriptor_file}")]
-    descriptor, problem = load_json(descriptor_file, shown_as)
+    descriptor, problem = load_json(descriptor_file, shown_as, limit.descriptor_bytes)
     if problem:
         return None, [problem]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list) or not descriptor["resources"]:
         return None, [Problem(shown_as, None, "resources", "the descriptor must be an object with a non-empty list of resources")]
+    problems = profile.check(descriptor, "data-package", shown_as)
+    if problems:
+        return None, problems
 
     package = Package(root, shown_as, descriptor)
-    problems: list[Problem] = []
+    paths: dict[str, str] = {}
     for i, res in enumerate(descriptor["resources"]):
         where = f"resources[{i}]"
-        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
-            problems.append(Problem(shown_as, None, where, "each resource needs a name"))
-            continue
         name = res["name"]
         if name in package.resources:
             problems.append(Problem(shown_as, None, where, f"resource name {name!r} is used twice"))
             continue
-        file, why = safe_path(root, res.get("path"))
+        if res["path"] in paths:
+            problems.append(Problem(shown_as, None, f"{where}.path", f"{res['path']!r} is already resource {paths[res['path']]!r}; "
+                                                                     "a file may be listed once"))
+            continue
+        paths[res["path"]] = name
+        file, why = safe_path(root, res["path"])
         if why and why.endswith("does not exist"):
             problems.append(Problem(res["path"], None, None, f"does not exist (listed as resource {name!r} in {shown_as})"))
             continue
@@ -191,33 +197,66 @@ def load(descriptor_file: Path) -> tuple[Package | None, list[Problem]]:
         resource = Resource(name, res["path"], file, hash=res.get("hash"))
         schema = res.get("schema")
         if schema is not None:
-            if isinstance(schema, str):
-                schema_file, why = safe_path(root, schema)
-                if why:
-                    problems.append(Problem(shown_as, None, f"{where}.schema", f"resource {name!r}: {why}"))
-                    continue
-                resource.schema_path = schema
-                schema, problem = load_json(schema_file, schema)
-                if problem:
-                    problems.append(problem)
-                    continue
-            schema_problems = _check_schema(schema, resource.schema_path or shown_as)
+            schema_problems = _load_schema(resource, schema, root, shown_as, where, limit)
             if schema_problems:
                 problems.extend(schema_problems)
                 continue
-            resource.schema = schema
-            dialect = {**CANONICAL_DIALECT, **(res.get("dialect") or {})}
+            dialect = {**CANONICAL_DIALECT, **res.get("dialect", {})}
             if dialect != CANONICAL_DIALECT or res.get("encoding", "utf-8").lower() != "utf-8":
                 problems.append(Problem(shown_as, None, f"{where}.dialect",
                                         f"resource {name!r} must be UTF-8 CSV with comma, double quotes and LF line endings"))
         package.resources[name] = resource
+    problems += _sizes(package, limit)
 
     # Names the descriptor declares, even for resources refused above: those already have their line.
-    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
+    declared = {r["name"]: r for r in descriptor["resources"]}
     for table in package.tables():
-        for fk in table.schema.get("foreignKeys", []):
-            target = fk["reference"].get("resource") or table.name
-            if target not in names:
+        for fk in foreign_keys(table.schema, table.name):
+            target = package.resources.get(fk.resource)
+            if fk.resource not in declared:
                 problems.append(Problem(table.schema_path or shown_as, None, "foreignKeys",
-                                        f"references resource {target!r}, which is not in the package"))
+                                        f"references resource {fk.resource!r}, which is not in the package"))
+            elif target is not None and (not target.is_table or any(f not in target.field_names for f in fk.ref_fields)):
+                problems.append(Problem(table.schema_path or shown_as, None, "foreignKeys",
+                                        f"references {fk.resource}.{','.join(fk.ref_fields)}, which is not a field of that table"))
     return (None if problems else package), problems
+
+
+def _load_schema(resource: Resource, schema: object, root: Path, shown_as: str, where: str, limit: limits.Limits) -> list[Problem]:
+    """Load (if a path), profile-check and cross-check a resource's Table Schema into resource.schema."""
+    if isinstance(schema, str):
+        schema_file, why = safe_path(root, schema)
+        if why:
+            return [Problem(shown_as, None, f"{where}.schema", f"resource {resource.name!r}: {why}")]
+        resource.schema_path = schema
+        schema, problem = load_json(schema_file, schema, limit.schema_bytes)
+        if problem:
+            return [problem]
+        problems = profile.check(schema, "table-schema", resource.schema_path)
+    else:
+        problems = profile.check(schema, "table-schema", shown_as, prefix=f"{where}.schema")
+    if problems:
+        return problems
+    problems = _check_schema(schema, resource.schema_path or shown_as)
+    if not problems:
+        resource.schema = schema
+    return problems
+
+
+def _sizes(package: Package, limit: limits.Limits) -> list[Problem]:
+    """Every file within its limit, and the tables and texts within theirs together."""
+    problems = []
+    totals = {True: 0, False: 0}
+    for resource in package.resources.values():
+        n = resource.file.stat().st_size
+        most = limit.table_bytes if resource.is_table else limit.text_bytes
+        if n > most:
+            problems.append(Problem(resource.path, None, None, f"is {limits.size(n)}; a {'table' if resource.is_table else 'text'} "
+                                                               f"may be at most {limits.size(most)} (SECURITY.md: bounded CI steps)"))
+        totals[resource.is_table] += n
+    for is_table, most in ((True, limit.tables_bytes), (False, limit.texts_bytes)):
+        if totals[is_table] > most:
+            problems.append(Problem(package.descriptor_name, None, "resources",
+                                    f"the {'tables' if is_table else 'texts'} come to {limits.size(totals[is_table])}; "
+                                    f"at most {limits.size(most)} together (SECURITY.md: bounded CI steps)"))
+    return problems

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import messages
 from .descriptor import Package, Resource, foreign_keys
+from .limits import DEFAULT, Limits
 from .problems import Problem
 
 
@@ -84,17 +85,18 @@ def _inlined(package: Package) -> dict:
 _CHILD = """
 import json, pathlib, sys
 sys.path.insert(0, sys.argv[1])
-from dpcheck import descriptor, frictionless_check
-package, _ = descriptor.load(pathlib.Path(sys.argv[2]))
+from dpcheck import descriptor, frictionless_check, hermetic, limits
+hermetic.forbid_network()
+package, _ = descriptor.load(pathlib.Path(sys.argv[2]), limits.Limits.large() if sys.argv[3] == "large" else limits.DEFAULT)
 print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[2])] if package else []))
 """
 
 
-def start_descriptor_check(descriptor_path: str) -> subprocess.Popen:
+def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> subprocess.Popen:
     """Begin check(package, descriptor_path) in a process of its own; descriptor_problems()
     collects it. It is pure Python: in a thread it would hold the GIL the other checks need."""
     scripts = str(Path(__file__).resolve().parent.parent)
-    return subprocess.Popen([sys.executable, "-c", _CHILD, scripts, descriptor_path],
+    return subprocess.Popen([sys.executable, "-c", _CHILD, scripts, descriptor_path, "large" if limit != DEFAULT else "default"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -18,13 +18,22 @@ import polars as pl
 import pycountry
 
 from . import dates, messages
-from .csvfile import Table
+from .csvfile import Table, canonical_number
 from .descriptor import Package, safe_path
 from .descriptor import foreign_keys as schema_foreign_keys
 from .problems import Problem, shown
 
-FORMULA_START = ("=", "+", "@")
-UNSAFE = r"^[=+@]|[\x00-\x1F\x7F-\x9F]"  # a formula's first character, or any control character (Cc)
+# OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
+# as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.
+FORMULA_START = ("=", "+", "-", "@")
+# Characters that hide or reorder what a reader sees: bidirectional controls, zero-width
+# characters and the byte order mark, and the Unicode line and paragraph separators.
+INVISIBLE = {**{chr(c): "a bidirectional control" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]},
+             **{chr(c): "a zero-width character" for c in [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]},
+             "\u2028": "the line separator", "\u2029": "the paragraph separator"}
+_INVISIBLE_CLASS = "".join(f"\\x{{{ord(c):04X}}}" for c in INVISIBLE)
+UNSAFE_ANYWHERE = rf"[\x00-\x1F\x7F-\x9F{_INVISIBLE_CLASS}]|^\s|\s$"  # controls (Cc), invisibles, outer spaces
+UNSAFE_TEXT = rf"^[=+\-@]|{UNSAFE_ANYWHERE}"
 INDEX = "_index"
 
 
@@ -321,25 +330,99 @@ def code_lists(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _text_problems(value: str, is_text: bool) -> list[str]:
+    """What is unsafe in one cell (see FORMULA_START and INVISIBLE)."""
+    found = []
+    if is_text and value.startswith(FORMULA_START):
+        found.append(f"starts with {value[0]!r}, which spreadsheets run as a formula")
+    control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        found.append(f"contains the control character U+{ord(control):04X}")
+    hidden = next((ch for ch in value if ch in INVISIBLE), None)
+    if hidden is not None:
+        found.append(f"contains {INVISIBLE[hidden]} U+{ord(hidden):04X}, which hides or reorders text")
+    if value[:1].isspace() and control is None:
+        found.append("starts with a space; remove leading whitespace")
+    if value[-1:].isspace() and control is None:
+        found.append("ends with a space; remove trailing whitespace")
+    return found
+
+
 def safe_text(tables: dict[str, Table]) -> list[Problem]:
-    """No cell a spreadsheet would run as a formula, and no control characters (tab, CR, NUL…)."""
+    """No cell a spreadsheet would run as a formula, no control characters (tab, CR, NUL…), no
+    invisible characters, no leading or trailing whitespace."""
     problems = []
     for table in tables.values():
         if not table.frame.columns:
             continue
-        unsafe = pl.any_horizontal(pl.col(c).str.contains(UNSAFE).fill_null(False) for c in table.frame.columns)
+        text = {f["name"] for f in _fields(table) if f.get("type", "string") == "string"}
+        unsafe = pl.any_horizontal(pl.col(c).str.contains(UNSAFE_TEXT if c in text else UNSAFE_ANYWHERE).fill_null(False)
+                                   for c in table.frame.columns)
         for number, row in _rows_where(table, unsafe):
             for name, value in row.items():
-                if value is None:
-                    continue
-                if value.startswith(FORMULA_START):
-                    problems.append(Problem(table.path, number, name,
-                                            f"starts with {value[0]!r}, which spreadsheets run as a formula"))
-                control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
-                if control is not None:
-                    problems.append(Problem(table.path, number, name,
-                                            f"contains the control character U+{ord(control):04X}"))
+                if value is not None:
+                    problems += [Problem(table.path, number, name, what) for what in _text_problems(value, name in text)]
     return problems
+
+
+def canonical_numbers(tables: dict[str, Table]) -> list[Problem]:
+    """One text per number, so that CSV, SQLite and Parquet agree cell for cell: a number is
+    written as Python's shortest round-trip form (repr of the float: 27.559, not 27.5590; 0.0,
+    never -0), an integer without sign or leading zeros beyond `-`. `make fmt` writes them so."""
+    problems = []
+    for table in tables.values():
+        for field in _fields(table):
+            kind = field.get("type", "string")
+            if kind not in ("number", "integer"):
+                continue
+            name = field["name"]
+            wrong = {}
+            for value in table.frame[name].drop_nulls().unique().to_list():
+                fixed = canonical_number(value, kind)
+                if fixed is not None and fixed != value:
+                    wrong[value] = fixed
+            for number, row in _rows_where(table, pl.col(name).is_in(list(wrong))):
+                problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not in canonical form: write {wrong[row[name]]} "
+                                                                  "(one text per number, so CSV, SQLite and Parquet agree; make fmt does it)"))
+    return problems
+
+
+def parent_cycles(tables: dict[str, Table]) -> list[Problem]:
+    """No row is its own ancestor through a self-referencing foreign key (a parent organisation,
+    a parent event): a → b → a and a → a are refused, naming the cycle."""
+    problems = []
+    for table in tables.values():
+        for fk in schema_foreign_keys(table.resource.schema, table.name):
+            if fk.resource != table.name or len(fk.fields) != 1:
+                continue
+            child, parent = fk.fields[0], fk.ref_fields[0]
+            links = table.frame.select(child_key=pl.col(parent), parent_key=pl.col(child)).drop_nulls()
+            parent_of = dict(links.iter_rows())
+            for cycle in _cycles(parent_of):
+                first = cycle[0]
+                number = next(n for n, _ in _rows_where(table, pl.col(parent) == first))
+                problems.append(Problem(table.path, number, child, f"{' → '.join(map(repr, cycle + [first]))} is a cycle: "
+                                                                    f"no row may be its own ancestor through {child}"))
+    return problems
+
+
+def _cycles(parent_of: dict[str, str]) -> list[list[str]]:
+    """Each cycle of a parent map once, as a list starting at its smallest member."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles = []
+    for start in sorted(parent_of):
+        path, node = [], start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parent_of.get(node)
+        if node is not None and state.get(node) == 1:
+            cycle = path[path.index(node):]
+            at = cycle.index(min(cycle))
+            cycles.append(cycle[at:] + cycle[:at])
+        for visited in path:
+            state[visited] = 2
+    return cycles
 
 
 # --- the article texts ------------------------------------------------------------------------
@@ -434,16 +517,30 @@ def _not_found(needle: str, text: str, where: str) -> str:
     return message
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _occurring(needles: set[str], texts) -> set[str]:
-    """The needles found in any of the texts: one Aho-Corasick pass over each text, instead of
-    searching every text for every needle (quadratic as aliases and articles grow together)."""
+    """The needles found as whole words in any of the texts ("NATO" in "la NATO", not in
+    "sanzionato"): one Aho-Corasick pass over each text, instead of searching every text for
+    every needle (quadratic as aliases and articles grow together)."""
     automaton = ahocorasick.Automaton()
     for needle in needles:
         automaton.add_word(needle, needle)
     if not needles:
         return set()
     automaton.make_automaton()
-    return {found for text in texts for _, found in automaton.iter(text)}
+    found = set()
+    for text in texts:
+        for end, needle in automaton.iter(text):
+            start = end - len(needle) + 1
+            before = text[start - 1] if start > 0 else " "
+            after = text[end + 1] if end + 1 < len(text) else " "
+            # A boundary matters only where the alias itself begins or ends with a letter or digit.
+            if not (_word_char(needle[0]) and _word_char(before)) and not (_word_char(needle[-1]) and _word_char(after)):
+                found.add(needle)
+    return found
 
 
 def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:
@@ -465,7 +562,7 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
         for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
             printed = _occurring(set(table.frame[field].drop_nulls().to_list()), texts.values())
             for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed))):
-                problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur in any article text"))
+                problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
     statements = tables.get("statements")
     if statements is not None:
         quoted = (_indexed(statements).select(INDEX, _key_expr(statements).alias("record_id"), "quote").drop_nulls("quote")

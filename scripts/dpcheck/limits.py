@@ -1,0 +1,34 @@
+"""How large a package may be, so that every CI step on any contribution ends in bounded time and
+memory (SECURITY.md). A file over its limit is refused with a message before it is parsed.
+
+The defaults admit the real package hundreds of times over, and the one-million-row synthetic
+package of `make bench`; `Limits.large()` (validate.py --large) is for benchmarks of trusted,
+generated packages only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    descriptor_bytes: int = 2 * MiB  # datapackage.json (the 1M-row synthetic package's is 1.8 MB)
+    schema_bytes: int = 256 * 1024  # each Table Schema
+    table_bytes: int = 64 * MiB  # each CSV
+    tables_bytes: int = 128 * MiB  # all CSVs together
+    text_bytes: int = 1 * MiB  # each article text
+    texts_bytes: int = 64 * MiB  # all article texts together
+
+    @classmethod
+    def large(cls) -> "Limits":
+        base = cls()
+        return replace(base, **{name: value * 100 for name, value in vars(base).items()})
+
+
+DEFAULT = Limits()
+
+
+def size(n: int) -> str:
+    return f"{n / MiB:.1f} MiB" if n >= MiB else f"{n:,} bytes"
