@@ -68,7 +68,8 @@ def test_schema_with_unknown_field_type(pkg):
     schema = json.loads(schema_file.read_text())
     schema["fields"][4]["type"] = "geopoint"
     schema_file.write_text(json.dumps(schema))
-    fails_with(pkg, "schemas/places.json latitude: type 'geopoint' is not one of: boolean, integer, number, string")
+    fails_with(pkg, "schemas/places.json latitude: type 'geopoint' is not one of: boolean, integer, number, string "
+                    "(this package's profile, stricter than the Data Package standard: dates are reduced-date strings with x-reduced-date)")
 
 
 # --- file form --------------------------------------------------------------------------------
@@ -320,7 +321,7 @@ def test_quote_altered_by_one_character(pkg):
 
 def test_alias_that_no_article_prints(pkg):
     number = pkg.add("aliases", {"actor_id": "xi-jinping", "alias": "Xi Jinpeng", "lang": "it"})
-    fails_with(pkg, f"data/aliases.csv:{number} alias: 'Xi Jinpeng' does not occur in any article text")
+    fails_with(pkg, f"data/aliases.csv:{number} alias: 'Xi Jinpeng' does not occur as a whole word in any article text")
 
 
 def test_an_article_listed_without_a_source_row(pkg):

@@ -12,34 +12,36 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from .outputs import inside
 from .typed import TypedTable
 
 
 def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
-    folder = out / "parquet"
+    folder = inside(out, "parquet")
     folder.mkdir(parents=True, exist_ok=True)
     resources = []
     for table in tables:
-        path = folder / f"{table.name}.parquet"
+        path = inside(out, "parquet", f"{table.name}.parquet")
         # Fixed writer settings, no timestamps: two builds of the same CSVs give identical bytes.
         pq.write_table(table.to_arrow(), path, compression="zstd", write_statistics=True, use_dictionary=True)
         data = path.read_bytes()
+        # No "bytes": Frictionless reads Parquet through a library that does not count them, and
+        # would call every resource invalid; the hash pins the file all the same.
         resources.append({
             "name": table.name,
             "path": f"parquet/{table.name}.parquet",
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
-            "bytes": len(data),
             "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             "schema": {k: v for k, v in table.schema.items()},
         })
-    write_by_year(tables, folder / "by-year")
+    write_by_year(tables, out)
     derived = {k: v for k, v in descriptor.items() if k not in ("resources", "profile")}
     derived["description"] = (descriptor.get("description", "") +
                               " This copy is derived from the canonical CSVs: one Parquet file per table, with"
                               " reduced dates kept as strings plus derived *_precision, *_earliest and *_latest columns.")
     derived["resources"] = resources
-    (out / "datapackage.json").write_text(json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    inside(out, "datapackage.json").write_text(json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 # Tables partitioned by the year of their main date, for engines that prune partitions (Spark,
@@ -47,7 +49,8 @@ def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
 PARTITION_DATES = {"events": "start_date", "statements": "date", "sources": "published_date"}
 
 
-def write_by_year(tables: list[TypedTable], folder: Path) -> None:
+def write_by_year(tables: list[TypedTable], out: Path) -> None:
+    folder = inside(out, "parquet", "by-year")
     if folder.exists():
         shutil.rmtree(folder)
     for table in tables:
@@ -56,7 +59,7 @@ def write_by_year(tables: list[TypedTable], folder: Path) -> None:
             continue
         data = table.to_arrow()
         years = pc.year(data.column(f"{field}_earliest")).cast(pa.int32())
-        ds.write_dataset(data.append_column("year", years), folder / table.name, format="parquet",
+        ds.write_dataset(data.append_column("year", years), inside(out, "parquet", "by-year", table.name), format="parquet",
                          partitioning=ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive"),
                          basename_template="part-{i}.parquet", use_threads=False,
                          file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))

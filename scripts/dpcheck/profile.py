@@ -94,7 +94,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
         return where, f"must be {wanted}, not {_type_name(value)} {_shown(value)}" + (f" ({description})" if description else "")
     if rule == "enum":
-        return where, f"{_shown(value)} is not one of: {', '.join(map(str, expected))}" + (f" ({description})" if description else "")
+        shown = repr(value) if isinstance(value, str) and len(value) <= 60 else _shown(value)
+        return where, f"{shown} is not one of: {', '.join(sorted(map(str, expected)))}" + (f" ({description})" if description else "")
     if rule == "const":
         return where, f"must be {_shown(expected)}, not {_shown(value)}"
     if rule == "pattern":
@@ -111,6 +112,18 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
     return where, f"breaks the profile rule {rule} ({error.message[:120]})"
 
 
+def _placed(value: object, path: list) -> tuple[str, str]:
+    """(field, key) for a finding inside a Table Schema's field: the field's name where it has one,
+    so that `schemas/places.json latitude: type 'geopoint' …` reads like the rest of the report."""
+    if len(path) >= 2 and path[0] == "fields" and isinstance(path[1], int) and isinstance(value, dict):
+        fields = value.get("fields")
+        field = fields[path[1]] if isinstance(fields, list) and path[1] < len(fields) else None
+        name = field.get("name") if isinstance(field, dict) else None
+        if isinstance(name, str) and name:
+            return name, location(path[2:])
+    return location(path), ""
+
+
 def check(value: object, profile: str, shown_as: str, prefix: str = "") -> list[Problem]:
     """Problems of value (a parsed descriptor or Table Schema) against schemas/profile/<profile>.json.
     `prefix` places the findings of an inline schema (resources[3].schema)."""
@@ -121,6 +134,9 @@ def check(value: object, profile: str, shown_as: str, prefix: str = "") -> list[
     problems = []
     for error in sorted(validator(profile).iter_errors(value), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         where, what = _message(error)
+        place, key = _placed(value, list(error.absolute_path))
+        if key:  # inside a named field: "latitude: type 'geopoint' is not one of …"
+            where, what = place, f"{key} {what}"
         field = ".".join(p for p in (prefix, where) if p) or None
         problems.append(Problem(shown_as, None, field, what))
     return problems

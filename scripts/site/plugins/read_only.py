@@ -1,12 +1,7 @@
-"""Keep the site read-only and answer bad requests with a 4xx.
-
-- Only GET, HEAD and OPTIONS reach Datasette: a POST (to a table, a canned query, the write
-  API) gets 405, where Datasette 0.65 would answer some of them with a 500.
-- A DatasetteError is Datasette's error for a bad request ("Cannot sort table by …"), but 0.65
-  raises some with the default status 500; those become 400, rendered by Datasette as usual.
-"""
+"""Keep the site read-only: only GET, HEAD and OPTIONS reach Datasette. A POST (to a table, a
+canned query, the write API) gets 405, where Datasette 0.65 would answer some of them with a 500.
+(Errors a visitor causes are answered by errors.py.)"""
 from datasette import hookimpl
-from datasette.views.base import DatasetteError
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -24,10 +19,3 @@ def asgi_wrapper(datasette):
             await app(scope, receive, send)
         return read_only
     return wrap
-
-
-@hookimpl
-def handle_exception(datasette, request, exception):
-    if isinstance(exception, DatasetteError) and exception.status == 500:
-        exception.status = 400
-    return None  # Datasette's own handler renders the error page with that status
