@@ -9,13 +9,64 @@ import subprocess
 import sys
 from pathlib import Path
 
+import asyncio
+from urllib.parse import urlencode
+
 import pytest
+from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import build  # noqa: E402
+import serve  # noqa: E402
 import validate  # noqa: E402
 from dpcheck import csvfile  # noqa: E402
+
+
+NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
+
+
+class Site:
+    def __init__(self, dist: Path):
+        self.loop = asyncio.new_event_loop()
+        self.ds = Datasette(
+            immutables=[str(dist / f"{NAME}.db")],
+            inspect_data=json.loads((dist / "inspect.json").read_text()),
+            metadata=json.loads((dist / "metadata.json").read_text()),
+            plugins_dir=str(ROOT / "scripts" / "site" / "plugins"),
+            template_dir=str(ROOT / "scripts" / "site" / "templates"),
+            settings=serve.SETTINGS,
+        )
+        self.loop.run_until_complete(self.ds.invoke_startup())
+
+    def get(self, path: str, **params):
+        if params:
+            path += ("&" if "?" in path else "?") + urlencode(params)
+        return self.loop.run_until_complete(self.ds.client.get(path))
+
+    def post(self, path: str, data: dict):
+        return self.loop.run_until_complete(self.ds.client.post(path, data=data))
+
+    def rows(self, path: str, **params) -> list[dict]:
+        response = self.get(path.replace("?", ".json?", 1) if "?" in path else path + ".json", _shape="objects", **params)
+        assert response.status_code == 200, (path, response.text[:300])
+        return response.json()["rows"]
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    """The real package built once for the whole session (tests must not write into it)."""
+    out = tmp_path_factory.mktemp("dist")
+    build.build(ROOT / "datapackage.json", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(dist) -> Site:
+    site = Site(dist)
+    yield site
+    site.loop.close()
 
 
 class PackageCopy:
@@ -134,3 +185,40 @@ def repo(pkg):
     git(pkg, "add", "-A")
     git(pkg, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
     return pkg
+
+
+class Listener:
+    """A loopback TCP listener that records every connection made to it (and answers none)."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def url(self, path: str = "x.json") -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def listener():
+    server = Listener()
+    yield server
+    server.close()

@@ -73,9 +73,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    dist = tmp_path_factory.mktemp("dist")
-    build.build(ROOT / "datapackage.json", dist)
+def site(dist):
     server = Server(dist)
     yield server
     server.stop()

@@ -18,13 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    build.build(ROOT / "datapackage.json", out)
-    return out
-
-
 def _csv_tables():
     package, _ = descriptor.load(ROOT / "datapackage.json")
     for resource in package.tables():

@@ -7,52 +7,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from datasette.app import Datasette
 
-import build
-import serve
 from dpbuild.metadata import DASHBOARD
 from dpbuild.queries import CANNED_QUERIES, VIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 DB = f"/{NAME}"
-
-
-class Site:
-    def __init__(self, dist: Path):
-        self.loop = asyncio.new_event_loop()
-        self.ds = Datasette(
-            immutables=[str(dist / f"{NAME}.db")],
-            inspect_data=json.loads((dist / "inspect.json").read_text()),
-            metadata=json.loads((dist / "metadata.json").read_text()),
-            plugins_dir=str(ROOT / "scripts" / "site" / "plugins"),
-            template_dir=str(ROOT / "scripts" / "site" / "templates"),
-            settings=serve.SETTINGS,
-        )
-        self.loop.run_until_complete(self.ds.invoke_startup())
-
-    def get(self, path: str, **params):
-        if params:
-            path += ("&" if "?" in path else "?") + urlencode(params)
-        return self.loop.run_until_complete(self.ds.client.get(path))
-
-    def post(self, path: str, data: dict):
-        return self.loop.run_until_complete(self.ds.client.post(path, data=data))
-
-    def rows(self, path: str, **params) -> list[dict]:
-        response = self.get(path.replace("?", ".json?", 1) if "?" in path else path + ".json", _shape="objects", **params)
-        assert response.status_code == 200, (path, response.text[:300])
-        return response.json()["rows"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Site:
-    dist = tmp_path_factory.mktemp("dist")
-    build.build(ROOT / "datapackage.json", dist)
-    site = Site(dist)
-    yield site
-    site.loop.close()
 
 
 def _tables():

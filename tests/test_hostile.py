@@ -279,7 +279,7 @@ def orphan_actor(pkg):
 
 def alias_no_article_prints(pkg):
     number = pkg.add("aliases", {"actor_id": "russia", "alias": "Russland", "lang": "it"})
-    return f"data/aliases.csv:{number} alias: 'Russland' does not occur in any article text"
+    return f"data/aliases.csv:{number} alias: 'Russland' does not occur as a whole word in any article text"
 
 def membership_in_a_person(pkg):
     number = pkg.set("memberships", {"membership_id": "putin-president-russia"}, "organisation_id", "xi-jinping")
@@ -347,6 +347,168 @@ CASES = [malformed_descriptor_json, descriptor_not_an_object, duplicate_resource
          carriage_return_in_a_quoted_cell, carriage_return_splitting_a_row, one_megabyte_cell, hundred_thousand_rows, invalid_semver]
 
 
+# --- issue 10: remote references, names, wrong types, depth, sizes, patterns, integrity -------
+# Cases that name a URL point it at the loopback listener, which must record no connection.
+
+LISTENER = None  # the session's loopback listener, set by the test before each case runs
+
+
+def _url(path="profile.json"):
+    return LISTENER.url(path)
+
+def profile_url(pkg):
+    _descriptor(pkg, lambda d: d.update(profile=_url()))
+    return "datapackage.json profile: "
+
+def resource_profile_url(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(profile=_url()))
+    return "datapackage.json resources[0].profile: "
+
+def dollar_schema_url(pkg):
+    _descriptor(pkg, lambda d: d.update({"$schema": _url()}))
+    return "datapackage.json: '$schema' is not allowed"
+
+def dollar_schema_in_a_table_schema(pkg):
+    schema_file = pkg.root / "schemas" / "places.json"
+    schema_file.write_text(json.dumps({"$schema": _url(), **json.loads(schema_file.read_text())}))
+    return "schemas/places.json: '$schema' is not allowed"
+
+def schema_url(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(schema=_url("sources.json")))
+    return "datapackage.json resources[0].schema: resource 'sources': "
+
+def dialect_url(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(dialect=_url("dialect.json")))
+    return "datapackage.json resources[0].dialect: must be an object, not a string"
+
+def path_with_other_scheme(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(path="file:/etc/passwd"))
+    return "datapackage.json resources[0].path: resource 'sources': 'file:/etc/passwd' is a URL"
+
+def dialect_as_a_string(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(dialect="excel"))
+    return "datapackage.json resources[0].dialect: must be an object, not a string"
+
+def encoding_as_a_number(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(encoding=8))
+    return "datapackage.json resources[0].encoding: must be a string, not a whole number 8"
+
+def foreign_key_resource_as_a_list(pkg):
+    schema_file = pkg.root / "schemas" / "events.json"
+    schema = json.loads(schema_file.read_text())
+    schema["foreignKeys"][0]["reference"]["resource"] = ["places"]
+    schema_file.write_text(json.dumps(schema))
+    return "schemas/events.json foreignKeys[0].reference.resource: must be a string, not a list"
+
+def descriptor_nested_100000_deep(pkg):
+    pkg.descriptor.write_text('{"resources": [{"name": "x", "path": "data/places.csv", "schema": ' + "[" * 100_000 + "]" * 100_000 + "}]}")
+    return "datapackage.json: is nested more than 16 levels deep"
+
+def schema_nested_100000_deep(pkg):
+    (pkg.root / "schemas" / "places.json").write_text('{"fields": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    return "schemas/places.json: is nested more than 16 levels deep"
+
+def five_megabyte_descriptor(pkg):
+    _descriptor(pkg, lambda d: d.update(description="x" * 5_000_000))
+    return "datapackage.json: is larger than 2.0 MiB"
+
+def oversized_table(pkg):
+    with open(pkg.path("aliases"), "ab") as f:
+        f.truncate(65 * 1024 * 1024)
+    return "data/aliases.csv: is 65.0 MiB; a table may be at most 64.0 MiB"
+
+def package_name_with_dot_dot(pkg):
+    _descriptor(pkg, lambda d: d.update(name="../../outside"))
+    return "datapackage.json name: \"../../outside\" does not match"
+
+def resource_name_with_dot_dot(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(name="../sources"))
+    return "datapackage.json resources[0].name: \"../sources\" does not match"
+
+def unknown_descriptor_key(pkg):
+    _descriptor(pkg, lambda d: d["resources"][0].update(extrapaths=["x.csv"]))
+    return "datapackage.json resources[0]: unknown key 'extrapaths'"
+
+def unknown_schema_keyword(pkg):
+    schema_file = pkg.root / "schemas" / "places.json"
+    schema_file.write_text(json.dumps({**json.loads(schema_file.read_text()), "x-secret": 1}))
+    return "schemas/places.json: unknown key 'x-secret'"
+
+def same_article_listed_twice(pkg):
+    def twice(d):
+        text = next(r for r in d["resources"] if r["name"] == f"article-{SOURCE}")
+        d["resources"].append(dict(text, name="article-copy"))
+    _descriptor(pkg, twice)
+    return f"datapackage.json resources[26].path: 'articles/{SOURCE}.txt' is already resource 'article-{SOURCE}'"
+
+def catastrophic_pattern(pkg):
+    schema_file = pkg.root / "schemas" / "places.json"
+    schema = json.loads(schema_file.read_text())
+    next(f for f in schema["fields"] if f["name"] == "name")["constraints"]["pattern"] = "(a+)+$"
+    schema_file.write_text(json.dumps(schema))
+    return "schemas/places.json name: pattern '(a+)+$' could backtrack catastrophically"
+
+def licence_link_javascript(pkg):
+    _descriptor(pkg, lambda d: d["licenses"][0].update(path="javascript:alert(document.cookie)"))
+    return "datapackage.json licenses[0].path: \"javascript:alert(document.cookie)\" does not match"
+
+def organisation_parent_cycle(pkg):
+    fields, rows = pkg.read("organisations")
+    a, b = rows[0]["organisation_id"], rows[1]["organisation_id"]
+    pkg.set("organisations", {"organisation_id": a}, "parent_id", b)
+    pkg.set("organisations", {"organisation_id": b}, "parent_id", a)
+    return f"data/organisations.csv:2 parent_id: '{a}' → '{b}' → '{a}' is a cycle"
+
+def event_its_own_parent(pkg):
+    number = pkg.set("events", {"event_id": MEETING}, "parent_event_id", MEETING)
+    return f"data/events.csv:{number} parent_event_id: '{MEETING}' → '{MEETING}' is a cycle"
+
+def bidi_control(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian \u202eFederation.")
+    return f"data/actors.csv:{number} description: contains a bidirectional control U+202E"
+
+def line_separator(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian\u2028Federation.")
+    return f"data/actors.csv:{number} description: contains the line separator U+2028"
+
+def zero_width_space(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian\u200bFederation.")
+    return f"data/actors.csv:{number} description: contains a zero-width character U+200B"
+
+def leading_space(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", " The Russian Federation.")
+    return f"data/actors.csv:{number} description: starts with a space"
+
+def trailing_space(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian Federation.\u00a0")
+    return f"data/actors.csv:{number} description: ends with a space"
+
+def formula_starting_with_a_dash(pkg):
+    number = pkg.set("actors", {"actor_id": "russia"}, "description", "-2+3+cmd|' /C calc'!A0")
+    return f"data/actors.csv:{number} description: starts with '-', which spreadsheets run as a formula"
+
+def alias_only_inside_another_word(pkg):
+    number = pkg.add("aliases", {"actor_id": "nato", "alias": "nato", "lang": "it"})
+    return f"data/aliases.csv:{number} alias: 'nato' does not occur as a whole word in any article text"
+
+def number_not_in_canonical_form(pkg):
+    number = pkg.set("places", {"place_id": "minsk"}, "longitude", "27.5590")
+    return f"data/places.csv:{number} longitude: '27.5590' is not in canonical form: write 27.559"
+
+def negative_zero(pkg):
+    number = pkg.set("places", {"place_id": "minsk"}, "longitude", "-0.0")
+    return f"data/places.csv:{number} longitude: '-0.0' is not in canonical form: write 0.0"
+
+ISSUE_10_CASES = [profile_url, resource_profile_url, dollar_schema_url, dollar_schema_in_a_table_schema, schema_url, dialect_url,
+                  path_with_other_scheme, dialect_as_a_string, encoding_as_a_number, foreign_key_resource_as_a_list,
+                  descriptor_nested_100000_deep, schema_nested_100000_deep, five_megabyte_descriptor, oversized_table,
+                  package_name_with_dot_dot, resource_name_with_dot_dot, unknown_descriptor_key, unknown_schema_keyword,
+                  same_article_listed_twice, catastrophic_pattern, licence_link_javascript, organisation_parent_cycle,
+                  event_its_own_parent, bidi_control, line_separator, zero_width_space, leading_space, trailing_space,
+                  formula_starting_with_a_dash, alias_only_inside_another_word, number_not_in_canonical_form, negative_zero]
+CASES += ISSUE_10_CASES
+
+
 def _foreign_key_cases():
     for table, schema in _schemas().items():
         for fk in schema.get("foreignKeys", []):
@@ -378,8 +540,12 @@ def fails_cleanly(pkg, expected: str, *options: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
-def test_hostile_input_is_refused_with_a_specific_line(pkg, case):
+def test_hostile_input_is_refused_with_a_specific_line(pkg, case, listener):
+    global LISTENER
+    LISTENER = listener
+    before = listener.connections
     fails_cleanly(pkg, case(pkg))
+    assert listener.connections == before, "the validator opened a connection"
 
 
 @pytest.mark.parametrize("table, field, target", list(_foreign_key_cases()))

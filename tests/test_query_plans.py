@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import build
 from dpbuild.queries import CANNED_QUERIES, VIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,10 +18,8 @@ VIEW_KEYS = {"timeline": "event_id", "statements_full": "statement_id", "members
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    build.build(ROOT / "datapackage.json", out)
-    conn = sqlite3.connect(out / f"{NAME}.db")
+def db(dist):
+    conn = sqlite3.connect(dist / f"{NAME}.db")
     yield conn
     conn.close()
 

@@ -21,6 +21,7 @@ rule 2), never accept an explosive one of these shapes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import re._constants as C  # noqa: N812 - the parser's opcodes
 import re._parser as parser
 
@@ -166,6 +167,7 @@ def _item(op, av, inside_repeat: bool) -> Node:
     raise Unsafe(f"the construct {op} is not supported")  # backreferences, look-around, conditionals
 
 
+@lru_cache(maxsize=4096)  # schemas repeat a handful of patterns many times
 def problem(pattern: str) -> str | None:
     """Why the pattern is refused, or None if it is safe to run (see the module's rule)."""
     try:

@@ -388,14 +388,19 @@ def canonical_numbers(tables: dict[str, Table]) -> list[Problem]:
 
 
 def parent_cycles(tables: dict[str, Table]) -> list[Problem]:
-    """No row is its own ancestor through a self-referencing foreign key (a parent organisation,
-    a parent event): a → b → a and a → a are refused, naming the cycle."""
+    """No row is its own ancestor through a self-referencing foreign key (a parent event, a
+    parent organisation): a → b → a and a → a are refused, naming the cycle. A key refers back
+    to its own table when it points at the table's primary key, or at the same target as the
+    primary key does (organisations.parent_id and organisation_id both point at actors)."""
     problems = []
     for table in tables.values():
-        for fk in schema_foreign_keys(table.resource.schema, table.name):
-            if fk.resource != table.name or len(fk.fields) != 1:
+        pk = table.resource.primary_key
+        keys = schema_foreign_keys(table.resource.schema, table.name)
+        own = {(table.name, tuple(pk))} | {(fk.resource, tuple(fk.ref_fields)) for fk in keys if fk.fields == pk}
+        for fk in keys:
+            if len(fk.fields) != 1 or len(pk) != 1 or fk.fields == pk or (fk.resource, tuple(fk.ref_fields)) not in own:
                 continue
-            child, parent = fk.fields[0], fk.ref_fields[0]
+            child, parent = fk.fields[0], pk[0]
             links = table.frame.select(child_key=pl.col(parent), parent_key=pl.col(child)).drop_nulls()
             parent_of = dict(links.iter_rows())
             for cycle in _cycles(parent_of):

@@ -73,8 +73,11 @@ def _budgeted(row_factory):
 SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
-class WidthTooLarge(ValueError):
-    pass
+# What the bounded printf answers when a width or precision is over the bound: a value one byte
+# over the length limit, so that SQLite itself refuses it with "string or blob too big", as it
+# does every other oversized value (an exception raised here would reach the visitor only as
+# "user-defined function raised exception").
+TOO_BIG = "x" * (MAX_VALUE_BYTES + 1)
 
 
 def _bounded_printf(conn_limits: dict):
@@ -87,9 +90,9 @@ def _bounded_printf(conn_limits: dict):
             return None if fmt is None else str(fmt)
         specs = SPEC.findall(fmt)
         if any(n.isdigit() and int(n) > MAX_VALUE_BYTES for spec in specs for n in spec):
-            raise WidthTooLarge(f"printf width or precision over {MAX_VALUE_BYTES:,}")
+            return TOO_BIG
         if any("*" in spec for spec in specs) and any(isinstance(a, int) and abs(a) > MAX_VALUE_BYTES for a in args):
-            raise WidthTooLarge(f"printf width or precision over {MAX_VALUE_BYTES:,}")
+            return TOO_BIG
         helper = getattr(local, "conn", None)
         if helper is None:
             helper = local.conn = sqlite3.connect(":memory:", check_same_thread=False)
