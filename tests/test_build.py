@@ -98,7 +98,6 @@ def test_the_parquet_descriptor_lists_every_file_with_its_hash(dist):
     for resource in described["resources"]:
         data = (dist / resource["path"]).read_bytes()
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
-        assert resource["bytes"] == len(data)
 
 
 def test_build_refuses_a_package_that_does_not_validate(pkg, tmp_path, capsys):
@@ -116,3 +115,58 @@ def test_dated_tables_are_also_partitioned_by_year(dist):
     assert (dist / "parquet" / "by-year" / "events" / "year=2023").is_dir()
     in_2023 = events.to_table(filter=ds.field("year") == 2023).column("start_date").to_pylist()
     assert in_2023 and all(d.startswith("2023") for d in in_2023)
+
+
+def _text(value, kind: str) -> str | None:
+    """A typed value as the CSV writes it: numbers in canonical form, booleans as true/false."""
+    if value is None:
+        return None
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "number":
+        return repr(float(value))
+    return str(value)
+
+
+def test_csv_sqlite_and_parquet_agree_as_text_cell_for_cell(dist):
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    for resource, rows in _csv_tables():
+        fields = resource.schema["fields"]
+        names = [f["name"] for f in fields]
+        pk = resource.primary_key
+        order = ", ".join(pk)
+        in_sqlite = conn.execute(f"SELECT {', '.join(names)} FROM {resource.name} ORDER BY {order}").fetchall()
+        in_parquet = pq.read_table(dist / "parquet" / f"{resource.name}.parquet", columns=names).to_pylist()
+        csv_cells = [[row[n] or None for n in names] for row in sorted(rows, key=lambda r: [r[k] for k in pk])]
+        kinds = [f.get("type", "string") for f in fields]
+        assert [[_text(v, k) for v, k in zip(row, kinds)] for row in in_sqlite] == csv_cells, resource.name
+        parquet_rows = sorted(in_parquet, key=lambda r: [r[k] for k in pk])
+        assert [[_text(r[n], k) for n, k in zip(names, kinds)] for r in parquet_rows] == csv_cells, resource.name
+
+
+def test_the_parquet_descriptor_passes_frictionless(dist):
+    from frictionless import validate
+    report = validate(str(dist / "datapackage.json"))
+    assert report.valid, [(t.name, [e.message for e in t.errors][:2]) for t in report.tasks if not t.valid][:3]
+
+
+def test_an_output_path_outside_out_is_refused(tmp_path):
+    from dpbuild import outputs
+    out = tmp_path / "out"
+    out.mkdir()
+    assert outputs.inside(out, "parquet", "events.parquet") == (out / "parquet" / "events.parquet").resolve()
+    (out / "parquet").symlink_to(tmp_path)  # a link inside --out that leads out of it
+    for parts in (("..", "x.db"), ("/etc", "passwd"), ("parquet", "events.parquet"), ("a", "..", "..", "b")):
+        with pytest.raises(outputs.OutsideOutput):
+            outputs.inside(out, *parts)
+
+
+def test_a_package_named_to_escape_out_writes_nothing_outside(pkg, tmp_path, capsys):
+    descriptor = json.loads(pkg.descriptor.read_text())
+    descriptor["name"] = "../../escaped"
+    descriptor["resources"][0]["name"] = "../escaped-table"
+    pkg.descriptor.write_text(json.dumps(descriptor))
+    out = tmp_path / "deep" / "out"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert build.main([str(pkg.descriptor), "--out", str(out)]) == 1
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
