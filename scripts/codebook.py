@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import descriptor  # noqa: E402
+from dpcheck import descriptor, hermetic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,4 +144,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    hermetic.forbid_network()
     sys.exit(main())

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor  # noqa: E402
+from dpcheck import csvfile, descriptor, hermetic  # noqa: E402
 
 EXCLUSIONS = "scripts/coverage_exclusions.csv"
 EXCLUSION_FIELDS = ["source_id", "text", "reason"]
@@ -363,4 +363,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    hermetic.forbid_network()
     sys.exit(main())

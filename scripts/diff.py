@@ -19,7 +19,7 @@ import csv_diff
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import descriptor, history  # noqa: E402
+from dpcheck import descriptor, hermetic, history  # noqa: E402
 
 
 def keyed(text: str | None, primary_key: list[str]) -> dict[str, dict]:
@@ -38,17 +38,35 @@ def table_diff(package, resource, ref: str) -> dict:
     return csv_diff.compare(previous, current)
 
 
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~"
+
+
+def markdown_text(text: str) -> str:
+    """Text from the data made inert in a job summary: no HTML, no link, no image, no mention,
+    no formatting. A pull request's cells are quoted there, and the summary is rendered."""
+    text = "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in text.replace("&", "&amp;"))
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+    return " ".join(text.split())  # no line breaks: one change, one line
+
+
 def _cell(value: str) -> str:
     value = value if len(value) <= 80 else value[:80] + "…"
     return repr(value)
 
 
 def render(name: str, primary_key: list[str], diff: dict, markdown: bool) -> list[str]:
+    lines = _render(name, primary_key, diff, markdown)
+    if not markdown or not lines:
+        return lines
+    return [lines[0]] + [f"- {markdown_text(line[2:])}" for line in lines[1:]]
+
+
+def _render(name: str, primary_key: list[str], diff: dict, markdown: bool) -> list[str]:
     added, removed, changed = diff["added"], diff["removed"], diff["changed"]
     if not (added or removed or changed or diff["columns_added"] or diff["columns_removed"]):
         return []
     head = f"{name}: {len(added)} added, {len(removed)} removed, {len(changed)} changed"
-    lines = [f"### {head}" if markdown else head]
+    lines = [f"### {markdown_text(head)}" if markdown else head]
     bullet = "- " if markdown else "  "
     key_of = lambda row: "/".join(row[k] for k in primary_key)  # noqa: E731
     for column in diff["columns_added"]:
@@ -95,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         before = history.file_at(package.root, args.base, resource.path)
         if before != resource.file.read_text(encoding="utf-8"):
             found = True
-            lines.append(f"{'- ' if args.markdown else ''}{resource.path}: {'added' if before is None else 'text changed'}")
+            line = f"{resource.path}: {'added' if before is None else 'text changed'}"
+            lines.append(f"- {markdown_text(line)}" if args.markdown else line)
     if not found:
         lines.append("No data changes.")
     print("\n".join(lines).rstrip())
@@ -103,4 +122,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    hermetic.forbid_network()
     sys.exit(main())

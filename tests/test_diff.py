@@ -40,7 +40,16 @@ def test_markdown_for_a_job_summary(repo):
     code, lines = run_diff(repo, "--markdown")
     assert lines[0] == "## Data changes against HEAD"
     assert "### places: 0 added, 0 removed, 1 changed" in lines
-    assert "- ~ minsk: name_it: '' → 'Minsk (capitale)'" in lines
+    assert "- \\~ minsk: name\\_it: '' → 'Minsk \\(capitale\\)'" in lines
+
+
+def test_the_job_summary_quotes_hostile_cells_inertly(repo):
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) @octocat ![i](http://x/y.png) `code` **b**"
+    repo.set("places", {"place_id": "minsk"}, "name_it", hostile)
+    code, lines = run_diff(repo, "--markdown")
+    changed = next(line for line in lines if "minsk" in line)
+    assert "<img" not in changed and "](" not in changed and "@octocat" not in changed and "`" not in changed.replace("\\`", "")
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in changed and "&#64;octocat" in changed
 
 
 def test_a_changed_article_text_is_listed(repo):
