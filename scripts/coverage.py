@@ -33,6 +33,8 @@ one-line message when the package cannot be read; 0 otherwise; 2 on bad usage.
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import math
 import re
 import sys
@@ -187,16 +189,16 @@ def occurrences(needle: str, text: str) -> list[tuple[int, int]]:
     return found
 
 
-def covering_strings(source_id: str, citations: list[dict], quotes: dict[str, str]) -> list[str]:
-    """The excerpts of this source's citations, and the quotes of the statements it is cited for."""
-    strings = []
+def covering_strings(citations: list[dict], quotes: dict[str, str]) -> dict[str, list[str]]:
+    """By source: the excerpts of its citations, and the quotes of the statements it is cited for
+    (one pass over the citations, not one per source: a million rows and thousands of sources)."""
+    strings: dict[str, list[str]] = {}
     for row in citations:
-        if row["source_id"] != source_id:
-            continue
+        found = strings.setdefault(row["source_id"], [])
         if row["excerpt"]:
-            strings.append(row["excerpt"])
+            found.append(row["excerpt"])
         if row["record_table"] == "statements" and quotes.get(row["record_id"]):
-            strings.append(quotes[row["record_id"]])
+            found.append(quotes[row["record_id"]])
     return strings
 
 
@@ -204,10 +206,22 @@ def covered_intervals(text: str, strings: list[str]) -> list[tuple[int, int]]:
     return sorted({span for s in set(strings) for span in occurrences(s, text)})
 
 
+class Intervals:
+    """Covered intervals, asked whether one of them holds [start, end) whole: two adjacent excerpts
+    that each hold half of a quotation do not cite it. Sorted by start with the furthest end
+    reached so far, each question is a binary search, not a scan of every interval."""
+
+    def __init__(self, intervals: list[tuple[int, int]]):
+        self.starts = [a for a, _ in intervals]
+        self.reach = list(itertools.accumulate((b for _, b in intervals), max))
+
+    def hold(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+
 def inside_one(start: int, end: int, intervals: list[tuple[int, int]]) -> bool:
-    """True when [start, end) lies within a single interval: two adjacent excerpts that each hold
-    half of a quotation do not cite it."""
-    return any(a <= start and end <= b for a, b in intervals)
+    return Intervals(sorted(intervals)).hold(start, end)
 
 
 def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -295,19 +309,20 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
 
     results = []
     used = set()
+    strings = covering_strings(rows["citations"], quotes)
     for source in rows["sources"]:
         if not source["text_path"]:
             continue
         text = article_text(package, source["text_path"])
         result = SourceResult(source["source_id"], source["text_path"], items_of(text))
-        intervals = covered_intervals(text, covering_strings(source["source_id"], rows["citations"], quotes))
+        intervals = Intervals(covered_intervals(text, strings.get(source["source_id"], [])))
         excluded = [(n, row) for n, row in exclusions if row["source_id"] == source["source_id"]]
         for item in result.items:
             for n, row in excluded:
                 if row["text"] is not None and matches(row["text"], item):
                     used.add(n)
                     item.by = item.by or "exclusion"
-            if inside_one(item.start, item.end, intervals):
+            if intervals.hold(item.start, item.end):
                 item.by = "data"
         results.append(result)
 

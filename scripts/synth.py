@@ -49,8 +49,9 @@ class Synth:
         for i in range(40):
             code = self.random.choice(STATES)[0]
             self.rows["places"].append({"place_id": f"place-{i:03d}", "name": f"Città {i}", "country": code,
-                                        "latitude": f"{self.random.uniform(-60, 70):.4f}",
-                                        "longitude": f"{self.random.uniform(-170, 170):.4f}", "coordinates_basis": "inferred"})
+                                        # repr: the canonical text of a number (csvfile.canonical_number)
+                                        "latitude": repr(round(self.random.uniform(-60, 70), 4)),
+                                        "longitude": repr(round(self.random.uniform(-170, 170), 4)), "coordinates_basis": "inferred"})
 
     def actor(self, actor_id, kind, name, country="", description="Synthetic actor."):
         self.rows["actors"].append({"actor_id": actor_id, "kind": kind, "name": name, "country": country, "description": description})
