@@ -62,7 +62,10 @@ def _descriptor_loads(case) -> bool:
 
 
 # Cases whose package Frictionless cannot even open are covered by test_hostile; the rest are here.
-CASES = [c for c in test_hostile.CASES if _descriptor_loads(c)]
+# Issue 10's cases are left out: their descriptors are refused before Frictionless may see them
+# (remote references it would fetch, patterns it would backtrack on, sizes), or they break rules
+# Frictionless does not have (cycles, invisible characters, canonical numbers).
+CASES = [c for c in test_hostile.CASES if _descriptor_loads(c) and c not in test_hostile.ISSUE_10_CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
