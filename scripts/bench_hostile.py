@@ -144,16 +144,16 @@ def _copy(work: Path, name: str) -> Path:
 def hostile_packages(work: Path) -> dict[str, Path]:
     packages = {}
     largest = work / "largest-valid"
-    subprocess.run([PYTHON, str(SCRIPTS / "synth.py"), "--rows", "1000000", "--seed", "1", "--out", str(largest)], check=True,
+    subprocess.run([PYTHON, str(SCRIPTS / "synth.py"), "--rows", "550000", "--seed", "1", "--out", str(largest)], check=True,
                    stdout=subprocess.DEVNULL)
-    packages["largest valid package within the limits (1M synthetic rows)"] = largest
+    packages["largest valid package within the limits (550k synthetic rows, about 60 MiB of tables)"] = largest
     tiny = _copy(work, "tiny-rows")
     with open(tiny / "data" / "aliases.csv", "a", encoding="utf-8") as f:
         i = 0
-        while f.tell() < 63 * 1024 * 1024:
+        while f.tell() < 31 * 1024 * 1024:
             f.write(f"zz-{i:07d},a{i},it\n")
             i += 1
-    packages["a table filled to its 64 MiB limit with 3.5M tiny rows"] = tiny
+    packages["a table filled to its 32 MiB limit with 1.7M tiny rows, none valid"] = tiny
     deep = _copy(work, "deep-json")
     (deep / "schemas" / "places.json").write_text('{"fields": ' + "[" * 100_000 + "]" * 100_000 + "}")
     packages["a schema nested 100,000 deep"] = deep

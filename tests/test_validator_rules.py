@@ -375,3 +375,4 @@ def test_article_listed_without_a_hash(pkg):
 def _sha256(path) -> str:
     import hashlib
     return hashlib.sha256(path.read_bytes()).hexdigest()
+

@@ -18,7 +18,7 @@ import unicodedata
 import polars as pl
 
 from .descriptor import Resource
-from .problems import Problem, shown
+from .problems import MAX_LISTED, Problem, shown
 
 BOM = b"\xef\xbb\xbf"
 
@@ -159,16 +159,23 @@ def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[
 
     rows, numbers = [], []
     structure_ok = True
+    broken = 0
     for number, record in records[1:]:
+        if not record or len(record) != len(header):
+            structure_ok = False
+            broken += 1
+            if broken > MAX_LISTED:
+                continue
         if not record:
             problems.append(Problem(path, number, None, "is a blank row"))
-            structure_ok = False
         elif len(record) != len(header):
             problems.append(Problem(path, number, None, f"has {len(record)} cells but the header has {len(header)}"))
-            structure_ok = False
         else:
             rows.append({k: (v if v != "" else None) for k, v in zip(header, record)})
             numbers.append(number)
+    if broken > MAX_LISTED:
+        problems.append(Problem(path, None, None, f"… and {broken - MAX_LISTED:,} more blank or ragged rows (the first {MAX_LISTED:,} are listed)",
+                                count=broken - MAX_LISTED))
     table = Table(resource, _frame(header, rows), text=text, rows=rows, row_numbers=numbers)
     return (table if structure_ok else None), problems
 

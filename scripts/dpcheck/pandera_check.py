@@ -14,7 +14,7 @@ import polars as pl
 
 from . import messages
 from .csvfile import Table
-from .problems import Problem
+from .problems import MAX_LISTED, Problem
 
 URI = r"^https?://[^\s]+$"
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -128,7 +128,14 @@ def check(table: Table) -> list[Problem]:
     for case in failures.filter(pl.col("index").is_null()).iter_rows(named=True):
         # Not about a row: a check that could not run, or the frame's shape. Never dropped.
         problems.append(Problem(table.path, None, case["column"], f"the check {case['check']} failed as a whole: {case['failure_case']}"))
-    for case in failures.filter(pl.col("index").is_not_null()).iter_rows(named=True):
+    located = failures.filter(pl.col("index").is_not_null())
+    # At most MAX_LISTED failures of each check on each column, and a line counting the rest.
+    counted = located.group_by("column", "check", maintain_order=True).len()
+    for column, check_name, n in counted.filter(pl.col("len") > MAX_LISTED).iter_rows():
+        problems.append(Problem(table.path, None, column, f"… and {n - MAX_LISTED:,} more rows failing the check {check_name} "
+                                                          f"(the first {MAX_LISTED:,} are listed)", count=n - MAX_LISTED))
+    located = located.filter(pl.int_range(pl.len()).over("column", "check") < MAX_LISTED)
+    for case in located.iter_rows(named=True):
         index = case["index"]
         number, row = table.row_number(index), table.frame.row(index, named=True)
         if case["check"] in ("field_uniqueness", "multiple_fields_uniqueness"):

@@ -21,7 +21,7 @@ from . import dates, messages
 from .csvfile import Table, canonical_number
 from .descriptor import Package, safe_path
 from .descriptor import foreign_keys as schema_foreign_keys
-from .problems import Problem, shown
+from .problems import MAX_LISTED, Problem, shown
 
 # OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
 # as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.
@@ -51,9 +51,24 @@ def _indexed(table: Table) -> pl.DataFrame:
     return table.frame.with_row_index(INDEX)
 
 
-def _rows_where(table: Table, condition: pl.Expr):
-    """(file row, row as a dict) for each row meeting condition, in file order."""
+MAX_SUGGESTED_FROM = 5000  # "did you mean …?" only among at most this many keys
+
+
+def _listed(frame: pl.DataFrame, problems: list[Problem], table: Table, field: str | None, what: str) -> pl.DataFrame:
+    """The first MAX_LISTED rows of frame (failing rows in file order); a line counts the rest."""
+    if frame.height <= MAX_LISTED:
+        return frame
+    more = frame.height - MAX_LISTED
+    problems.append(Problem(table.path, None, field, f"… and {more:,} more rows {what} (the first {MAX_LISTED:,} are listed)", count=more))
+    return frame.head(MAX_LISTED)
+
+
+def _rows_where(table: Table, condition: pl.Expr, problems: list[Problem] | None = None, field: str | None = None, what: str = ""):
+    """(file row, row as a dict) for each row meeting condition, in file order (with `problems`,
+    at most MAX_LISTED of them, and a line there counting the rest)."""
     found = _indexed(table).filter(condition)
+    if problems is not None:
+        found = _listed(found, problems, table, field, what)
     for row in found.iter_rows(named=True):
         yield table.row_number(row.pop(INDEX)), row
 
@@ -74,7 +89,9 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
             missing = values.join(known, on=fields, how="anti").sort(INDEX)
             if missing.height == 0:
                 continue
-            suggestions = ["/".join(k) for k in known.iter_rows()]
+            missing = _listed(missing, problems, table, ",".join(fields), f"whose {','.join(fields)} is not in {target.name}")
+            # A suggestion compares the value with every known key: only for short lists of keys.
+            suggestions = ["/".join(k) for k in known.iter_rows()] if known.height <= MAX_SUGGESTED_FROM else []
             for index, *value in missing.iter_rows():
                 problems.append(Problem(table.path, table.row_number(index), ",".join(fields),
                                         messages.missing_reference("/".join(value), target.name, ",".join(ref_fields), suggestions)))
@@ -94,11 +111,12 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
         for name in sorted(set(references[named].unique().to_list()) & set(tables)):
             target = tables[name]
             keys = target.frame.select(_key_expr(target).alias(record))
-            missing = references.filter(pl.col(named) == name).join(keys, on=record, how="anti")
-            for index, _, value in missing.sort(INDEX).iter_rows():
+            missing = _listed(references.filter(pl.col(named) == name).join(keys, on=record, how="anti").sort(INDEX),
+                              problems, table, record, f"whose {record} is not in {name}")
+            known = keys[record].to_list() if keys.height <= MAX_SUGGESTED_FROM else []
+            for index, _, value in missing.iter_rows():
                 problems.append(Problem(table.path, table.row_number(index), record,
-                                        messages.missing_reference(value, name, "/".join(target.resource.primary_key),
-                                                                   keys[record].to_list())))
+                                        messages.missing_reference(value, name, "/".join(target.resource.primary_key), known)))
     return problems
 
 
@@ -149,7 +167,9 @@ def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
             continue
         key_name = "/".join(table.resource.primary_key)
         keys = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"))
-        for index, key in keys.join(_cited(citations, table), on="record_id", how="anti").sort(INDEX).iter_rows():
+        uncited = _listed(keys.join(_cited(citations, table), on="record_id", how="anti").sort(INDEX), problems, table, key_name,
+                          "without a citation")
+        for index, key in uncited.iter_rows():
             problems.append(Problem(table.path, table.row_number(index), key_name,
                                     f"{shown(key)} has no citation: add a row to citations with record_table={table.name}, record_id={key}"))
     return problems
@@ -172,10 +192,12 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
                 continue
             used.append(table.frame[fk.fields[0]])
     used_ids = pl.concat(used).drop_nulls().unique()
-    return [Problem(actors.path, number, "actor_id",
-                    f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
-                    "or subject, nor cited where an article names it")
-            for number, row in _rows_where(actors, ~pl.col("actor_id").is_in(used_ids.implode()))]
+    problems = []
+    unused = list(_rows_where(actors, ~pl.col("actor_id").is_in(used_ids.implode()), problems, "actor_id", "referenced by nothing"))
+    return problems + [Problem(actors.path, number, "actor_id",
+                               f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
+                               "or subject, nor cited where an article names it")
+                       for number, row in unused]
 
 
 # --- actors and memberships -------------------------------------------------------------------
@@ -192,17 +214,21 @@ def actor_kinds(tables: dict[str, Table]) -> list[Problem]:
     if "memberships" in tables:
         memberships = tables["memberships"]
         targets = kind(_indexed(memberships).select(INDEX, "organisation_id"))
-        for index, target, what in targets.filter(~pl.col("kind").is_in(["organisation", "state"])).sort(INDEX).iter_rows():
+        wrong = _listed(targets.filter(~pl.col("kind").is_in(["organisation", "state"])).sort(INDEX), problems, memberships,
+                        "organisation_id", "in an actor that is neither an organisation nor a state")
+        for index, target, what in wrong.iter_rows():
             problems.append(Problem(memberships.path, memberships.row_number(index), "organisation_id",
                                     f"{shown(target)} is a {what}; a membership must be in an organisation or a state"))
     if "organisations" in tables:
         organisations = tables["organisations"]
         described = kind(_indexed(organisations).select(INDEX, "organisation_id"))
-        for index, org, what in described.filter(pl.col("kind") != "organisation").sort(INDEX).iter_rows():
+        wrong = _listed(described.filter(pl.col("kind") != "organisation").sort(INDEX), problems, organisations, "organisation_id",
+                        "describing an actor that is not an organisation")
+        for index, org, what in wrong.iter_rows():
             problems.append(Problem(organisations.path, organisations.row_number(index), "organisation_id",
                                     f"{shown(org)} is a {what} in actors; only organisations belong here"))
         undescribed = (pl.col("kind") == "organisation") & ~pl.col("actor_id").is_in(organisations.frame["organisation_id"].implode())
-        for number, row in _rows_where(actors, undescribed):
+        for number, row in _rows_where(actors, undescribed, problems, "actor_id", "of organisations without a row in organisations"):
             problems.append(Problem(actors.path, number, "actor_id",
                                     f"{shown(row['actor_id'])} is an organisation but has no row in organisations"))
     return problems
@@ -243,7 +269,7 @@ def calendar_dates(tables: dict[str, Table]) -> list[Problem]:
         for name in _date_fields(table):
             # Empty cells and values of the wrong shape are left to the pattern constraint.
             wrong = [v for v in table.frame[name].drop_nulls().unique().to_list() if dates.PATTERN.match(v) and not _valid(v)]
-            for number, row in _rows_where(table, pl.col(name).is_in(wrong)):
+            for number, row in _rows_where(table, pl.col(name).is_in(wrong), problems, name, "with dates not in the calendar"):
                 problems.append(Problem(table.path, number, name, f"{row[name]} is not a calendar date"))
     return problems
 
@@ -260,11 +286,12 @@ def date_ranges(tables: dict[str, Table]) -> list[Problem]:
             pairs = (_indexed(table).select(INDEX, start, end)
                      .join(spans.select(pl.col("value").alias(start), pl.col("earliest")), on=start, how="inner")
                      .join(spans.select(pl.col("value").alias(end), pl.col("latest")), on=end, how="inner"))
-            for index, first, last, *_ in pairs.filter(pl.col("latest") < pl.col("earliest")).sort(INDEX).iter_rows():
+            reversed_ = _listed(pairs.filter(pl.col("latest") < pl.col("earliest")).sort(INDEX), problems, table, end, f"ending before {start}")
+            for index, first, last, *_ in reversed_.iter_rows():
                 problems.append(Problem(table.path, table.row_number(index), end, f"{last} is before {start} {first}"))
         if basis:
             undated = pl.col(basis["field"]).is_null() & pl.any_horizontal(pl.col(d).is_not_null() for d in basis["dates"])
-            for number, _ in _rows_where(table, undated):
+            for number, _ in _rows_where(table, undated, problems, basis["field"], "dated without a basis"):
                 problems.append(Problem(table.path, number, basis["field"],
                                         f"is required when {' or '.join(basis['dates'])} is given (stated or inferred)"))
     return problems
@@ -297,6 +324,7 @@ def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
                 .filter(pl.col("earliest") > pl.col("published_by"))
                 .sort(INDEX, maintain_order=True))
         allowed = f"; only an event with status {' or '.join(sorted(future_ok))} may be" if status_field else ""
+        late = _listed(late, problems, table, date_field, "dated after their source was published")
         for row in late.iter_rows(named=True):
             problems.append(Problem(table.path, table.row_number(row[INDEX]), date_field,
                                     f"{row[date_field]} is after {row['source_id']} was published ({row['published_date']}){allowed}"))
@@ -325,7 +353,7 @@ def code_lists(tables: dict[str, Table]) -> list[Problem]:
             if not codelist:
                 continue
             unknown = [v for v in table.frame[name].drop_nulls().unique().to_list() if not _known_code(codelist, v)]
-            for number, row in _rows_where(table, pl.col(name).is_in(unknown)):
+            for number, row in _rows_where(table, pl.col(name).is_in(unknown), problems, name, f"that are not {names.get(codelist, codelist)}"):
                 problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not {names.get(codelist, codelist)}"))
     return problems
 
@@ -358,7 +386,7 @@ def safe_text(tables: dict[str, Table]) -> list[Problem]:
         text = {f["name"] for f in _fields(table) if f.get("type", "string") == "string"}
         unsafe = pl.any_horizontal(pl.col(c).str.contains(UNSAFE_TEXT if c in text else UNSAFE_ANYWHERE).fill_null(False)
                                    for c in table.frame.columns)
-        for number, row in _rows_where(table, unsafe):
+        for number, row in _rows_where(table, unsafe, problems, None, "with unsafe text"):
             for name, value in row.items():
                 if value is not None:
                     problems += [Problem(table.path, number, name, what) for what in _text_problems(value, name in text)]
@@ -381,7 +409,7 @@ def canonical_numbers(tables: dict[str, Table]) -> list[Problem]:
                 fixed = canonical_number(value, kind)
                 if fixed is not None and fixed != value:
                     wrong[value] = fixed
-            for number, row in _rows_where(table, pl.col(name).is_in(list(wrong))):
+            for number, row in _rows_where(table, pl.col(name).is_in(list(wrong)), problems, name, "not in canonical form"):
                 problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not in canonical form: write {wrong[row[name]]} "
                                                                   "(one text per number, so CSV, SQLite and Parquet agree; make fmt does it)"))
     return problems
@@ -559,14 +587,16 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
             continue
         # Each excerpt searched for in its own source's text, as a literal, in one vectorised pass.
         absent = ~pl.col("_text").str.contains(pl.col("excerpt"), literal=True)
-        missing = (_indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
-                   .join(articles, on="source_id", how="inner").filter(absent).sort(INDEX))
+        missing = _listed(_indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
+                          .join(articles, on="source_id", how="inner").filter(absent).sort(INDEX),
+                          problems, table, "excerpt", "whose excerpt is not found verbatim in its source")
         for index, source, excerpt, text in missing.iter_rows():
             problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
     for table in tables.values():
         for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
             printed = _occurring(set(table.frame[field].drop_nulls().to_list()), texts.values())
-            for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed))):
+            for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed)), problems, field,
+                                           "that occur in no article text"):
                 problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
     statements = tables.get("statements")
     if statements is not None:
@@ -576,6 +606,7 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
         unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("quote"), literal=True).any().alias("found"),
                                               pl.first("quote"), pl.col("source_id"))
                    .filter(~pl.col("found")).sort(INDEX))
+        unfound = _listed(unfound, problems, statements, "quote", "whose quote is not found verbatim in a cited source")
         for index, _, quote, sources in unfound.iter_rows():
             cited_texts = [texts[source] for source in sources]
             problems.append(Problem(statements.path, statements.row_number(index), "quote",
