@@ -154,6 +154,16 @@ def hostile_packages(work: Path) -> dict[str, Path]:
             f.write(f"zz-{i:07d},a{i},it\n")
             i += 1
     packages["a table filled to its 32 MiB limit with 1.7M tiny rows, none valid"] = tiny
+    searched = _copy(work, "excerpt-search")
+    source = "2023-04-putin-meets-li-shangfu"
+    article = searched / "articles" / f"{source}.txt"
+    article.write_text((article.read_text(encoding="utf-8") + "\n") * (250 * 1024 // len(article.read_bytes())), encoding="utf-8")
+    with open(searched / "data" / "citations.csv", "a", encoding="utf-8") as f:
+        i = 0
+        while f.tell() < 31 * 1024 * 1024:
+            f.write(f"events,putin-li-shangfu-meeting-2023-04-16,{source},Excerpt {i:09d}\n")
+            i += 1
+    packages["31 MiB of short excerpts, each searched for in a 250 KiB article"] = searched
     deep = _copy(work, "deep-json")
     (deep / "schemas" / "places.json").write_text('{"fields": ' + "[" * 100_000 + "]" * 100_000 + "}")
     packages["a schema nested 100,000 deep"] = deep

@@ -62,7 +62,8 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     # Frictionless's descriptor check, pure Python, runs in a process of its own.
     with ThreadPoolExecutor(max_workers=2) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
-        descriptor_check = None if frictionless_rows else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
+        in_process = frictionless_rows or frictionless_check.IN_PROCESS
+        descriptor_check = None if in_process else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
@@ -71,7 +72,7 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
         if descriptor_check is not None:
             problems += frictionless_check.descriptor_problems(package, descriptor_check)
         else:
-            problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable, True)
+            problems += _run(frictionless_check.check, package, str(descriptor_file), unreadable, frictionless_rows)
     texts = len(package.resources) - len(package.tables())
     checked = f"{len(tables)} tables, {sum(t.frame.height for t in tables.values())} rows, {texts} article texts"
     return problems, checked

@@ -127,6 +127,7 @@ def test_the_validator_runs_the_descriptor_check_in_a_process_of_its_own(pkg):
 
 
 def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
+    monkeypatch.setattr(frictionless_check, "IN_PROCESS", False)
     monkeypatch.setattr(frictionless_check, "_CHILD", "import sys; sys.exit('killed')")
     code, lines = pkg.validate()
     assert code == 1

@@ -92,6 +92,11 @@ print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[
 """
 
 
+# Whether the descriptor check runs in this process instead (the test suite: one import of
+# Frictionless for hundreds of validations, rather than a new Python process for each).
+IN_PROCESS = False
+
+
 def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> subprocess.Popen:
     """Begin check(package, descriptor_path) in a process of its own; descriptor_problems()
     collects it. It is pure Python: in a thread it would hold the GIL the other checks need."""
