@@ -27,7 +27,7 @@ check: $(STAMP)
 # The suite runs the checks itself (the validator's, Frictionless's and coverage's command lines on
 # the real package), so each runs once.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n 2 tests
 
 build: check
 	$(BIN)/python scripts/build.py datapackage.json --out dist
