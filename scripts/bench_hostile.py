@@ -141,6 +141,15 @@ def _copy(work: Path, name: str) -> Path:
     return target
 
 
+def _fill(table: Path, line) -> None:
+    """Append line(0), line(1), … to a CSV until it is just under the 32 MiB a table may be."""
+    with open(table, "a", encoding="utf-8") as f:
+        i = 0
+        while f.tell() < 31 * 1024 * 1024:
+            f.write(line(i))
+            i += 1
+
+
 def hostile_packages(work: Path) -> dict[str, Path]:
     packages = {}
     largest = work / "largest-valid"
@@ -148,21 +157,13 @@ def hostile_packages(work: Path) -> dict[str, Path]:
                    stdout=subprocess.DEVNULL)
     packages["largest valid package within the limits (550k synthetic rows, about 60 MiB of tables)"] = largest
     tiny = _copy(work, "tiny-rows")
-    with open(tiny / "data" / "aliases.csv", "a", encoding="utf-8") as f:
-        i = 0
-        while f.tell() < 31 * 1024 * 1024:
-            f.write(f"zz-{i:07d},a{i},it\n")
-            i += 1
+    _fill(tiny / "data" / "aliases.csv", lambda i: f"zz-{i:07d},a{i},it\n")
     packages["a table filled to its 32 MiB limit with 1.7M tiny rows, none valid"] = tiny
     searched = _copy(work, "excerpt-search")
     source = "2023-04-putin-meets-li-shangfu"
     article = searched / "articles" / f"{source}.txt"
     article.write_text((article.read_text(encoding="utf-8") + "\n") * (250 * 1024 // len(article.read_bytes())), encoding="utf-8")
-    with open(searched / "data" / "citations.csv", "a", encoding="utf-8") as f:
-        i = 0
-        while f.tell() < 31 * 1024 * 1024:
-            f.write(f"events,putin-li-shangfu-meeting-2023-04-16,{source},Excerpt {i:09d}\n")
-            i += 1
+    _fill(searched / "data" / "citations.csv", lambda i: f"events,putin-li-shangfu-meeting-2023-04-16,{source},Excerpt {i:09d}\n")
     packages["31 MiB of short excerpts, each searched for in a 250 KiB article"] = searched
     deep = _copy(work, "deep-json")
     (deep / "schemas" / "places.json").write_text('{"fields": ' + "[" * 100_000 + "]" * 100_000 + "}")

@@ -44,6 +44,7 @@ class Package:
     descriptor_name: str
     descriptor: dict
     resources: dict[str, Resource] = field(default_factory=dict)
+    limits: limits.Limits = limits.DEFAULT
 
     def tables(self) -> list[Resource]:
         return [r for r in self.resources.values() if r.is_table]
@@ -174,7 +175,7 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
     if problems:
         return None, problems
 
-    package = Package(root, shown_as, descriptor)
+    package = Package(root, shown_as, descriptor, limits=limit)
     paths: dict[str, str] = {}
     for i, res in enumerate(descriptor["resources"]):
         where = f"resources[{i}]"

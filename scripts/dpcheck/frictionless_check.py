@@ -95,6 +95,7 @@ print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[
 # Whether the descriptor check runs in this process instead (the test suite: one import of
 # Frictionless for hundreds of validations, rather than a new Python process for each).
 IN_PROCESS = False
+DESCRIPTOR_CHECK_SECONDS = 120  # every CI step ends in bounded time (SECURITY.md)
 
 
 def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> subprocess.Popen:
@@ -107,7 +108,13 @@ def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> sub
 
 def descriptor_problems(package: Package, process: subprocess.Popen) -> list[Problem]:
     """The problems start_descriptor_check's process found, or why it could not say."""
-    out, err = process.communicate()
+    try:
+        out, err = process.communicate(timeout=DESCRIPTOR_CHECK_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return [Problem(package.descriptor_name, None, None,
+                        f"frictionless could not validate the descriptor within {DESCRIPTOR_CHECK_SECONDS} s")]
     try:
         messages_found = json.loads(out) if process.returncode == 0 else None
     except ValueError:
