@@ -43,12 +43,22 @@ def _rule(field: dict, fks: dict) -> str:
     if "maxLength" in c:
         parts.append(f"at most {c['maxLength']} characters")
     if field.get("x-codelist"):
-        parts.append({"iso3166-1-alpha-3": "ISO 3166-1 alpha-3", "bcp47": "BCP 47"}[field["x-codelist"]])
+        parts.append({"iso3166-1-alpha-3": "ISO 3166-1 alpha-3", "bcp47": "BCP 47"}.get(field["x-codelist"], field["x-codelist"]))
+    if c.get("unique"):
+        parts.append("unique")
     return "; ".join(parts)
 
 
 def _foreign_keys(schema: dict) -> dict[str, str]:
-    return {fk.fields[0]: f"{fk.resource}.{fk.ref_fields[0]}" for fk in descriptor.foreign_keys(schema)}
+    """For each column in a foreign key, where the key points: `actors.actor_id`, or for a composite
+    key `(event_id, actor_id) → event_participants.(event_id, actor_id)` on each of its columns."""
+    found = {}
+    for fk in descriptor.foreign_keys(schema):
+        target = f"{fk.resource}.{fk.ref_fields[0]}" if len(fk.fields) == 1 else \
+            f"{fk.resource}.({', '.join(fk.ref_fields)}) with ({', '.join(fk.fields)})"
+        for name in fk.fields:
+            found[name] = target
+    return found
 
 
 def codebook(package) -> str:

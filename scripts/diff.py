@@ -25,7 +25,7 @@ from dpcheck import descriptor, hermetic, history  # noqa: E402
 def keyed(text: str | None, primary_key: list[str]) -> dict[str, dict]:
     if text is None:
         return {}
-    return {"/".join(row[k] for k in primary_key): row for row in csv.DictReader(io.StringIO(text))}
+    return {descriptor.KEY_SEPARATOR.join(row[k] for k in primary_key): row for row in csv.DictReader(io.StringIO(text))}
 
 
 def table_diff(package, resource, ref: str) -> dict:
@@ -68,7 +68,7 @@ def _render(name: str, primary_key: list[str], diff: dict, markdown: bool) -> li
     head = f"{name}: {len(added)} added, {len(removed)} removed, {len(changed)} changed"
     lines = [f"### {markdown_text(head)}" if markdown else head]
     bullet = "- " if markdown else "  "
-    key_of = lambda row: "/".join(row[k] for k in primary_key)  # noqa: E731
+    key_of = lambda row: descriptor.KEY_SEPARATOR.join(row[k] for k in primary_key)  # noqa: E731
     for column in diff["columns_added"]:
         lines.append(f"{bullet}column added: {column}")
     for column in diff["columns_removed"]:

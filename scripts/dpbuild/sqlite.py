@@ -8,12 +8,12 @@ from pathlib import Path
 import pyarrow as pa
 import sqlite_utils
 
-from dpcheck.descriptor import foreign_keys
+from dpcheck.descriptor import as_list, foreign_keys
 
 from .queries import VIEWS
 from .typed import TypedTable
 
-SQL_TYPES = {"string": str, "number": float, "integer": int, "boolean": int, "date": str}
+SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}
 
 # Full-text search: the columns people search, per table. Actors are searched by every name form.
 FTS = {
@@ -25,9 +25,19 @@ ALL_NAMES = {"name": "all_names", "type": "string",
              "description": "Every form in which the actor is named in the articles (from aliases), for search."}
 
 
-def _foreign_keys(table: TypedTable) -> list[tuple[str, str, str]]:
-    """(column, table, column) per foreign key, as sqlite-utils takes them."""
-    return [(fk.fields[0], fk.resource, fk.ref_fields[0]) for fk in foreign_keys(table.schema, table.name)]
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"[{n}]" for n in names)
+
+
+def create_sql(table: TypedTable) -> str:
+    """CREATE TABLE from the Table Schema: types, NOT NULL, the primary key and every foreign key,
+    composite ones included (written here: sqlite-utils takes single-column keys only)."""
+    lines = [f"[{f['name']}] {SQL_TYPES[f.get('type', 'string')]}" + (" NOT NULL" if (f.get("constraints") or {}).get("required") else "")
+             for f in table.schema["fields"]]
+    lines.append(f"PRIMARY KEY ({_quoted(as_list(table.schema['primaryKey']))})")
+    lines += [f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES [{fk.resource}]({_quoted(fk.ref_fields)})"
+              for fk in foreign_keys(table.schema, table.name)]
+    return f"CREATE TABLE [{table.name}] (\n   " + ",\n   ".join(lines) + "\n)"
 
 
 def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
@@ -36,7 +46,7 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
     pending = list(tables)
     while pending:
         ready = [t for t in pending
-                 if all(target in {d.name for d in done} | {t.name} for _, target, _ in _foreign_keys(t))]
+                 if all(fk.resource in {d.name for d in done} | {t.name} for fk in foreign_keys(t.schema, t.name))]
         if not ready:
             raise ValueError(f"foreign keys form a cycle among {[t.name for t in pending]}")
         done.extend(ready)
@@ -59,23 +69,17 @@ def write(tables: list[TypedTable], path: Path) -> None:
         path.unlink()
     db = sqlite_utils.Database(path)
     for table in _in_dependency_order(tables):
-        fields = table.schema["fields"]
-        pk = table.schema["primaryKey"]
-        db[table.name].create(
-            {f["name"]: SQL_TYPES[f.get("type", "string")] for f in fields},
-            pk=pk[0] if len(pk) == 1 else tuple(pk),
-            not_null={f["name"] for f in fields if (f.get("constraints") or {}).get("required")},
-            foreign_keys=_foreign_keys(table),
-        )
+        pk = as_list(table.schema["primaryKey"])
+        db.execute(create_sql(table))
         rows = table.to_arrow().to_pylist()
         for row in rows:
             for key, value in row.items():
                 if hasattr(value, "isoformat"):
                     row[key] = value.isoformat()
         db[table.name].insert_all(rows)
-        for column, _, _ in _foreign_keys(table):
-            if [column] != pk[:1]:  # the primary key's own index already serves its first column
-                db[table.name].create_index([column], index_name=f"idx_{table.name}_{column}")
+        for fk in foreign_keys(table.schema, table.name):
+            if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
+                db[table.name].create_index(fk.fields, index_name=f"idx_{table.name}_{'_'.join(fk.fields)}")
         for field in table.schema["fields"]:
             if field["name"].endswith("_earliest") and field.get("x-derived-from"):
                 # Date ranges and the default sort read these; at a million rows a scan would not do.

@@ -13,6 +13,9 @@ from . import limits, patterns, profile
 from .problems import Problem
 
 FIELD_TYPES = {"string", "number", "integer", "boolean"}
+# How a composite primary key is written as one value (citations.record_id, redirects): the
+# profile's x-record-reference.key_separator may only say "/", so the one value lives here.
+KEY_SEPARATOR = "/"
 CANONICAL_DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True}
 
 

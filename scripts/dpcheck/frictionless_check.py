@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from . import messages
-from .descriptor import Package, Resource, foreign_keys
+from .descriptor import Package, Resource, as_list, foreign_keys
 from .limits import DEFAULT, Limits
 from .problems import Problem
 
@@ -68,6 +68,18 @@ def reads_unreadable(package: Package, resource: Resource | None, unreadable: se
         for fk in foreign_keys(resource.schema, resource.name) if fk.resource in package.resources)
 
 
+def _keys_as_lists(schema: dict) -> dict:
+    """The schema with primary and foreign keys written as lists: Table Schema 1 allows a single
+    field name as a string, which Frictionless 5 (reading the version 2 profile) refuses."""
+    schema = dict(schema)
+    if "primaryKey" in schema:
+        schema["primaryKey"] = as_list(schema["primaryKey"])
+    if "foreignKeys" in schema:
+        schema["foreignKeys"] = [dict(fk, fields=as_list(fk["fields"]), reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])))
+                                 for fk in schema["foreignKeys"]]
+    return schema
+
+
 def _inlined(package: Package) -> dict:
     """The descriptor with each Table Schema in place of its path, so Frictionless validates the
     schemas too; the paths themselves were checked when the package was loaded."""
@@ -75,7 +87,7 @@ def _inlined(package: Package) -> dict:
     for resource in descriptor.get("resources", []):
         loaded = package.resources.get(resource.get("name"))
         if loaded is not None and loaded.schema is not None:
-            resource["schema"] = loaded.schema
+            resource["schema"] = _keys_as_lists(loaded.schema)
     return descriptor
 
 

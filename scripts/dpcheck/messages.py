@@ -50,6 +50,10 @@ def duplicate_key(fields: list[str], values: list, first_row: int) -> str:
     return f"duplicate primary key ({key}) already used at row {first_row}"
 
 
+def duplicate_value(value, first_row: int) -> str:
+    return f"{shown(value)} is already used at row {first_row}; the column is unique"
+
+
 def missing_reference(value, table: str, field: str, known=()) -> str:
     """Not found, with the closest existing value when one is close (a typo). Composite keys get
     no suggestion: their shared first part would make any sibling look close."""

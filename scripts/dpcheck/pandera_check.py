@@ -72,12 +72,15 @@ def _constraint_checks(field: dict) -> list[pa.Check]:
 def schema_for(table_schema: dict) -> pa.DataFrameSchema:
     """The pandera schema that enforces a Table Schema's types and constraints on one table."""
     columns = {}
-    for field in table_schema["fields"]:
-        checks = [c for c in [_type_check(field), *_constraint_checks(field)] if c is not None]
-        required = bool((field.get("constraints") or {}).get("required"))
-        columns[field["name"]] = pa.Column(pl.String, checks=checks, nullable=not required, required=True)
     pk = table_schema.get("primaryKey", [])
     pk = [pk] if isinstance(pk, str) else list(pk)
+    for field in table_schema["fields"]:
+        checks = [c for c in [_type_check(field), *_constraint_checks(field)] if c is not None]
+        constraints = field.get("constraints") or {}
+        # A unique column that is the whole primary key is already checked as the key.
+        unique = bool(constraints.get("unique")) and pk != [field["name"]]
+        columns[field["name"]] = pa.Column(pl.String, checks=checks, nullable=not constraints.get("required"), required=True,
+                                           unique=unique)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=pk or None)
 
 def _message(field: dict, check: str, value) -> str:
@@ -111,6 +114,14 @@ def _first_rows(table: Table) -> dict[tuple, int]:
     return first
 
 
+def _first_rows_of(table: Table, name: str) -> dict:
+    """The row where each value of a column first appears."""
+    first: dict = {}
+    for index, value in enumerate(table.frame[name].to_list()):
+        first.setdefault(value, table.row_number(index))
+    return first
+
+
 def check(table: Table) -> list[Problem]:
     """Every type and constraint failure of one table, all at once (lazy validation)."""
     fields = {f["name"]: f for f in table.resource.schema["fields"]}
@@ -125,6 +136,7 @@ def check(table: Table) -> list[Problem]:
     problems = []
     pk = table.resource.primary_key
     first_rows = None
+    first_values: dict[str, dict] = {}
     for case in failures.filter(pl.col("index").is_null()).iter_rows(named=True):
         # Not about a row: a check that could not run, or the frame's shape. Never dropped.
         problems.append(Problem(table.path, None, case["column"], f"the check {case['check']} failed as a whole: {case['failure_case']}"))
@@ -138,7 +150,14 @@ def check(table: Table) -> list[Problem]:
     for case in located.iter_rows(named=True):
         index = case["index"]
         number, row = table.row_number(index), table.frame.row(index, named=True)
-        if case["check"] in ("field_uniqueness", "multiple_fields_uniqueness"):
+        if case["check"] == "field_uniqueness" and case["column"] in fields and (fields[case["column"]].get("constraints") or {}).get("unique") \
+                and pk != [case["column"]]:
+            name = case["column"]
+            value = row[name]
+            first_of = first_values.setdefault(name, _first_rows_of(table, name))
+            if first_of.get(value) != number:
+                problems.append(Problem(table.path, number, name, messages.duplicate_value(value, first_of[value])))
+        elif case["check"] in ("field_uniqueness", "multiple_fields_uniqueness"):
             first_rows = first_rows or _first_rows(table)
             key = tuple(row[k] for k in pk)
             if case["column"] not in (None, pk[0]) or first_rows[key] == number:

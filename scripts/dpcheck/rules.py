@@ -19,7 +19,7 @@ import pycountry
 
 from . import dates, messages
 from .csvfile import Table, canonical_number
-from .descriptor import Package, safe_path
+from .descriptor import KEY_SEPARATOR, Package, safe_path
 from .descriptor import foreign_keys as schema_foreign_keys
 from .problems import MAX_LISTED, Problem, shown
 
@@ -42,9 +42,9 @@ def _fields(table: Table) -> list[dict]:
 
 
 def _key_expr(table: Table) -> pl.Expr:
-    """A row's key as citations and redirects write it: the primary key's values joined by '/'."""
+    """A row's key as citations and redirects write it: the primary key's values joined by KEY_SEPARATOR."""
     key = [pl.col(k).fill_null("") for k in table.resource.primary_key]
-    return key[0] if len(key) == 1 else pl.concat_str(key, separator="/")
+    return key[0] if len(key) == 1 else pl.concat_str(key, separator=KEY_SEPARATOR)
 
 
 def _indexed(table: Table) -> pl.DataFrame:
@@ -307,7 +307,10 @@ def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
                  .join(_spans(sources["published_date"]).select(pl.col("value").alias("published_date"), pl.col("latest").alias("published_by")),
                        on="published_date", how="inner"))
     statuses = tables["vocab_event_statuses"].frame if "vocab_event_statuses" in tables else None
-    future_ok = set(statuses.filter(pl.col("may_postdate_source") == "true")["code"].to_list()) if statuses is not None else set()
+    future_ok = set()
+    if statuses is not None:
+        flag = next(f for f in _fields(tables["vocab_event_statuses"]) if f["name"] == "may_postdate_source")
+        future_ok = set(statuses.filter(pl.col("may_postdate_source").is_in(flag.get("trueValues", ["true"])))["code"].to_list())
     citations = citations_of(tables)
     problems = []
     for name, date_field, status_field in (("events", "start_date", "status"), ("statements", "date", None)):
