@@ -33,7 +33,7 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     parquet.write(tables, package.descriptor, out)
     database = package.descriptor.get("name", "data")
     db_path = outputs.inside(out, f"{database}.db")
-    sqlite.write([sqlite.with_all_names(t, by_name["aliases"]) if t.name == "actors" else t for t in tables], db_path)
+    sqlite.write([sqlite.with_all_names(t, by_name) for t in tables], db_path)
     problems = sqlite.foreign_key_problems(db_path)
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")

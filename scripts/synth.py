@@ -126,15 +126,17 @@ class Synth:
         return sum(len(rows) for rows in self.rows.values())
 
 
-def write(out: Path, rows_wanted: int, seed: int) -> int:
-    package, problems = descriptor.load(ROOT / "datapackage.json")
+def write(out: Path, rows_wanted: int, seed: int, source: Path = ROOT / "datapackage.json") -> int:
+    """A synthetic package shaped like the one `source` describes (its descriptor, schemas and
+    lookup tables; tables synth knows nothing of are copied as they are)."""
+    package, problems = descriptor.load(source)
     if package is None:
         raise SystemExit("\n".join(map(str, problems)))
     if out.exists():
         shutil.rmtree(out)
     (out / "data").mkdir(parents=True)
     (out / "articles").mkdir()
-    shutil.copytree(ROOT / "schemas", out / "schemas")
+    shutil.copytree(package.root / "schemas", out / "schemas")
     synth = Synth(seed)
     k = 0
     while synth.fact_rows() < rows_wanted:
@@ -164,11 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, required=True, help="fact rows to write, at least")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--package", default=str(ROOT / "datapackage.json"), help="the package to imitate (default: this one)")
     args = parser.parse_args(argv)
     if args.rows < 1:
         print("--rows must be at least 1")
         return 2
-    written = write(Path(args.out), args.rows, args.seed)
+    written = write(Path(args.out), args.rows, args.seed, Path(args.package))
     print(f"{args.out}: {written:,} fact rows")
     return 0
 

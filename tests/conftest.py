@@ -157,11 +157,16 @@ class PackageCopy:
 
     def validate(self, *options: str) -> tuple[int, list[str]]:
         """Exit code and printed lines of scripts/validate.py on this copy (options such as --base REF)."""
+        return self.validate_other(self.descriptor, *options)
+
+    @staticmethod
+    def validate_other(descriptor_file: Path, *options: str) -> tuple[int, list[str]]:
+        """Exit code and printed lines of scripts/validate.py on another package."""
         out = io.StringIO()
         old = sys.stdout
         sys.stdout = out
         try:
-            code = validate.main([str(self.descriptor), *options])
+            code = validate.main([str(descriptor_file), *options])
         finally:
             sys.stdout = old
         return code, out.getvalue().splitlines()

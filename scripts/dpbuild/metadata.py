@@ -5,26 +5,10 @@ from __future__ import annotations
 from .queries import CANNED_QUERIES, VIEWS
 from .typed import TypedTable
 
-# How each table is best browsed: the column that names a row, the default order, useful facets.
-BROWSING = {
-    "sources": {"label_column": "title", "sort_desc": "published_date", "facets": ["outlet", "published_date_basis"]},
-    "actors": {"label_column": "name", "sort": "name", "facets": ["kind", "country"]},
-    "aliases": {"sort": "actor_id", "facets": ["lang"]},
-    "organisations": {"sort": "organisation_id", "facets": ["classification", "parent_id"]},
-    "memberships": {"sort": "membership_id", "facets": ["role", "organisation_id"]},
-    "places": {"label_column": "name", "sort": "name", "facets": ["country"]},
-    "events": {"label_column": "title", "sort": "start_date_earliest", "facets": ["event_type", "status", "mode", "date_basis"]},
-    "event_participants": {"sort": "event_id", "facets": ["role"]},
-    "statements": {"sort": "date_earliest", "facets": ["kind", "speaker_id", "date_basis"]},
-    "statement_subjects": {"sort": "statement_id", "facets": ["actor_id"]},
-    "citations": {"sort": "record_table", "facets": ["record_table", "source_id"]},
-}
-VOCAB_BROWSING = {"label_column": "label", "sort": "code"}
-
 DASHBOARD = {
     "overview": {
         "title": "Overview",
-        "description": "Events, statements and posts reported by the five source articles.",
+        "description": "Events, statements and posts reported by the source articles.",
         "layout": [["events-count", "statements-count", "actors-count", "sources-count"],
                    ["events-by-month", "events-by-month", "statements-by-speaker", "statements-by-speaker"],
                    ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"]],
@@ -86,7 +70,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
     for table in tables:
         entry = {"title": table.schema.get("title", table.name), "description": table.schema.get("description", ""),
                  "columns": _columns(table.schema)}
-        entry.update(VOCAB_BROWSING if table.name.startswith("vocab_") else BROWSING.get(table.name, {}))
+        entry.update(table.schema.get("x-datasette", {}))  # label column, default sort, facets
         datasette_tables[table.name] = entry
     for name, view in VIEWS.items():
         datasette_tables[name] = {"description": view["description"]}

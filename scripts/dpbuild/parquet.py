@@ -44,9 +44,9 @@ def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
     inside(out, "datapackage.json").write_text(json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-# Tables partitioned by the year of their main date, for engines that prune partitions (Spark,
-# DuckDB, BigQuery external tables): by-year/<table>/year=YYYY/part-0.parquet.
-PARTITION_DATES = {"events": "start_date", "statements": "date", "sources": "published_date"}
+# Tables whose schema names an x-partition-date are also written partitioned by that date's year,
+# for engines that prune partitions (Spark, DuckDB, BigQuery external tables):
+# by-year/<table>/year=YYYY/part-0.parquet.
 
 
 def write_by_year(tables: list[TypedTable], out: Path) -> None:
@@ -54,7 +54,7 @@ def write_by_year(tables: list[TypedTable], out: Path) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     for table in tables:
-        field = PARTITION_DATES.get(table.name)
+        field = table.schema.get("x-partition-date")
         if not field:
             continue
         data = table.to_arrow()

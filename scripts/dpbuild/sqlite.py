@@ -15,14 +15,7 @@ from .typed import TypedTable
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}
 
-# Full-text search: the columns people search, per table. Actors are searched by every name form.
-FTS = {
-    "statements": ["quote", "quote_en"],
-    "events": ["title", "description"],
-    "actors": ["name", "name_it", "all_names", "description"],
-}
-ALL_NAMES = {"name": "all_names", "type": "string",
-             "description": "Every form in which the actor is named in the articles (from aliases), for search."}
+ALL_NAMES = "all_names"  # the column x-all-names adds
 
 
 def _quoted(names: list[str]) -> str:
@@ -54,14 +47,22 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
     return done
 
 
-def with_all_names(actors: TypedTable, aliases: TypedTable) -> TypedTable:
-    """actors plus a derived all_names column, so a search for 'Xi Jinoping' finds Xi Jinping."""
+def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
+    """The table plus the all_names column its schema's x-all-names asks for (every name form of an
+    actor, from aliases), so a search for 'Xi Jinoping' finds Xi Jinping; other tables unchanged."""
+    spec = table.schema.get("x-all-names")
+    if not spec:
+        return table
+    source = tables[spec["resource"]]
     forms: dict[str, list[str]] = {}
-    for actor_id, alias in zip(aliases.columns["actor_id"].to_pylist(), aliases.columns["alias"].to_pylist()):
-        forms.setdefault(actor_id, []).append(alias)
-    names = [" | ".join(sorted(set(forms.get(a, [])))) for a in actors.columns["actor_id"].to_pylist()]
-    schema = dict(actors.schema, fields=actors.schema["fields"] + [ALL_NAMES])
-    return TypedTable(actors.name, schema, {**actors.columns, "all_names": pa.array(names, pa.string())})
+    for key, name in zip(source.columns[spec["key"]].to_pylist(), source.columns[spec["name"]].to_pylist()):
+        forms.setdefault(key, []).append(name)
+    pk = as_list(table.schema["primaryKey"])[0]
+    names = [" | ".join(sorted(set(forms.get(k, [])))) for k in table.columns[pk].to_pylist()]
+    field = {"name": ALL_NAMES, "type": "string", "description": spec.get("description") or
+             f"Every form of the row's name in {spec['resource']}.{spec['name']}, for search (derived)."}
+    schema = dict(table.schema, fields=table.schema["fields"] + [field])
+    return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: pa.array(names, pa.string())})
 
 
 def write(tables: list[TypedTable], path: Path) -> None:
@@ -87,8 +88,9 @@ def write(tables: list[TypedTable], path: Path) -> None:
         spec = table.schema.get("x-record-reference")
         if spec:  # the polymorphic key: looked up as (record_table, record_id)
             db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
-    for name, columns in FTS.items():
-        db[name].enable_fts(columns, create_triggers=False)  # the database is served immutable
+    for table in tables:
+        if table.schema.get("x-search"):
+            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False)  # the database is served immutable
     for name, view in VIEWS.items():
         db.create_view(name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are

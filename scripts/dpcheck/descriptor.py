@@ -150,10 +150,23 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
         named += [("x-date-basis", schema["x-date-basis"]["field"])] + [("x-date-basis", n) for n in schema["x-date-basis"]["dates"]]
     for key in ("x-record-reference", "x-redirects"):
         named += [(key, n) for n in schema.get(key, {}).values() if n != "/"]
+    derived = {f"{n}_{suffix}" for n in reduced for suffix in ("precision", "earliest", "latest")}
+    browse = schema.get("x-datasette", {})
+    shown_names = [browse[k] for k in ("label_column", "sort", "sort_desc") if k in browse] + browse.get("facets", [])
+    named += [("x-datasette", n) for n in shown_names if n not in derived]
+    named += [("x-search", n) for n in schema.get("x-search", []) if not (n == "all_names" and "x-all-names" in schema)]
+    if "x-partition-date" in schema:
+        named.append(("x-partition-date", schema["x-partition-date"]))
+    for key in ("x-published-date",):
+        if key in schema:
+            named.append((key, schema[key]))
+    if "x-not-after-source" in schema:
+        spec = schema["x-not-after-source"]
+        named += [("x-not-after-source", spec["date"])] + ([("x-not-after-source", spec["unless"]["field"])] if "unless" in spec else [])
     for key, name in named:
         if name not in names:
             problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a field of the schema"))
-        elif key == "x-date-range" and name not in reduced:
+        elif key in ("x-date-range", "x-partition-date") and name not in reduced:
             problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a reduced date (x-reduced-date)"))
     return problems
 

@@ -298,40 +298,52 @@ def date_ranges(tables: dict[str, Table]) -> list[Problem]:
 
 
 def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
-    """An event or statement cannot be dated after the source reporting it was published, unless
-    the event's status allows it (vocab_event_statuses.may_postdate_source)."""
-    if "sources" not in tables:
+    """A row whose schema says x-not-after-source cannot be dated after a source citing it was
+    published (the sources' table says which field with x-published-date), unless its `unless`
+    field points, through its foreign key, to a lookup row whose `flag` is true (an event with
+    status planned or proposed)."""
+    sources = next((t for t in tables.values() if t.resource.schema.get("x-published-date")), None)
+    if sources is None:
         return []
-    sources = tables["sources"].frame
-    published = (sources.select("source_id", "published_date")
-                 .join(_spans(sources["published_date"]).select(pl.col("value").alias("published_date"), pl.col("latest").alias("published_by")),
+    date_of = sources.resource.schema["x-published-date"]
+    published = (sources.frame.select(pl.col(sources.resource.primary_key[0]).alias("source_id"), pl.col(date_of).alias("published_date"))
+                 .join(_spans(sources.frame[date_of]).select(pl.col("value").alias("published_date"), pl.col("latest").alias("published_by")),
                        on="published_date", how="inner"))
-    statuses = tables["vocab_event_statuses"].frame if "vocab_event_statuses" in tables else None
-    future_ok = set()
-    if statuses is not None:
-        flag = next(f for f in _fields(tables["vocab_event_statuses"]) if f["name"] == "may_postdate_source")
-        future_ok = set(statuses.filter(pl.col("may_postdate_source").is_in(flag.get("trueValues", ["true"])))["code"].to_list())
     citations = citations_of(tables)
     problems = []
-    for name, date_field, status_field in (("events", "start_date", "status"), ("statements", "date", None)):
-        table = tables.get(name)
-        if table is None:
+    for table in tables.values():
+        spec = table.resource.schema.get("x-not-after-source")
+        if not spec:
             continue
+        date_field = spec["date"]
         rows = _indexed(table).select(INDEX, _key_expr(table).alias("record_id"), date_field)
-        if status_field:
-            may_postdate = table.frame[status_field].is_in(list(future_ok)).fill_null(False)
-            rows = rows.filter(~may_postdate)
+        allowed = ""
+        if spec.get("unless"):
+            field, codes = spec["unless"]["field"], _flagged(tables, table, spec["unless"])
+            rows = rows.filter(~table.frame[field].is_in(codes).fill_null(False))
+            singular = table.name[:-1] if table.name.endswith("s") else table.name
+            allowed = f"; only {'an' if singular[:1] in 'aeiou' else 'a'} {singular} with {field} {' or '.join(codes)} may be"
         late = (rows.join(_spans(table.frame[date_field]).select(pl.col("value").alias(date_field), "earliest"), on=date_field, how="inner")
                 .join(_cited(citations, table), on="record_id", how="inner")
                 .join(published, on="source_id", how="inner")
                 .filter(pl.col("earliest") > pl.col("published_by"))
                 .sort(INDEX, maintain_order=True))
-        allowed = f"; only an event with status {' or '.join(sorted(future_ok))} may be" if status_field else ""
         late = _listed(late, problems, table, date_field, "dated after their source was published")
         for row in late.iter_rows(named=True):
             problems.append(Problem(table.path, table.row_number(row[INDEX]), date_field,
                                     f"{row[date_field]} is after {row['source_id']} was published ({row['published_date']}){allowed}"))
     return problems
+
+
+def _flagged(tables: dict[str, Table], table: Table, unless: dict) -> list[str]:
+    """The values of unless["field"] whose lookup row (through the field's foreign key) has
+    unless["flag"] true, as that field's trueValues say."""
+    fk = next((fk for fk in schema_foreign_keys(table.resource.schema, table.name) if fk.fields == [unless["field"]]), None)
+    lookup = tables.get(fk.resource) if fk else None
+    if lookup is None:
+        return []
+    flag = next(f for f in _fields(lookup) if f["name"] == unless["flag"])
+    return sorted(lookup.frame.filter(pl.col(unless["flag"]).is_in(flag.get("trueValues", ["true"])))[fk.ref_fields[0]].to_list())
 
 
 # --- codes and text ---------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""The schemas are the single source of truth: a new lookup table and a new optional column on
+events, added with CSV, schema and descriptor entries only, reach the validator, the build
+(SQLite, Parquet, Datasette metadata), the codebook, the synthetic packages and the served site,
+with no change to the code."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pyarrow.parquet as pq
+
+import build
+import codebook
+import synth
+from conftest import NAME, Site
+from dpcheck import descriptor
+
+REGIONS = {
+    "title": "Regions", "description": "Regions an event may be placed in.",
+    "fields": [{"name": "code", "type": "string", "description": "Code.", "constraints": {"required": True, "pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50}},
+               {"name": "label", "type": "string", "description": "Label.", "constraints": {"required": True, "maxLength": 100}}],
+    "primaryKey": ["code"],
+    "x-datasette": {"label_column": "label", "sort": "code"},
+}
+
+
+def extend(pkg) -> None:
+    (pkg.root / "schemas" / "vocab_regions.json").write_text(json.dumps(REGIONS, indent=2))
+    pkg.path("vocab_regions").write_text("code,label\ncentral_asia,Central Asia\neast_asia,East Asia\n")
+    events_schema = pkg.root / "schemas" / "events.json"
+    schema = json.loads(events_schema.read_text())
+    schema["fields"].append({"name": "region", "type": "string", "description": "Region of the event (see vocab_regions).",
+                             "constraints": {"pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50}})
+    schema["foreignKeys"].append({"fields": ["region"], "reference": {"resource": "vocab_regions", "fields": ["code"]}})
+    schema["x-datasette"]["facets"].append("region")
+    events_schema.write_text(json.dumps(schema, indent=2))
+    fields, rows = pkg.read("events")
+    pkg.write("events", fields + ["region"], [dict(r, region="east_asia" if r["event_id"].startswith("putin-xi") else "") for r in rows])
+    d = json.loads(pkg.descriptor.read_text())
+    regions = dict(next(r for r in d["resources"] if r["name"] == "vocab_event_modes"), name="vocab_regions", title="Regions",
+                   description="Regions.", path="data/vocab_regions.csv", schema="schemas/vocab_regions.json")
+    d["resources"].insert(next(i for i, r in enumerate(d["resources"]) if "schema" not in r), regions)
+    pkg.descriptor.write_text(json.dumps(d, indent=2, ensure_ascii=False))
+
+
+def test_a_new_table_and_column_reach_every_output_without_code(pkg, tmp_path):
+    extend(pkg)
+    code, lines = pkg.validate()
+    assert code == 0, lines
+
+    pkg.set("events", {"event_id": "putin-li-shangfu-meeting-2023-04-16"}, "region", "south_pole")
+    code, lines = pkg.validate()
+    assert any("region: 'south_pole' not found in vocab_regions.code" in line for line in lines)
+    pkg.set("events", {"event_id": "putin-li-shangfu-meeting-2023-04-16"}, "region", "")
+
+    dist = tmp_path / "dist"
+    db = build.build(pkg.descriptor, dist)
+    conn = sqlite3.connect(db)
+    assert conn.execute("select label from vocab_regions where code = 'east_asia'").fetchone() == ("East Asia",)
+    assert ("region", "vocab_regions", "code") in {(k[3], k[2], k[4]) for k in conn.execute("PRAGMA foreign_key_list(events)")}
+    assert conn.execute("select count(*) from events where region = 'east_asia'").fetchone()[0] > 0
+    assert "region" in pq.read_table(dist / "parquet" / "events.parquet").column_names
+    metadata = json.loads((dist / "metadata.json").read_text())["databases"][NAME]["tables"]
+    assert "region" in metadata["events"]["facets"] and metadata["vocab_regions"]["label_column"] == "label"
+
+    package, _ = descriptor.load(pkg.descriptor)
+    text = codebook.codebook(package)
+    assert "## vocab_regions" in text and "| `region` |" in text and "→ vocab_regions.code" in text
+
+    out = tmp_path / "synthetic"
+    synth.write(out, 2000, 1, pkg.descriptor)
+    assert (out / "data" / "vocab_regions.csv").read_text() == pkg.path("vocab_regions").read_text()
+    code, lines = pkg.validate_other(out / "datapackage.json")
+    assert code == 0, lines[-5:]
+
+    site = Site(dist)
+    try:
+        page = site.get(f"/{NAME}/events.json?_facet=region")
+        assert page.status_code == 200
+        assert any(f["name"] == "region" for f in page.json()["facet_results"].values())
+        assert site.get(f"/{NAME}/vocab_regions").status_code == 200
+    finally:
+        site.loop.close()
