@@ -79,7 +79,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
         "title": descriptor.get("title"),
         "description": descriptor.get("description"),
         "license": licence.get("title") or licence.get("name"),
-        "license_url": licence.get("path") if str(licence.get("path", "")).startswith(("https://", "http://")) else None,
+        "license_url": licence.get("path"),  # http(s) by the profile; rendered only through templates' safe_href
         "source": f"{len(sources)} Italian news and analysis articles (see the sources table)",
         "source_url": f"/{database}/sources",
         "about": f"Data package version {descriptor.get('version')}",

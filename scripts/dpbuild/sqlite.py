@@ -59,8 +59,8 @@ def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTab
         forms.setdefault(key, []).append(name)
     pk = as_list(table.schema["primaryKey"])[0]
     names = [" | ".join(sorted(set(forms.get(k, [])))) for k in table.columns[pk].to_pylist()]
-    field = {"name": ALL_NAMES, "type": "string", "description": spec.get("description") or
-             f"Every form of the row's name in {spec['resource']}.{spec['name']}, for search (derived)."}
+    field = {"name": ALL_NAMES, "type": "string",
+             "description": f"Every form of the row's name in {spec['resource']}.{spec['name']}, for search (derived)."}
     schema = dict(table.schema, fields=table.schema["fields"] + [field])
     return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: pa.array(names, pa.string())})
 

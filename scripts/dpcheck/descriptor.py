@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 from . import limits, patterns, profile
 from .problems import Problem
 
-FIELD_TYPES = {"string", "number", "integer", "boolean"}
 # How a composite primary key is written as one value (citations.record_id, redirects): the
 # profile's x-record-reference.key_separator may only say "/", so the one value lives here.
 KEY_SEPARATOR = "/"
@@ -134,8 +133,6 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
         why = patterns.problem(pattern) if pattern is not None else None
         if why:
             problems.append(Problem(shown_as, None, f["name"], f"pattern {pattern!r} {why}"))
-        if f.get("type", "string") not in FIELD_TYPES:  # the profile says so too; kept for its wording
-            problems.append(Problem(shown_as, None, f["name"], f"type {f.get('type')!r} is not one of: {', '.join(sorted(FIELD_TYPES))}"))
     if "primaryKey" not in schema:
         problems.append(Problem(shown_as, None, "primaryKey", "is missing: every table needs a primary key "
                                                                "(this package's profile, stricter than the Data Package standard)"))
@@ -157,9 +154,8 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     named += [("x-search", n) for n in schema.get("x-search", []) if not (n == "all_names" and "x-all-names" in schema)]
     if "x-partition-date" in schema:
         named.append(("x-partition-date", schema["x-partition-date"]))
-    for key in ("x-published-date",):
-        if key in schema:
-            named.append((key, schema[key]))
+    if "x-published-date" in schema:
+        named.append(("x-published-date", schema["x-published-date"]))
     if "x-not-after-source" in schema:
         spec = schema["x-not-after-source"]
         named += [("x-not-after-source", spec["date"])] + ([("x-not-after-source", spec["unless"]["field"])] if "unless" in spec else [])

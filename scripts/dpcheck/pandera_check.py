@@ -14,6 +14,7 @@ import polars as pl
 
 from . import messages
 from .csvfile import Table
+from .descriptor import as_list
 from .problems import MAX_LISTED, Problem
 
 URI = r"^https?://[^\s]+$"
@@ -72,8 +73,7 @@ def _constraint_checks(field: dict) -> list[pa.Check]:
 def schema_for(table_schema: dict) -> pa.DataFrameSchema:
     """The pandera schema that enforces a Table Schema's types and constraints on one table."""
     columns = {}
-    pk = table_schema.get("primaryKey", [])
-    pk = [pk] if isinstance(pk, str) else list(pk)
+    pk = as_list(table_schema.get("primaryKey", []))
     for field in table_schema["fields"]:
         checks = [c for c in [_type_check(field), *_constraint_checks(field)] if c is not None]
         constraints = field.get("constraints") or {}
@@ -106,19 +106,11 @@ def _message(field: dict, check: str, value) -> str:
     return f"{value!r} fails the check {check}"
 
 
-def _first_rows(table: Table) -> dict[tuple, int]:
-    """The row where each primary key value first appears."""
+def _first_rows(table: Table, columns: list[str]) -> dict[tuple, int]:
+    """The row where each value of these columns (the primary key, or one unique column) first appears."""
     first: dict[tuple, int] = {}
-    for number, row in table.numbered():
-        first.setdefault(tuple(row[k] for k in table.resource.primary_key), number)
-    return first
-
-
-def _first_rows_of(table: Table, name: str) -> dict:
-    """The row where each value of a column first appears."""
-    first: dict = {}
-    for index, value in enumerate(table.frame[name].to_list()):
-        first.setdefault(value, table.row_number(index))
+    for index, key in enumerate(table.frame.select(columns).iter_rows()):
+        first.setdefault(key, table.row_number(index))
     return first
 
 
@@ -135,8 +127,13 @@ def check(table: Table) -> list[Problem]:
         return []
     problems = []
     pk = table.resource.primary_key
-    first_rows = None
-    first_values: dict[str, dict] = {}
+    first_rows: dict[tuple, dict[tuple, int]] = {}  # by columns, computed once each
+
+    def first_row(columns: list[str], key: tuple) -> int:
+        if tuple(columns) not in first_rows:
+            first_rows[tuple(columns)] = _first_rows(table, columns)
+        return first_rows[tuple(columns)][key]
+
     for case in failures.filter(pl.col("index").is_null()).iter_rows(named=True):
         # Not about a row: a check that could not run, or the frame's shape. Never dropped.
         problems.append(Problem(table.path, None, case["column"], f"the check {case['check']} failed as a whole: {case['failure_case']}"))
@@ -153,16 +150,14 @@ def check(table: Table) -> list[Problem]:
         if case["check"] == "field_uniqueness" and case["column"] in fields and (fields[case["column"]].get("constraints") or {}).get("unique") \
                 and pk != [case["column"]]:
             name = case["column"]
-            value = row[name]
-            first_of = first_values.setdefault(name, _first_rows_of(table, name))
-            if first_of.get(value) != number:
-                problems.append(Problem(table.path, number, name, messages.duplicate_value(value, first_of[value])))
+            first = first_row([name], (row[name],))
+            if first != number:
+                problems.append(Problem(table.path, number, name, messages.duplicate_value(row[name], first)))
         elif case["check"] in ("field_uniqueness", "multiple_fields_uniqueness"):
-            first_rows = first_rows or _first_rows(table)
             key = tuple(row[k] for k in pk)
-            if case["column"] not in (None, pk[0]) or first_rows[key] == number:
+            if case["column"] not in (None, pk[0]) or first_row(pk, key) == number:
                 continue  # one line per repeated row: not for the first, nor for each key column
-            problems.append(Problem(table.path, number, pk[0], messages.duplicate_key(pk, list(key), first_rows[key])))
+            problems.append(Problem(table.path, number, pk[0], messages.duplicate_key(pk, list(key), first_row(pk, key))))
         elif case["column"] in fields:
             problems.append(Problem(table.path, number, case["column"], _message(fields[case["column"]], case["check"], row[case["column"]])))
     return problems

@@ -107,8 +107,6 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
         return where, f"{what}"
     if rule == "oneOf":
         return where, f"{_shown(value)} has the wrong form" + (f": {description}" if description else "")
-    if rule == "false" or expected is False:
-        return where, f"is not allowed {STRICTER}"
     return where, f"breaks the profile rule {rule} ({error.message[:120]})"
 
 

@@ -91,10 +91,10 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
                 continue
             missing = _listed(missing, problems, table, ",".join(fields), f"whose {','.join(fields)} is not in {target.name}")
             # A suggestion compares the value with every known key: only for short lists of keys.
-            suggestions = ["/".join(k) for k in known.iter_rows()] if known.height <= MAX_SUGGESTED_FROM else []
+            suggestions = [KEY_SEPARATOR.join(k) for k in known.iter_rows()] if known.height <= MAX_SUGGESTED_FROM else []
             for index, *value in missing.iter_rows():
                 problems.append(Problem(table.path, table.row_number(index), ",".join(fields),
-                                        messages.missing_reference("/".join(value), target.name, ",".join(ref_fields), suggestions)))
+                                        messages.missing_reference(KEY_SEPARATOR.join(value), target.name, ",".join(ref_fields), suggestions)))
     return problems
 
 

@@ -5,6 +5,10 @@ which costs half a second and floods the log).
 - Datasette's own client errors (Base400: 400, 403, 404) keep their status.
 - A DatasetteError is Datasette's error for a bad request ("Cannot sort table by …"), but 0.65
   raises some with the default status 500: those become 400.
+- A parameter Datasette 0.65 parses without a guard (`_timelimit=on`, `_through=` not JSON):
+  the ValueError becomes a 400.
+- A database's CSV asked for without a query (`/db.csv`), where Datasette 0.65 fails with a
+  KeyError: 400, saying what to add.
 - An SQL error (`_where=1;DELETE FROM events`: "You can only execute one statement at a time"),
   a query over the memory limits, or anything else raised while answering a GET on this
   read-only, immutable database comes from the request itself: 400, with the error's text.
@@ -31,7 +35,7 @@ if _default is not None:
     pm.unregister(_default)
 
 
-def _status_and_message(exception) -> tuple[int, str, str | None]:
+def _status_and_message(exception, request) -> tuple[int, str, str | None]:
     if isinstance(exception, Base400):
         return exception.status, str(exception.args[0] if exception.args else exception), None
     if isinstance(exception, DatasetteError):
@@ -39,6 +43,12 @@ def _status_and_message(exception) -> tuple[int, str, str | None]:
         return (400 if exception.status >= 500 else exception.status), message, exception.title
     if isinstance(exception, (sqlite3.Error, MemoryError)):
         return 400, f"This query cannot be answered: {exception}", "SQL error"
+    if isinstance(exception, ValueError):
+        # Datasette 0.65 parses some parameters unguarded: int(_timelimit), json.loads(_through).
+        return 400, f"A parameter has the wrong form: {exception}", None
+    if isinstance(exception, KeyError) and request.path.endswith(".csv") and "sql" not in request.args:
+        # Datasette 0.65 fails on a database's CSV without a query (KeyError 'columns').
+        return 400, "A database's CSV needs a query: add ?sql=… (or download a table's CSV from its page).", None
     UNEXPECTED.append(type(exception).__name__)
     return 400, f"This request cannot be answered ({type(exception).__name__}).", None
 
@@ -46,7 +56,7 @@ def _status_and_message(exception) -> tuple[int, str, str | None]:
 @hookimpl
 def handle_exception(datasette, request, exception):
     async def inner():
-        status, message, title = _status_and_message(exception)
+        status, message, title = _status_and_message(exception, request)
         sys.stderr.write(f"{status} {request.path}: {type(exception).__name__}: {str(exception)[:200]}\n")
         info = {"ok": False, "error": str(message), "status": status, "title": title}
         if request.path.split("?")[0].endswith(".json"):
