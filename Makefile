@@ -6,16 +6,18 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: all venv check test coverage build serve bench bench-hostile diff fmt fmt-check frictionless codebook clean
 
 all: serve
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# The code under scripts/ as a package (editable: edits apply at once), with the setuptools pinned above.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -46,7 +48,7 @@ bench-hostile: $(STAMP)
 	$(BIN)/python scripts/bench_hostile.py
 
 coverage: $(STAMP)
-	$(BIN)/python scripts/coverage.py datapackage.json --min 100
+	$(BIN)/python scripts/text_coverage.py datapackage.json --min 100
 
 # Against a git ref: `make diff BASE=origin/main` (rows added, removed, changed) and the
 # validator's stable-ID and version checks for that base.

@@ -16,12 +16,11 @@ import pytest
 from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import build  # noqa: E402
-import serve  # noqa: E402
-import validate  # noqa: E402
-from dpcheck import csvfile, frictionless_check  # noqa: E402
+from dpbuild import build
+from dpsite import serve
+from dpcheck import validate
+from dpcheck import frictionless_check
 
 # Frictionless's descriptor check in this process: one import for the whole suite instead of a
 # new Python process per validation. Tests about the process itself switch it back.
@@ -38,8 +37,8 @@ class Site:
             immutables=[str(dist / f"{NAME}.db")],
             inspect_data=json.loads((dist / "inspect.json").read_text()),
             metadata=json.loads((dist / "metadata.json").read_text()),
-            plugins_dir=str(ROOT / "scripts" / "site" / "plugins"),
-            template_dir=str(ROOT / "scripts" / "site" / "templates"),
+            plugins_dir=str(serve.SITE / "plugins"),
+            template_dir=str(serve.SITE / "templates"),
             settings=serve.SETTINGS,
         )
         self.loop.run_until_complete(self.ds.invoke_startup())

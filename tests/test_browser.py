@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import build
-import serve
+from dpbuild import build
+from dpsite import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import build
+from dpbuild import build
 from dpbuild import typed as typed_module
-from dpcheck import descriptor
+from dpmodel import descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]

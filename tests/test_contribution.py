@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import io
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import problems
+from dpcheck import text_coverage
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "2024-06-test-rome-talks"
@@ -28,12 +27,6 @@ Ferraris ha aggiunto che i due governi si rivedranno in autunno.
 """
 
 
-def _coverage_module():
-    spec = importlib.util.spec_from_file_location("coverage_script_contribution", ROOT / "scripts" / "coverage.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def next_minor(version: str) -> str:
@@ -86,7 +79,7 @@ def add_article(pkg) -> str:
             ("actors", "italy", "a Roma")]:
         pkg.add("citations", {"record_table": table, "record_id": record, "source_id": SOURCE, "excerpt": excerpt})
     exclusions = pkg.root / "coverage_exclusions.csv"
-    exclusions.write_text((ROOT / "scripts" / "coverage_exclusions.csv").read_text() +
+    exclusions.write_text((ROOT / "articles" / "coverage_exclusions.csv").read_text() +
                           f"{SOURCE},14 giugno 2024,publication-date line\n")
     changelog = pkg.root / "CHANGELOG.md"
     text = changelog.read_text()
@@ -96,7 +89,7 @@ def add_article(pkg) -> str:
 
 
 def coverage_of(pkg) -> tuple[int, str]:
-    module = _coverage_module()
+    module = text_coverage
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = module.main([str(pkg.descriptor), "--exclusions", str(pkg.root / "coverage_exclusions.csv")])

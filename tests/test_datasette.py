@@ -1,10 +1,8 @@
 """The served site, through Datasette's own test client, configured exactly as `make serve`."""
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 

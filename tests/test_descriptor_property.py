@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import PackageCopy
-from dpcheck import descriptor
-from dpcheck.problems import Problem
+from dpmodel import descriptor
+from dpmodel.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ["datapackage.json", "schemas/events.json", "schemas/citations.json", "schemas/organisations.json"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import sys
 
-import diff
+from dpcheck import diff
 
 
 def run_diff(pkg, *args) -> tuple[int, list[str]]:

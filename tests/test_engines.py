@@ -3,9 +3,10 @@ words, so the report can show it once; the dates module; fmt."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from dpcheck import csvfile, dates, descriptor, frictionless_check, pandera_check
+from dpmodel import csvfile, dates, descriptor
+
+from dpcheck import frictionless_check, pandera_check
 
 import pytest
 
@@ -86,7 +87,7 @@ def test_impossible_dates_are_refused(value):
 
 
 def test_fmt_sorts_and_is_idempotent(pkg):
-    import fmt
+    from dpmodel import fmt
     fields, rows = pkg.read("places")
     pkg.write("places", fields, list(reversed(rows)))
     assert fmt.main(["--check", str(pkg.descriptor)]) == 1
@@ -99,7 +100,7 @@ def test_fmt_sorts_and_is_idempotent(pkg):
 
 
 def test_fmt_changes_no_value(pkg):
-    import fmt
+    from dpmodel import fmt
     before = {t: sorted(map(lambda r: tuple(r.items()), pkg.read(t)[1])) for t in ("places", "citations", "statements")}
     pkg.write("places", *(lambda f, r: (f, list(reversed(r))))(*pkg.read("places")))
     fmt.main([str(pkg.descriptor)])
@@ -108,7 +109,7 @@ def test_fmt_changes_no_value(pkg):
 
 
 def test_codebook_and_readme_are_generated_from_the_schemas():
-    import codebook
+    from dpbuild import codebook
     assert codebook.main(["--check"]) == 0, "run make codebook"
 
 

@@ -14,8 +14,9 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 import test_hostile
-import validate
-from dpcheck import csvfile, descriptor, frictionless_check, pandera_check
+from dpcheck import validate
+from dpmodel import csvfile, descriptor
+from dpcheck import frictionless_check, pandera_check
 
 
 def frictionless_findings(pkg) -> set[tuple[str, int | None]]:

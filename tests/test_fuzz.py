@@ -6,12 +6,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import shutil
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import validate
+from dpcheck import validate
 from conftest import PackageCopy
 
 TABLES = ["places", "events", "citations", "aliases", "vocab_event_statuses"]

@@ -26,7 +26,7 @@ def test_without_the_guard_the_listener_does_see_a_fetch(listener):
 
 def test_the_guard_refuses_every_socket(listener):
     before = listener.connections
-    result = _python("from dpcheck import hermetic; hermetic.forbid_network()\n" + FETCH.format(url=listener.url()))
+    result = _python("from dpmodel import hermetic; hermetic.forbid_network()\n" + FETCH.format(url=listener.url()))
     assert "PermissionError: network access refused" in result.stderr
     assert listener.connections == before
 

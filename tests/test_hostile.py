@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import validate
-from conftest import git
+from dpcheck import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "2023-04-putin-meets-li-shangfu"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dpcheck.patterns import problem
+from dpmodel.patterns import problem
 
 ROOT = Path(__file__).resolve().parent.parent
 

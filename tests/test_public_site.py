@@ -3,25 +3,21 @@ unbounded result, starves the others, gets a 5xx, or runs a script from the data
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import importlib
 import json
 import random
-from pathlib import Path
 
 import pytest
 
 from conftest import NAME, ROOT, Site
 
 DB = f"/{NAME}"
-PLUGINS = ROOT / "scripts" / "site" / "plugins"
+PLUGINS = ROOT / "scripts" / "lib" / "dpsite" / "plugins"
 
 
 def plugin(name: str):
-    """A module of scripts/site/plugins, for its documented limits (Datasette loads them itself)."""
-    spec = importlib.util.spec_from_file_location(f"site_{name}", PLUGINS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A module of scripts/lib/dpsite/plugins, for its documented limits (Datasette loads them itself)."""
+    return importlib.import_module(f"dpsite.plugins.{name}")
 
 
 @pytest.mark.parametrize("sql, says", [

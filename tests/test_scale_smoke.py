@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import build
-import synth
+from dpbuild import build
+from dpbench import synth
 from test_query_plans import full_scans
 from dpbuild.queries import CANNED_QUERIES
 
@@ -15,7 +15,7 @@ def test_synthetic_package_validates_builds_and_uses_indexes(tmp_path, capsys):
     out = tmp_path / "synth"
     rows = synth.write(out, 3000, seed=7)
     assert rows >= 3000
-    import validate
+    from dpcheck import validate
     problems, checked = validate.validate(out / "datapackage.json")
     assert problems == [], [str(p) for p in problems[:5]]
     dist = tmp_path / "dist"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import build
-import codebook
-from dpcheck import descriptor
+from dpbuild import build
+from dpbuild import codebook
+from dpmodel import descriptor
 
 
 def _schema(pkg, table: str, change) -> None:

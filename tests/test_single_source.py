@@ -9,11 +9,11 @@ import sqlite3
 
 import pyarrow.parquet as pq
 
-import build
-import codebook
-import synth
+from dpbuild import build
+from dpbuild import codebook
+from dpbench import synth
 from conftest import NAME, Site
-from dpcheck import descriptor
+from dpmodel import descriptor
 
 REGIONS = {
     "title": "Regions", "description": "Regions an event may be placed in.",

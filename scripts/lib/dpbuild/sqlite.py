@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import sqlite_utils
 
-from dpcheck.descriptor import as_list, foreign_keys
+from dpmodel.descriptor import as_list, foreign_keys
 
 from .queries import VIEWS
 from .typed import TypedTable

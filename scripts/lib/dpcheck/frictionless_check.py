@@ -7,12 +7,11 @@ import re
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
-from . import messages
-from .descriptor import Package, Resource, as_list, foreign_keys
-from .limits import DEFAULT, Limits
-from .problems import Problem
+from dpmodel import messages
+from dpmodel.descriptor import Package, Resource, as_list, foreign_keys
+from dpmodel.limits import DEFAULT, Limits
+from dpmodel.problems import Problem
 
 
 def _constraint_message(field: dict, note: str, cell) -> str:
@@ -96,11 +95,11 @@ def _inlined(package: Package) -> dict:
 # the validator until the child is ready to read them.
 _CHILD = """
 import json, pathlib, sys
-sys.path.insert(0, sys.argv[1])
-from dpcheck import descriptor, frictionless_check, hermetic, limits
+from dpmodel import descriptor, hermetic, limits
+from dpcheck import frictionless_check
 hermetic.forbid_network()
-package, _ = descriptor.load(pathlib.Path(sys.argv[2]), limits.Limits.large() if sys.argv[3] == "large" else limits.DEFAULT)
-print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[2])] if package else []))
+package, _ = descriptor.load(pathlib.Path(sys.argv[1]), limits.Limits.large() if sys.argv[2] == "large" else limits.DEFAULT)
+print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[1])] if package else []))
 """
 
 
@@ -113,8 +112,8 @@ DESCRIPTOR_CHECK_SECONDS = 120  # every CI step ends in bounded time (SECURITY.m
 def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> subprocess.Popen:
     """Begin check(package, descriptor_path) in a process of its own; descriptor_problems()
     collects it. It is pure Python: in a thread it would hold the GIL the other checks need."""
-    scripts = str(Path(__file__).resolve().parent.parent)
-    return subprocess.Popen([sys.executable, "-c", _CHILD, scripts, descriptor_path, "large" if limit != DEFAULT else "default"],
+    return subprocess.Popen([sys.executable, "-P", "-c", _CHILD, descriptor_path,  # -P: modules from the install only, never the working folder
+                             "large" if limit != DEFAULT else "default"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

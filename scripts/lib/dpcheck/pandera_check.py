@@ -12,10 +12,10 @@ import warnings
 import pandera.polars as pa
 import polars as pl
 
-from . import messages
-from .csvfile import Table
-from .descriptor import as_list
-from .problems import MAX_LISTED, Problem
+from dpmodel import messages
+from dpmodel.csvfile import Table
+from dpmodel.descriptor import as_list
+from dpmodel.problems import MAX_LISTED, Problem
 
 URI = r"^https?://[^\s]+$"
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"

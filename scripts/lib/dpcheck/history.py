@@ -15,9 +15,9 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from .csvfile import Table
-from .descriptor import Package
-from .problems import Problem, shown
+from dpmodel.csvfile import Table
+from dpmodel.descriptor import Package
+from dpmodel.problems import Problem, shown
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 

@@ -17,11 +17,11 @@ import ahocorasick
 import polars as pl
 import pycountry
 
-from . import dates, messages
-from .csvfile import Table, canonical_number
-from .descriptor import KEY_SEPARATOR, Package, safe_path
-from .descriptor import foreign_keys as schema_foreign_keys
-from .problems import MAX_LISTED, Problem, shown
+from dpmodel import dates, messages
+from dpmodel.csvfile import Table, canonical_number
+from dpmodel.descriptor import KEY_SEPARATOR, Package, safe_path
+from dpmodel.descriptor import foreign_keys as schema_foreign_keys
+from dpmodel.problems import MAX_LISTED, Problem, shown
 
 # OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
 # as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.

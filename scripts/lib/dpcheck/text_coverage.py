@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Measure how much of each article's quoted material and explicit dates the data accounts for.
 
-Usage: `python scripts/coverage.py [DESCRIPTOR] [--min PERCENT] [--exclusions FILE]`
-(defaults: datapackage.json, 100, and scripts/coverage_exclusions.csv next to the descriptor).
+Usage: `python scripts/text_coverage.py [DESCRIPTOR] [--min PERCENT] [--exclusions FILE]`
+(defaults: datapackage.json, 100, and articles/coverage_exclusions.csv next to the descriptor).
 
 The validator proves that every fact is backed by a verbatim excerpt; it cannot say what the
 distillation missed. Quotations and dates are the parts of a news text most likely to carry a
@@ -41,11 +41,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpcheck import csvfile, descriptor, hermetic  # noqa: E402
+from dpmodel import csvfile, descriptor, hermetic
 
-EXCLUSIONS = "scripts/coverage_exclusions.csv"
+EXCLUSIONS = "articles/coverage_exclusions.csv"
 EXCLUSION_FIELDS = ["source_id", "text", "reason"]
 NEEDED = {
     "sources": ["source_id", "text_path"],

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
 
+from . import REPOSITORY
 from .problems import Problem
 
-PROFILE_DIR = Path(__file__).resolve().parent.parent.parent / "schemas" / "profile"
+PROFILE_DIR = REPOSITORY / "schemas" / "profile"
 MAX_DEPTH = 16  # the deepest a descriptor or schema needs is 6 (resources[i].schema.fields[j].constraints.enum)
 TYPE_NAMES = {"object": "an object", "array": "a list", "string": "a string", "integer": "a whole number",
               "number": "a number", "boolean": "true or false", "null": "null"}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from dpcheck import dates
-from dpcheck.csvfile import Table
+from dpmodel import dates
+from dpmodel.csvfile import Table
 
 ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
 

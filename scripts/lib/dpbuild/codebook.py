@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Write the codebook from the Table Schemas: `python scripts/codebook.py [--check]`.
+
+CODEBOOK.md lists every table and column with its type, whether it may be empty, its rule and
+its description; README.md gets the list of tables, the row counts, the list of sources and
+the citation (with the version) between marker comments. The
+descriptions live only in schemas/*.json and data/sources.csv; this script copies them, so they
+are never written twice by hand. With --check nothing is written and the exit code is 1 if either
+file is out of date.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+
+
+from dpmodel import REPOSITORY, descriptor, hermetic
+
+ROOT = REPOSITORY
+
+
+def _rule(field: dict, fks: dict) -> str:
+    c = field.get("constraints") or {}
+    parts = []
+    if field["name"] in fks:
+        parts.append(f"→ {fks[field['name']]}")
+    if field.get("x-reduced-date"):
+        parts.append("reduced ISO date")
+    elif "pattern" in c:
+        parts.append(f"`{c['pattern']}`")
+    if "enum" in c:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "minimum" in c or "maximum" in c:
+        parts.append(f"{c.get('minimum', '')}…{c.get('maximum', '')}")
+    if field.get("x-occurs-in-sources"):
+        parts.append("found verbatim in an article")
+    if field.get("x-added"):
+        parts.append("*added to the published contract*")
+    if "maxLength" in c:
+        parts.append(f"at most {c['maxLength']} characters")
+    if field.get("x-codelist"):
+        parts.append({"iso3166-1-alpha-3": "ISO 3166-1 alpha-3", "bcp47": "BCP 47"}.get(field["x-codelist"], field["x-codelist"]))
+    if c.get("unique"):
+        parts.append("unique")
+    return "; ".join(parts)
+
+
+def _foreign_keys(schema: dict) -> dict[str, str]:
+    """For each column in a foreign key, where the key points: `actors.actor_id`, or for a composite
+    key `(event_id, actor_id) → event_participants.(event_id, actor_id)` on each of its columns."""
+    found = {}
+    for fk in descriptor.foreign_keys(schema):
+        target = f"{fk.resource}.{fk.ref_fields[0]}" if len(fk.fields) == 1 else \
+            f"{fk.resource}.({', '.join(fk.ref_fields)}) with ({', '.join(fk.fields)})"
+        for name in fk.fields:
+            found[name] = target
+    return found
+
+
+def codebook(package) -> str:
+    lines = ["# Codebook", "",
+             "Generated from `schemas/*.json` by `scripts/codebook.py`; edit the schemas, not this file.", "",
+             "Columns marked *added to the published contract* extend the table contract; the contract's "
+             "own names are unchanged.", ""]
+    for table in package.tables():
+        schema = table.schema
+        pk = ", ".join(table.primary_key)
+        lines += [f"## {table.name}", "", schema["description"], "",
+                  f"File `{table.path}`, schema `{table.schema_path}`, primary key ({pk}).", ""]
+        notes = []
+        if schema.get("x-citation-required"):
+            notes.append("every row must be cited in `citations`")
+        if schema.get("x-date-range"):
+            notes.append(f"{schema['x-date-range'][1]} may not be before {schema['x-date-range'][0]}")
+        if notes:
+            lines += ["Rules: " + "; ".join(notes) + ".", ""]
+        lines += ["| column | type | required | rule | description |", "|---|---|---|---|---|"]
+        fks = _foreign_keys(schema)
+        for field in schema["fields"]:
+            required = "yes" if (field.get("constraints") or {}).get("required") else ""
+            lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {required} | {_rule(field, fks)} | {field['description']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def tables_section(package) -> str:
+    lines = ["| table | one row is | primary key |", "|---|---|---|"]
+    for table in package.tables():
+        lines.append(f"| [`{table.name}`](CODEBOOK.md#{table.name}) | {table.schema['description']} | {', '.join(table.primary_key)} |")
+    return "\n".join(lines)
+
+
+def counts_section(package) -> str:
+    lines = ["| table | rows |", "|---|---|"]
+    for table in package.tables():
+        if not table.name.startswith("vocab_"):
+            with open(table.file, encoding="utf-8", newline="") as f:
+                lines.append(f"| `{table.name}` | {sum(1 for _ in csv.DictReader(f))} |")
+    return "\n".join(lines)
+
+
+def cite_section(package) -> str:
+    d = package.descriptor
+    return f"> {d.get('title')}, version {d.get('version')}. Licensed under CC BY 4.0."
+
+
+def sources_section(package) -> str:
+    lines = ["| source_id | title | outlet | published |", "|---|---|---|---|"]
+    with open(package.resources["sources"].file, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            basis = " (inferred)" if row["published_date_basis"] == "inferred" else ""
+            lines.append(f"| `{row['source_id']}` | {row['title']} | {row['outlet'] or '—'} | {row['published_date']}{basis} |")
+    return "\n".join(lines)
+
+
+def readme_with_sections(readme: str, package) -> str:
+    for name, body in [("tables", tables_section(package)), ("sources", sources_section(package)),
+                       ("counts", counts_section(package)), ("cite", cite_section(package))]:
+        readme = with_section(readme, name, body)
+    return readme
+
+
+def with_section(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no <!-- {name}:start --> … <!-- {name}:end --> markers")
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    package, problems = descriptor.load(ROOT / "datapackage.json")
+    if package is None:
+        for problem in problems:
+            print(problem)
+        return 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    wanted = {
+        ROOT / "CODEBOOK.md": codebook(package),
+        ROOT / "README.md": readme_with_sections(readme, package),
+    }
+    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    for path in stale:
+        print(f"{path.name}: {'is out of date; run make codebook' if args.check else 'rewritten'}")
+        if not args.check:
+            path.write_text(wanted[path], encoding="utf-8")
+    return 1 if (stale and args.check) else 0
+
+
+if __name__ == "__main__":
+    hermetic.forbid_network()
+    sys.exit(main())
