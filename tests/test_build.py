@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dpbuild import build
-from dpbuild import typed as typed_module
-from dpmodel import descriptor
+
+from dpmodel import descriptor, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
@@ -27,7 +27,7 @@ def _csv_tables():
 
 def _typed(value: str, field: dict):
     """A CSV cell as the value it stands for: empty is None, numbers are numbers."""
-    return typed_module._cast(value if value != "" else None, field)
+    return None if value == "" else vocabulary.field_type(field).cast(value, field)
 
 
 def test_two_builds_are_identical(dist, tmp_path):

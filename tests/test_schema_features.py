@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 from dpbuild import build
 from dpbuild import codebook
@@ -62,3 +63,15 @@ def test_a_composite_foreign_key_is_kept_whole(pkg, tmp_path):
     package, _ = descriptor.load(pkg.descriptor)
     text = codebook.codebook(package)
     assert "event_participants.(event_id, actor_id) with (event_id, actor_id)" in text
+
+
+def test_the_profile_admits_exactly_the_vocabulary_the_tools_implement():
+    """One vocabulary: a type, constraint, format or code list is admitted by the profile only if
+    dpmodel.vocabulary says how to check, store, word and describe it, and the other way round."""
+    from dpmodel import vocabulary
+    profile = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "profile" / "table-schema.json").read_text())
+    field = profile["$defs"]["field"]["properties"]
+    assert set(field["type"]["enum"]) == set(vocabulary.TYPES)
+    assert set(field["format"]["enum"]) == set(vocabulary.FORMATS)
+    assert set(field["x-codelist"]["enum"]) == set(vocabulary.CODELISTS)
+    assert set(profile["$defs"]["constraints"]["properties"]) == set(vocabulary.CONSTRAINTS)

@@ -16,35 +16,29 @@ import re
 import sys
 
 
-from dpmodel import REPOSITORY, descriptor, hermetic
+from dpmodel import REPOSITORY, descriptor, hermetic, vocabulary
 
 ROOT = REPOSITORY
 
 
 def _rule(field: dict, fks: dict) -> str:
-    c = field.get("constraints") or {}
+    """The column's rules in words: its foreign key, the vocabulary's phrase for each constraint,
+    format and code list, and the package's own x-* keywords."""
     parts = []
     if field["name"] in fks:
         parts.append(f"→ {fks[field['name']]}")
     if field.get("x-reduced-date"):
-        parts.append("reduced ISO date")
-    elif "pattern" in c:
-        parts.append(f"`{c['pattern']}`")
-    if "enum" in c:
-        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
-    if "minimum" in c or "maximum" in c:
-        parts.append(f"{c.get('minimum', '')}…{c.get('maximum', '')}")
+        parts.append("reduced ISO date")  # said instead of its pattern
+    parts += [c.phrase(value) for c, value in vocabulary.constraints(field)
+              if not (c.name == "pattern" and field.get("x-reduced-date"))]
+    parts.append(vocabulary.field_format(field).phrase)
+    if field.get("x-codelist"):
+        parts.append(vocabulary.CODELISTS[field["x-codelist"]].phrase)
     if field.get("x-occurs-in-sources"):
         parts.append("found verbatim in an article")
     if field.get("x-added"):
         parts.append("*added to the published contract*")
-    if "maxLength" in c:
-        parts.append(f"at most {c['maxLength']} characters")
-    if field.get("x-codelist"):
-        parts.append({"iso3166-1-alpha-3": "ISO 3166-1 alpha-3", "bcp47": "BCP 47"}.get(field["x-codelist"], field["x-codelist"]))
-    if c.get("unique"):
-        parts.append("unique")
-    return "; ".join(parts)
+    return "; ".join(p for p in parts if p)
 
 
 def _foreign_keys(schema: dict) -> dict[str, str]:
@@ -79,7 +73,7 @@ def codebook(package) -> str:
         lines += ["| column | type | required | rule | description |", "|---|---|---|---|---|"]
         fks = _foreign_keys(schema)
         for field in schema["fields"]:
-            required = "yes" if (field.get("constraints") or {}).get("required") else ""
+            required = "yes" if vocabulary.is_required(field) else ""
             lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {required} | {_rule(field, fks)} | {field['description']} |")
         lines.append("")
     return "\n".join(lines)

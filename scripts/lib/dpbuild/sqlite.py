@@ -8,12 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import sqlite_utils
 
-from dpmodel.descriptor import as_list, foreign_keys
+from dpmodel import vocabulary
+from dpmodel.descriptor import foreign_keys, primary_key
 
 from .queries import VIEWS
 from .typed import TypedTable
-
-SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}
 
 ALL_NAMES = "all_names"  # the column x-all-names adds
 
@@ -25,9 +24,9 @@ def _quoted(names: list[str]) -> str:
 def create_sql(table: TypedTable) -> str:
     """CREATE TABLE from the Table Schema: types, NOT NULL, the primary key and every foreign key,
     composite ones included (written here: sqlite-utils takes single-column keys only)."""
-    lines = [f"[{f['name']}] {SQL_TYPES[f.get('type', 'string')]}" + (" NOT NULL" if (f.get("constraints") or {}).get("required") else "")
+    lines = [f"[{f['name']}] {vocabulary.field_type(f).sqlite}" + (" NOT NULL" if vocabulary.is_required(f) else "")
              for f in table.schema["fields"]]
-    lines.append(f"PRIMARY KEY ({_quoted(as_list(table.schema['primaryKey']))})")
+    lines.append(f"PRIMARY KEY ({_quoted(primary_key(table.schema))})")
     lines += [f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES [{fk.resource}]({_quoted(fk.ref_fields)})"
               for fk in foreign_keys(table.schema, table.name)]
     return f"CREATE TABLE [{table.name}] (\n   " + ",\n   ".join(lines) + "\n)"
@@ -57,7 +56,7 @@ def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTab
     forms: dict[str, list[str]] = {}
     for key, name in zip(source.columns[spec["key"]].to_pylist(), source.columns[spec["name"]].to_pylist()):
         forms.setdefault(key, []).append(name)
-    pk = as_list(table.schema["primaryKey"])[0]
+    pk = primary_key(table.schema)[0]
     names = [" | ".join(sorted(set(forms.get(k, [])))) for k in table.columns[pk].to_pylist()]
     field = {"name": ALL_NAMES, "type": "string",
              "description": f"Every form of the row's name in {spec['resource']}.{spec['name']}, for search (derived)."}
@@ -70,7 +69,7 @@ def write(tables: list[TypedTable], path: Path) -> None:
         path.unlink()
     db = sqlite_utils.Database(path)
     for table in _in_dependency_order(tables):
-        pk = as_list(table.schema["primaryKey"])
+        pk = primary_key(table.schema)
         db.execute(create_sql(table))
         rows = table.to_arrow().to_pylist()
         for row in rows:

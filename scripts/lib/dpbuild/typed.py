@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from dpmodel import dates
+from dpmodel import dates, vocabulary
 from dpmodel.csvfile import Table
-
-ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
 
 DERIVED_DATE_COLUMNS = {
     "precision": ("string", "Precision of {field}: year, month or day (derived from its length)."),
@@ -33,17 +31,8 @@ class TypedTable:
         return pa.table(self.columns)
 
 
-def _cast(value: str | None, field: dict):
-    if value is None:
-        return None
-    kind = field.get("type", "string")
-    if kind == "number":
-        return float(value)
-    if kind == "integer":
-        return int(value)
-    if kind == "boolean":
-        return value in field.get("trueValues", ["true"])
-    return value
+def arrow_type(field: dict) -> pa.DataType:
+    return getattr(pa, vocabulary.field_type(field).arrow)()
 
 
 def derived_fields(field: dict) -> list[dict]:
@@ -60,7 +49,8 @@ def typed(table: Table) -> TypedTable:
     columns: dict[str, pa.Array] = {}
     for field in table.resource.schema["fields"]:
         values = [row[field["name"]] for row in table.rows]
-        columns[field["name"]] = pa.array([_cast(v, field) for v in values], type=ARROW_TYPES[field.get("type", "string")])
+        cast = vocabulary.field_type(field).cast
+        columns[field["name"]] = pa.array([None if v is None else cast(v, field) for v in values], type=arrow_type(field))
         fields.append(field)
         if field.get("x-reduced-date"):
             spans = [dates.span(v) if v else None for v in values]

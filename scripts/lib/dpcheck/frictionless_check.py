@@ -8,31 +8,19 @@ import subprocess
 import sys
 import warnings
 
-from dpmodel import messages
-from dpmodel.descriptor import Package, Resource, as_list, foreign_keys
+from dpmodel import messages, vocabulary
+from dpmodel.descriptor import Package, Resource, as_list, foreign_keys, primary_key
 from dpmodel.limits import DEFAULT, Limits
 from dpmodel.problems import Problem
 
 
 def _constraint_message(field: dict, note: str, cell) -> str:
+    """Frictionless's constraint error in the vocabulary's words (its note names the constraint)."""
     name = re.search(r'constraint "(\w+)"', note or "")
-    name = name.group(1) if name else ""
-    limit = (field.get("constraints") or {}).get(name)
-    if name == "required":
-        return messages.REQUIRED
-    if name == "pattern":
-        return messages.pattern(cell, limit)
-    if name == "enum":
-        return messages.enum(cell, limit)
-    if name == "minimum":
-        return messages.minimum(cell, limit)
-    if name == "maximum":
-        return messages.maximum(cell, limit)
-    if name == "minLength":
-        return messages.min_length(cell, limit)
-    if name == "maxLength":
-        return messages.max_length(cell, limit)
-    return f"{cell!r} breaks the constraint {note}"
+    constraint = vocabulary.CONSTRAINTS.get(name.group(1)) if name else None
+    if constraint is None:
+        return f"{cell!r} breaks the constraint {note}"
+    return constraint.message(cell, (field.get("constraints") or {}).get(constraint.name))
 
 
 def _translate(package: Package, resource_name: str, error) -> Problem:
@@ -44,7 +32,7 @@ def _translate(package: Package, resource_name: str, error) -> Problem:
     if kind == "constraint-error" and error.field_name in fields:
         return Problem(path, row, error.field_name, _constraint_message(fields[error.field_name], error.note, error.cell))
     if kind == "type-error" and error.field_name in fields:
-        return Problem(path, row, error.field_name, messages.wrong_type(error.cell, fields[error.field_name].get("type")))
+        return Problem(path, row, error.field_name, messages.wrong_type(error.cell, vocabulary.field_type(fields[error.field_name]).expected))
     if kind == "primary-key" and resource:
         first = re.search(r"position \"?(\d+)", error.note or "")
         pk = resource.primary_key
@@ -72,7 +60,7 @@ def _keys_as_lists(schema: dict) -> dict:
     field name as a string, which Frictionless 5 (reading the version 2 profile) refuses."""
     schema = dict(schema)
     if "primaryKey" in schema:
-        schema["primaryKey"] = as_list(schema["primaryKey"])
+        schema["primaryKey"] = primary_key(schema)
     if "foreignKeys" in schema:
         schema["foreignKeys"] = [dict(fk, fields=as_list(fk["fields"]), reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])))
                                  for fk in schema["foreignKeys"]]

@@ -12,14 +12,10 @@ import warnings
 import pandera.polars as pa
 import polars as pl
 
-from dpmodel import messages
+from dpmodel import messages, vocabulary
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import as_list
+from dpmodel.descriptor import primary_key
 from dpmodel.problems import MAX_LISTED, Problem
-
-URI = r"^https?://[^\s]+$"
-NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-INTEGER = r"^[+-]?[0-9]+$"
 
 
 def _check(name: str, passes) -> pa.Check:
@@ -27,82 +23,38 @@ def _check(name: str, passes) -> pa.Check:
     return pa.Check(lambda data: data.lazyframe.select(pl.col(data.key).is_null() | passes(pl.col(data.key))), name=name)
 
 
-def _matches(pattern: str):
-    whole = f"^(?:{pattern})$"  # Table Schema patterns match the whole value
-    return lambda cell: cell.str.contains(whole)
-
-
-def _number(cell: pl.Expr) -> pl.Expr:
-    return cell.cast(pl.Float64, strict=False)
-
-
-def _type_check(field: dict) -> pa.Check | None:
-    kind = field.get("type", "string")
-    if kind == "number":
-        return _check("type", _matches(NUMBER))
-    if kind == "integer":
-        return _check("type", _matches(INTEGER))
-    if kind == "boolean":
-        values = field.get("trueValues", ["true"]) + field.get("falseValues", ["false"])
-        return _check("type", lambda cell: cell.is_in(values))
-    return None
-
-
-def _constraint_checks(field: dict) -> list[pa.Check]:
-    c = field.get("constraints") or {}
-    checks = []
-    if "pattern" in c:
-        checks.append(_check("pattern", _matches(c["pattern"])))
-    if "enum" in c:
-        options = [str(o) for o in c["enum"]]
-        checks.append(_check("enum", lambda cell: cell.is_in(options)))
-    # A value that is not a number fails the type check; bounds only judge real numbers.
-    if "minimum" in c:
-        checks.append(_check("minimum", lambda cell: ~(_number(cell) < c["minimum"]).fill_null(False)))
-    if "maximum" in c:
-        checks.append(_check("maximum", lambda cell: ~(_number(cell) > c["maximum"]).fill_null(False)))
-    if "minLength" in c:
-        checks.append(_check("minLength", lambda cell: cell.str.len_chars() >= c["minLength"]))
-    if "maxLength" in c:
-        checks.append(_check("maxLength", lambda cell: cell.str.len_chars() <= c["maxLength"]))
-    if field.get("format") == "uri":
-        checks.append(_check("format", _matches(URI)))
+def _checks(field: dict) -> list[pa.Check]:
+    """The vocabulary's checks of one field: its type, each constraint that judges a cell, its format."""
+    kind, form = vocabulary.field_type(field), vocabulary.field_format(field)
+    checks = [_check("type", lambda cell: kind.valid(cell, field))] if kind.valid else []
+    checks += [_check(c.name, lambda cell, c=c, value=value: c.passes(cell, value))
+               for c, value in vocabulary.constraints(field) if c.passes is not None]
+    if form.passes is not None:
+        checks.append(_check("format", form.passes))
     return checks
 
 
 def schema_for(table_schema: dict) -> pa.DataFrameSchema:
     """The pandera schema that enforces a Table Schema's types and constraints on one table."""
     columns = {}
-    pk = as_list(table_schema.get("primaryKey", []))
+    pk = primary_key(table_schema)
     for field in table_schema["fields"]:
-        checks = [c for c in [_type_check(field), *_constraint_checks(field)] if c is not None]
-        constraints = field.get("constraints") or {}
         # A unique column that is the whole primary key is already checked as the key.
-        unique = bool(constraints.get("unique")) and pk != [field["name"]]
-        columns[field["name"]] = pa.Column(pl.String, checks=checks, nullable=not constraints.get("required"), required=True,
-                                           unique=unique)
+        unique = vocabulary.is_unique(field) and pk != [field["name"]]
+        columns[field["name"]] = pa.Column(pl.String, checks=_checks(field), nullable=not vocabulary.is_required(field),
+                                           required=True, unique=unique)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=pk or None)
 
+
 def _message(field: dict, check: str, value) -> str:
-    c = field.get("constraints") or {}
     if check == "not_nullable":
         return messages.REQUIRED
     if check == "type":
-        return messages.wrong_type(value, field.get("type"))
-    if check == "pattern":
-        return messages.pattern(value, c["pattern"])
-    if check == "enum":
-        return messages.enum(value, c["enum"])
-    if check == "minimum":
-        return messages.minimum(value, c["minimum"])
-    if check == "maximum":
-        return messages.maximum(value, c["maximum"])
-    if check == "minLength":
-        return messages.min_length(value, c["minLength"])
-    if check == "maxLength":
-        return messages.max_length(value, c["maxLength"])
+        return messages.wrong_type(value, vocabulary.field_type(field).expected)
     if check == "format":
-        return messages.uri(value)
+        return vocabulary.field_format(field).message(value)
+    if check in vocabulary.CONSTRAINTS:
+        return vocabulary.CONSTRAINTS[check].message(value, field["constraints"][check])
     return f"{value!r} fails the check {check}"
 
 
@@ -147,7 +99,7 @@ def check(table: Table) -> list[Problem]:
     for case in located.iter_rows(named=True):
         index = case["index"]
         number, row = table.row_number(index), table.frame.row(index, named=True)
-        if case["check"] == "field_uniqueness" and case["column"] in fields and (fields[case["column"]].get("constraints") or {}).get("unique") \
+        if case["check"] == "field_uniqueness" and case["column"] in fields and vocabulary.is_unique(fields[case["column"]]) \
                 and pk != [case["column"]]:
             name = case["column"]
             first = first_row([name], (row[name],))

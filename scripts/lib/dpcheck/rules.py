@@ -15,13 +15,29 @@ from pathlib import Path
 
 import ahocorasick
 import polars as pl
-import pycountry
 
-from dpmodel import dates, messages
+from dpmodel import dates, messages, vocabulary
 from dpmodel.csvfile import Table, canonical_number
 from dpmodel.descriptor import KEY_SEPARATOR, Package, safe_path
 from dpmodel.descriptor import foreign_keys as schema_foreign_keys
 from dpmodel.problems import MAX_LISTED, Problem, shown
+
+# The registry. A rule declares itself with @rule and the validator runs what is registered, in
+# the order of this file: "table" rules judge each table on its own and always run; "package"
+# rules work across tables and run only once every file could be read (a broken file would only
+# echo as false dangling keys or missing citations). The article texts' checks (source_texts,
+# then verbatim) take the texts as well and are the validator's own step after these.
+PER_TABLE_RULES: list = []
+CROSS_TABLE_RULES: list = []
+
+
+def rule(scope: str):
+    registry = {"table": PER_TABLE_RULES, "package": CROSS_TABLE_RULES}[scope]
+
+    def register(function):
+        registry.append(function)
+        return function
+    return register
 
 # OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
 # as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.
@@ -75,6 +91,7 @@ def _rows_where(table: Table, condition: pl.Expr, problems: list[Problem] | None
 
 # --- references -------------------------------------------------------------------------------
 
+@rule("package")
 def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
     """Every foreign key of every schema, self-references included; empty cells are not references."""
     problems = []
@@ -98,6 +115,7 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("package")
 def record_references(tables: dict[str, Table]) -> list[Problem]:
     """A polymorphic key (citations.record_table + record_id) must name an existing row."""
     problems = []
@@ -120,6 +138,7 @@ def record_references(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("package")
 def redirects(tables: dict[str, Table]) -> list[Problem]:
     """A redirect points from an ID that no longer exists to one that does."""
     problems = []
@@ -158,6 +177,7 @@ def _cited(citations: pl.DataFrame, table: Table) -> pl.DataFrame:
     return citations.filter(pl.col("record_table") == table.name).select("record_id", "source_id")
 
 
+@rule("package")
 def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
     """Every row of a table whose schema says x-citation-required has at least one citation."""
     citations = citations_of(tables)
@@ -175,6 +195,7 @@ def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("package")
 def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
     """Every actor takes part in some fact, or is at least cited where an article names it (an
     actor mentioned only in passing). A row about the actor itself (its aliases, its own
@@ -202,6 +223,7 @@ def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
 
 # --- actors and memberships -------------------------------------------------------------------
 
+@rule("package")
 def actor_kinds(tables: dict[str, Table]) -> list[Problem]:
     """Memberships are in an organisation or a state; organisations rows describe organisations,
     and every organisation has one."""
@@ -262,6 +284,7 @@ def _valid(value) -> bool:
         return False
 
 
+@rule("table")
 def calendar_dates(tables: dict[str, Table]) -> list[Problem]:
     """A date that has the right shape must also exist: no 2023-02-30 or 2023-13."""
     problems = []
@@ -274,6 +297,7 @@ def calendar_dates(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("table")
 def date_ranges(tables: dict[str, Table]) -> list[Problem]:
     """End not before start, and a stated or inferred basis wherever a date is given."""
     problems = []
@@ -297,6 +321,7 @@ def date_ranges(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("package")
 def not_after_publication(tables: dict[str, Table]) -> list[Problem]:
     """A row whose schema says x-not-after-source cannot be dated after a source citing it was
     published (the sources' table says which field with x-published-date), unless its `unless`
@@ -343,33 +368,23 @@ def _flagged(tables: dict[str, Table], table: Table, unless: dict) -> list[str]:
     if lookup is None:
         return []
     flag = next(f for f in _fields(lookup) if f["name"] == unless["flag"])
-    return sorted(lookup.frame.filter(pl.col(unless["flag"]).is_in(flag.get("trueValues", ["true"])))[fk.ref_fields[0]].to_list())
+    return sorted(lookup.frame.filter(pl.col(unless["flag"]).is_in(vocabulary.true_values(flag)))[fk.ref_fields[0]].to_list())
 
 
 # --- codes and text ---------------------------------------------------------------------------
 
-def _known_code(codelist: str, value: str) -> bool:
-    if codelist == "iso3166-1-alpha-3":
-        return pycountry.countries.get(alpha_3=value) is not None
-    if codelist == "bcp47":
-        language = value.split("-")[0].lower()
-        key = "alpha_2" if len(language) == 2 else "alpha_3"
-        return pycountry.languages.get(**{key: language}) is not None
-    return True
-
-
+@rule("table")
 def code_lists(tables: dict[str, Table]) -> list[Problem]:
     """ISO codes must exist (pycountry), not just look right."""
-    names = {"iso3166-1-alpha-3": "an ISO 3166-1 alpha-3 country code", "bcp47": "a BCP 47 tag of an ISO 639 language"}
     problems = []
     for table in tables.values():
         for field in _fields(table):
-            codelist, name = field.get("x-codelist"), field["name"]
-            if not codelist:
+            if not field.get("x-codelist"):
                 continue
-            unknown = [v for v in table.frame[name].drop_nulls().unique().to_list() if not _known_code(codelist, v)]
-            for number, row in _rows_where(table, pl.col(name).is_in(unknown), problems, name, f"that are not {names.get(codelist, codelist)}"):
-                problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not {names.get(codelist, codelist)}"))
+            codelist, name = vocabulary.CODELISTS[field["x-codelist"]], field["name"]
+            unknown = [v for v in table.frame[name].drop_nulls().unique().to_list() if not codelist.known(v)]
+            for number, row in _rows_where(table, pl.col(name).is_in(unknown), problems, name, f"that are not {codelist.what}"):
+                problems.append(Problem(table.path, number, name, f"{shown(row[name])} is not {codelist.what}"))
     return problems
 
 
@@ -391,6 +406,7 @@ def _text_problems(value: str, is_text: bool) -> list[str]:
     return found
 
 
+@rule("table")
 def safe_text(tables: dict[str, Table]) -> list[Problem]:
     """No cell a spreadsheet would run as a formula, no control characters (tab, CR, NUL…), no
     invisible characters, no leading or trailing whitespace."""
@@ -408,6 +424,7 @@ def safe_text(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("table")
 def canonical_numbers(tables: dict[str, Table]) -> list[Problem]:
     """One text per number, so that CSV, SQLite and Parquet agree cell for cell: a number is
     written as Python's shortest round-trip form (repr of the float: 27.559, not 27.5590; 0.0,
@@ -430,6 +447,7 @@ def canonical_numbers(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+@rule("table")
 def parent_cycles(tables: dict[str, Table]) -> list[Problem]:
     """No row is its own ancestor through a self-referencing foreign key (a parent event, a
     parent organisation): a → b → a and a → a are refused, naming the cycle. A key refers back

@@ -33,12 +33,6 @@ from dpmodel import csvfile, descriptor, hermetic, limits
 from dpcheck import frictionless_check, history, rules
 from dpmodel.problems import Problem, report
 
-PER_TABLE_RULES = (rules.calendar_dates, rules.date_ranges, rules.code_lists, rules.safe_text, rules.canonical_numbers,
-                   rules.parent_cycles)
-CROSS_TABLE_RULES = (rules.foreign_keys, rules.record_references, rules.redirects, rules.uncited_rows,
-                     rules.orphan_actors, rules.actor_kinds, rules.not_after_publication)
-
-
 def _run(rule, *args) -> list[Problem]:
     """A rule that fails unexpectedly is reported as a problem, never as a traceback."""
     try:
@@ -90,11 +84,11 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
 
 def _rules(package, tables: dict[str, csvfile.Table], unreadable: set[str], base: str | None) -> list[Problem]:
     """The rules on each table, then, if every file could be read, those across tables and texts."""
-    problems = [problem for rule in PER_TABLE_RULES for problem in _run(rule, tables)]
+    problems = [problem for rule in rules.PER_TABLE_RULES for problem in _run(rule, tables)]
     # Rules across tables would only echo a broken file as false dangling keys or missing citations.
     if unreadable:
         return problems
-    for rule in CROSS_TABLE_RULES:
+    for rule in rules.CROSS_TABLE_RULES:
         problems += _run(rule, tables)
     texts, text_problems = _run_texts(package, tables)
     problems += text_problems + _run(rules.verbatim, package, tables, texts)

@@ -37,7 +37,7 @@ class Resource:
 
     @property
     def primary_key(self) -> list[str]:
-        return as_list(self.schema.get("primaryKey", []))
+        return primary_key(self.schema)
 
 
 @dataclass
@@ -64,6 +64,11 @@ class ForeignKey:
     fields: list[str]
     resource: str  # the referenced resource ("" in the schema means the table itself)
     ref_fields: list[str]
+
+
+def primary_key(schema: dict) -> list[str]:
+    """The primary key's fields as a list, however the schema writes it (a single name is allowed)."""
+    return as_list(schema.get("primaryKey", []))
 
 
 def foreign_keys(schema: dict, own_name: str = "") -> list[ForeignKey]:
@@ -136,7 +141,7 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     if "primaryKey" not in schema:
         problems.append(Problem(shown_as, None, "primaryKey", "is missing: every table needs a primary key "
                                                                "(this package's profile, stricter than the Data Package standard)"))
-    elif any(k not in names for k in as_list(schema["primaryKey"])):
+    elif any(k not in names for k in primary_key(schema)):
         problems.append(Problem(shown_as, None, "primaryKey", "must name fields of the schema"))
     for fk in schema.get("foreignKeys", []):
         if any(k not in names for k in as_list(fk["fields"])) or len(as_list(fk["fields"])) != len(as_list(fk["reference"]["fields"])):

@@ -20,8 +20,8 @@ def enum(value: str, options: list) -> str:
     return f"{shown(value)} is not one of: {', '.join(map(str, options))}"
 
 
-def wrong_type(value: str, type_name: str) -> str:
-    expected = {"number": "a number", "integer": "an integer", "boolean": "true or false"}.get(type_name, type_name)
+def wrong_type(value: str, expected: str) -> str:
+    """`expected` completes "is not …": the vocabulary's phrase for the field's type."""
     return f"{shown(value)} is not {expected}"
 
 

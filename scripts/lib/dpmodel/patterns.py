@@ -182,7 +182,7 @@ def problem(pattern: str) -> str | None:
     try:
         _sequence(list(parsed), inside_repeat=False)
     except Unsafe as exc:
-        return f"could backtrack catastrophically: {exc} (see the pattern rule in scripts/dpcheck/patterns.py)"
+        return f"could backtrack catastrophically: {exc} (see the pattern rule in scripts/lib/dpmodel/patterns.py)"
     except RecursionError:
         return "is nested too deeply to be checked"
     return None

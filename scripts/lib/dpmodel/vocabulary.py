@@ -1,0 +1,152 @@
+"""The Table Schema vocabulary of this package, written once.
+
+For each field type, constraint, format and code list the package's profile admits, this module
+says how a cell is checked (a Polars expression on the text as the CSV stores it), how the build
+stores it (the cast from text, the Arrow and SQLite types), how a failure is worded and how the
+codebook describes it. pandera_check, frictionless_check (which words Frictionless's findings),
+rules, typed, sqlite and the codebook all read it, so adding a constraint is one entry here plus
+its line in schemas/profile/table-schema.json (tests/test_schema_features.py holds the two equal).
+
+Empty cells are never judged here: whether a value may be empty is the `required` constraint's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import polars as pl
+import pycountry
+
+from . import messages
+
+NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+INTEGER = r"^[+-]?[0-9]+$"
+URI = r"^https?://[^\s]+$"
+
+
+def true_values(field: dict) -> list[str]:
+    return field.get("trueValues", ["true"])
+
+
+def false_values(field: dict) -> list[str]:
+    return field.get("falseValues", ["false"])
+
+
+def _whole(pattern: str) -> str:
+    return f"^(?:{pattern})$"  # Table Schema patterns match the whole value
+
+
+@dataclass(frozen=True)
+class FieldType:
+    name: str
+    expected: str  # completes "'x' is not …"
+    arrow: str  # the pyarrow type constructor's name
+    sqlite: str
+    valid: Callable[[pl.Expr, dict], pl.Expr] | None  # whether a text cell has the type; None: any text
+    cast: Callable[[str, dict], Any]  # from the CSV text to the value stored
+
+
+TYPES = {
+    "string": FieldType("string", "text", "string", "TEXT", None, lambda value, field: value),
+    "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
+                        lambda value, field: float(value)),
+    "integer": FieldType("integer", "an integer", "int64", "INTEGER", lambda cell, field: cell.str.contains(INTEGER),
+                         lambda value, field: int(value)),
+    "boolean": FieldType("boolean", "true or false", "bool_", "INTEGER",
+                         lambda cell, field: cell.is_in(true_values(field) + false_values(field)),
+                         lambda value, field: value in true_values(field)),
+}
+# Columns the build derives (never in a schema a contributor writes): the calendar days of a reduced date.
+DERIVED_TYPES = {"date": FieldType("date", "a date", "date32", "TEXT", None, lambda value, field: value)}
+
+
+def field_type(field: dict) -> FieldType:
+    name = field.get("type", "string")
+    return TYPES.get(name) or DERIVED_TYPES[name]
+
+
+def _as_number(cell: pl.Expr) -> pl.Expr:
+    return cell.cast(pl.Float64, strict=False)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str
+    # Whether a non-empty text cell meets the constraint with this value; None where a whole
+    # column is judged instead (required: the column's nullability; unique: pandera's own check).
+    passes: Callable[[pl.Expr, Any], pl.Expr] | None
+    message: Callable[[str, Any], str]  # a failing cell and the constraint's value
+    phrase: Callable[[Any], str | None]  # the codebook's words; None says nothing
+
+
+CONSTRAINTS = {
+    "required": Constraint("required", None, lambda cell, value: messages.REQUIRED, lambda value: None),
+    "unique": Constraint("unique", None, lambda cell, value: f"{messages.shown(cell)} is not unique",
+                         lambda value: "unique" if value else None),
+    "pattern": Constraint("pattern", lambda cell, value: cell.str.contains(_whole(value)), messages.pattern,
+                          lambda value: f"`{value}`"),
+    "enum": Constraint("enum", lambda cell, value: cell.is_in([str(o) for o in value]), messages.enum,
+                       lambda value: "one of " + ", ".join(f"`{v}`" for v in value)),
+    # A value that is not a number fails the type check; bounds only judge real numbers.
+    "minimum": Constraint("minimum", lambda cell, value: ~(_as_number(cell) < value).fill_null(False), messages.minimum,
+                          lambda value: f"at least {value}"),
+    "maximum": Constraint("maximum", lambda cell, value: ~(_as_number(cell) > value).fill_null(False), messages.maximum,
+                          lambda value: f"at most {value}"),
+    "minLength": Constraint("minLength", lambda cell, value: cell.str.len_chars() >= value, messages.min_length,
+                            lambda value: f"at least {value} characters"),
+    "maxLength": Constraint("maxLength", lambda cell, value: cell.str.len_chars() <= value, messages.max_length,
+                            lambda value: f"at most {value} characters"),
+}
+
+
+def constraints(field: dict) -> list[tuple[Constraint, Any]]:
+    """The field's constraints with their values, in the order of CONSTRAINTS."""
+    given = field.get("constraints") or {}
+    return [(c, given[name]) for name, c in CONSTRAINTS.items() if name in given]
+
+
+def is_required(field: dict) -> bool:
+    return bool((field.get("constraints") or {}).get("required"))
+
+
+def is_unique(field: dict) -> bool:
+    return bool((field.get("constraints") or {}).get("unique"))
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    passes: Callable[[pl.Expr], pl.Expr] | None
+    message: Callable[[str], str]
+    phrase: str | None
+
+
+FORMATS = {
+    "default": Format("default", None, lambda cell: "", None),
+    "uri": Format("uri", lambda cell: cell.str.contains(URI), messages.uri, "an http(s) address"),
+}
+
+
+def field_format(field: dict) -> Format:
+    return FORMATS[field.get("format", "default")]
+
+
+def _bcp47(value: str) -> bool:
+    language = value.split("-")[0].lower()
+    key = "alpha_2" if len(language) == 2 else "alpha_3"
+    return pycountry.languages.get(**{key: language}) is not None
+
+
+@dataclass(frozen=True)
+class Codelist:
+    name: str
+    what: str  # completes "'x' is not …"
+    phrase: str  # the codebook's words
+    known: Callable[[str], bool]
+
+
+CODELISTS = {
+    "iso3166-1-alpha-3": Codelist("iso3166-1-alpha-3", "an ISO 3166-1 alpha-3 country code", "ISO 3166-1 alpha-3",
+                                  lambda value: pycountry.countries.get(alpha_3=value) is not None),
+    "bcp47": Codelist("bcp47", "a BCP 47 tag of an ISO 639 language", "BCP 47", _bcp47),
+}
