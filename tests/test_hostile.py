@@ -536,6 +536,41 @@ ISSUE_10_CASES = [profile_url, resource_profile_url, dollar_schema_url, dollar_s
 CASES += ISSUE_10_CASES
 
 
+# --- issue 11: the schemas hold the per-table rules, and a keyword's names are checked ----------
+
+def target_kind_without_a_foreign_key(pkg):
+    schema_file = pkg.root / "schemas" / "memberships.json"
+    schema = json.loads(schema_file.read_text())
+    next(f for f in schema["fields"] if f["name"] == "membership_id")["x-target-kind"] = {"field": "kind", "values": ["state"], "rule": "is a {kind}"}
+    schema_file.write_text(json.dumps(schema))
+    return ["schemas/memberships.json membership_id: x-target-kind needs a foreign key on this field alone"]
+
+
+def target_kind_naming_a_missing_field(pkg):
+    schema_file = pkg.root / "schemas" / "memberships.json"
+    schema = json.loads(schema_file.read_text())
+    next(f for f in schema["fields"] if f["name"] == "role")["x-target-kind"] = {"field": "kind", "values": ["state"], "rule": "is a {kind}"}
+    schema_file.write_text(json.dumps(schema))
+    return ["schemas/memberships.json role: x-target-kind names 'kind', which is not a field of vocab_membership_roles"]
+
+
+def described_by_an_unknown_field(pkg):
+    schema_file = pkg.root / "schemas" / "actors.json"
+    schema = json.loads(schema_file.read_text())
+    schema["x-described-by"]["when_field"] = "sort"
+    schema_file.write_text(json.dumps(schema))
+    return ["schemas/actors.json x-described-by: names 'sort', which is not a field of the schema"]
+
+
+def organisations_row_for_a_state(pkg):
+    number = pkg.add("organisations", {"organisation_id": "china", "classification": "intergovernmental_organisation"})
+    return [f"data/organisations.csv:{number} organisation_id: 'china' is a state in actors; only organisations belong here"]
+
+
+ISSUE_11_CASES = [target_kind_without_a_foreign_key, target_kind_naming_a_missing_field, described_by_an_unknown_field, organisations_row_for_a_state]
+CASES += ISSUE_11_CASES
+
+
 def _foreign_key_cases():
     for table, schema in _schemas().items():
         for fk in schema.get("foreignKeys", []):

@@ -196,63 +196,73 @@ def uncited_rows(tables: dict[str, Table]) -> list[Problem]:
 
 
 @rule("package")
-def orphan_actors(tables: dict[str, Table]) -> list[Problem]:
-    """Every actor takes part in some fact, or is at least cited where an article names it (an
-    actor mentioned only in passing). A row about the actor itself (its aliases, its own
-    organisations row) does not count."""
-    actors = tables.get("actors")
-    if actors is None:
-        return []
-    used = [_cited(citations_of(tables), actors)["record_id"]]
-    for table in tables.values():
-        if table.name in ("actors", "aliases"):
-            continue
-        own_key = table.resource.primary_key
-        for fk in schema_foreign_keys(table.resource.schema, table.name):
-            if fk.resource != "actors" or fk.fields == own_key:
-                continue
-            used.append(table.frame[fk.fields[0]])
-    used_ids = pl.concat(used).drop_nulls().unique()
+def unreferenced_rows(tables: dict[str, Table]) -> list[Problem]:
+    """Every row of a table with x-referenced takes part in some fact (another table's foreign
+    key points at it) or is at least cited (an actor an article names only in passing). A row
+    about the row itself does not count: one from a table in `except` (its aliases), or one whose
+    own primary key is the reference (its organisations row)."""
     problems = []
-    unused = list(_rows_where(actors, ~pl.col("actor_id").is_in(used_ids.implode()), problems, "actor_id", "referenced by nothing"))
-    return problems + [Problem(actors.path, number, "actor_id",
-                               f"{shown(row['actor_id'])} is not referenced by any membership, organisation, event participant, statement "
-                               "or subject, nor cited where an article names it")
-                       for number, row in unused]
+    citations = None
+    for table in tables.values():
+        spec = table.resource.schema.get("x-referenced")
+        if not spec:
+            continue
+        citations = citations_of(tables) if citations is None else citations
+        key = table.resource.primary_key[0]
+        used = [_cited(citations, table)["record_id"]]
+        for other in tables.values():
+            if other.name == table.name or other.name in spec.get("except", []):
+                continue
+            for fk in schema_foreign_keys(other.resource.schema, other.name):
+                if fk.resource == table.name and fk.fields != other.resource.primary_key:
+                    used.append(other.frame[fk.fields[0]])
+        used_ids = pl.concat(used).drop_nulls().unique()
+        unused = list(_rows_where(table, ~pl.col(key).is_in(used_ids.implode()), problems, key, "referenced by nothing"))
+        problems += [Problem(table.path, number, key, f"{shown(row[key])} is not referenced by any {spec['by']}, "
+                                                      "nor cited where an article names it")
+                     for number, row in unused]
+    return problems
 
-
-# --- actors and memberships -------------------------------------------------------------------
 
 @rule("package")
-def actor_kinds(tables: dict[str, Table]) -> list[Problem]:
-    """Memberships are in an organisation or a state; organisations rows describe organisations,
-    and every organisation has one."""
-    if "actors" not in tables:
-        return []
-    actors = tables["actors"]
-    kinds = actors.frame.select("actor_id", "kind").unique("actor_id", keep="last")
-    kind = lambda ids: ids.join(kinds, left_on=ids.columns[-1], right_on="actor_id", how="inner")  # noqa: E731
+def target_kinds(tables: dict[str, Table]) -> list[Problem]:
+    """A field with x-target-kind points (through its foreign key) only at rows of the given kinds:
+    a membership is in an organisation or a state; an organisations row describes an organisation."""
     problems = []
-    if "memberships" in tables:
-        memberships = tables["memberships"]
-        targets = kind(_indexed(memberships).select(INDEX, "organisation_id"))
-        wrong = _listed(targets.filter(~pl.col("kind").is_in(["organisation", "state"])).sort(INDEX), problems, memberships,
-                        "organisation_id", "in an actor that is neither an organisation nor a state")
-        for index, target, what in wrong.iter_rows():
-            problems.append(Problem(memberships.path, memberships.row_number(index), "organisation_id",
-                                    f"{shown(target)} is a {what}; a membership must be in an organisation or a state"))
-    if "organisations" in tables:
-        organisations = tables["organisations"]
-        described = kind(_indexed(organisations).select(INDEX, "organisation_id"))
-        wrong = _listed(described.filter(pl.col("kind") != "organisation").sort(INDEX), problems, organisations, "organisation_id",
-                        "describing an actor that is not an organisation")
-        for index, org, what in wrong.iter_rows():
-            problems.append(Problem(organisations.path, organisations.row_number(index), "organisation_id",
-                                    f"{shown(org)} is a {what} in actors; only organisations belong here"))
-        undescribed = (pl.col("kind") == "organisation") & ~pl.col("actor_id").is_in(organisations.frame["organisation_id"].implode())
-        for number, row in _rows_where(actors, undescribed, problems, "actor_id", "of organisations without a row in organisations"):
-            problems.append(Problem(actors.path, number, "actor_id",
-                                    f"{shown(row['actor_id'])} is an organisation but has no row in organisations"))
+    for table in tables.values():
+        for field in _fields(table):
+            spec, name = field.get("x-target-kind"), field["name"]
+            fk = next((fk for fk in schema_foreign_keys(table.resource.schema, table.name) if fk.fields == [name]), None) if spec else None
+            target = tables.get(fk.resource) if fk else None
+            if target is None:
+                continue
+            if spec["field"] not in target.frame.columns:
+                problems.append(Problem(table.resource.schema_path or table.path, None, name,
+                                        f"x-target-kind names {spec['field']!r}, which is not a field of {fk.resource}"))
+                continue
+            kinds = target.frame.select(pl.col(fk.ref_fields[0]).alias("_target"), pl.col(spec["field"]).alias("_kind")).unique("_target", keep="last")
+            pointed = _indexed(table).select(INDEX, name).join(kinds, left_on=name, right_on="_target", how="inner")
+            wrong = _listed(pointed.filter(~pl.col("_kind").is_in(spec["values"])).sort(INDEX), problems, table, name,
+                            f"pointing at a {fk.resource} row whose {spec['field']} is not one of {', '.join(spec['values'])}")
+            for index, value, kind in wrong.select(INDEX, name, "_kind").iter_rows():
+                problems.append(Problem(table.path, table.row_number(index), name, f"{shown(value)} {spec['rule'].format(kind=kind)}"))
+    return problems
+
+
+@rule("package")
+def described_rows(tables: dict[str, Table]) -> list[Problem]:
+    """Each row of a table with x-described-by that is of the given kind has its row in the
+    describing table (an organisation actor has its organisations row)."""
+    problems = []
+    for table in tables.values():
+        spec = table.resource.schema.get("x-described-by")
+        describing = tables.get(spec["resource"]) if spec else None
+        if describing is None:
+            continue
+        key = table.resource.primary_key[0]
+        undescribed = (pl.col(spec["when_field"]) == spec["when_value"]) & ~pl.col(key).is_in(describing.frame[spec["field"]].implode())
+        for number, row in _rows_where(table, undescribed, problems, key, f"without a row in {spec['resource']}"):
+            problems.append(Problem(table.path, number, key, f"{shown(row[key])} {spec['rule']}"))
     return problems
 
 

@@ -164,6 +164,11 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     if "x-not-after-source" in schema:
         spec = schema["x-not-after-source"]
         named += [("x-not-after-source", spec["date"])] + ([("x-not-after-source", spec["unless"]["field"])] if "unless" in spec else [])
+    if "x-described-by" in schema:
+        named.append(("x-described-by", schema["x-described-by"]["when_field"]))
+    single_keys = {tuple(fk.fields) for fk in foreign_keys(schema)}
+    problems += [Problem(shown_as, None, f["name"], "x-target-kind needs a foreign key on this field alone")
+                 for f in schema["fields"] if "x-target-kind" in f and (f["name"],) not in single_keys]
     for key, name in named:
         if name not in names:
             problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a field of the schema"))
