@@ -59,7 +59,8 @@ def _descriptor_loads(case) -> bool:
                         test_hostile.duplicate_resource_name, test_hostile.path_with_parent_directory,
                         test_hostile.absolute_path, test_hostile.url_path, test_hostile.symlinked_file,
                         test_hostile.missing_data_file, test_hostile.missing_schema_file, test_hostile.malformed_schema_json,
-                        test_hostile.pattern_the_checks_cannot_run)
+                        test_hostile.pattern_the_checks_cannot_run, test_hostile.target_kind_without_a_foreign_key,
+                        test_hostile.described_by_an_unknown_field)
 
 
 # Cases whose package Frictionless cannot even open are covered by test_hostile; the rest are here.
