@@ -11,6 +11,7 @@ file is out of date.
 from __future__ import annotations
 
 import argparse
+import json
 import csv
 import re
 import sys
@@ -95,9 +96,46 @@ def counts_section(package) -> str:
     return "\n".join(lines)
 
 
+def _authors(descriptor: dict) -> list[str]:
+    return [c["title"] for c in descriptor.get("contributors", []) if c.get("role", "author") in ("author", "creator")]
+
+
+def _licence(descriptor: dict) -> dict:
+    return (descriptor.get("licenses") or [{}])[0]
+
+
 def cite_section(package) -> str:
+    """The README's cite line, from datapackage.json: authors, year, title, version, licence."""
     d = package.descriptor
-    return f"> {d.get('title')}, version {d.get('version')}. Licensed under CC BY 4.0."
+    year = (d.get("created") or "")[:4] or "n.d."
+    where = f" {d['homepage']}" if d.get("homepage") else ""
+    return (f"> {'; '.join(_authors(d)) or 'Anonymous'} ({year}). *{d.get('title')}*, version {d.get('version')} [data set]. "
+            f"Licence: {_licence(d).get('name', 'unstated')}.{where}\n\n"
+            "The same in machine-readable form: [`CITATION.cff`](CITATION.cff).")
+
+
+def _yaml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def citation_cff(package) -> str:
+    """CITATION.cff (Citation File Format 1.2.0), from the same fields of datapackage.json."""
+    d = package.descriptor
+    lines = ["# Generated from datapackage.json by `make codebook`; edit that file, not this one.", "cff-version: 1.2.0",
+             'message: "If you use this dataset, please cite it as below, and cite the articles behind the facts you use."',
+             "type: dataset", f"title: {_yaml_text(d.get('title', ''))}", f"version: {_yaml_text(d.get('version', ''))}"]
+    if _licence(d).get("name"):
+        lines.append(f"license: {_yaml_text(_licence(d)['name'])}")
+    if d.get("homepage"):
+        lines.append(f"url: {_yaml_text(d['homepage'])}")
+    lines.append("authors:")
+    lines += [f"  - name: {_yaml_text(name)}" for name in _authors(d) or ["Anonymous"]]
+    if d.get("keywords"):
+        lines.append("keywords:")
+        lines += [f"  - {_yaml_text(k)}" for k in d["keywords"]]
+    if d.get("description"):
+        lines.append(f"abstract: {_yaml_text(d['description'])}")
+    return "\n".join(lines) + "\n"
 
 
 def sources_section(package) -> str:
@@ -136,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {
         ROOT / "CODEBOOK.md": codebook(package),
         ROOT / "README.md": readme_with_sections(readme, package),
+        ROOT / "CITATION.cff": citation_cff(package),
     }
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     for path in stale:

@@ -45,7 +45,10 @@ DASHBOARD = {
             "membership-timeline": {
                 "title": "Dated posts and chairmanships",
                 "library": "vega-lite",
-                "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name AS post, m.start_date_earliest AS start, "
+                # A post another source or the record contradicts is labelled so, never drawn as plain fact.
+                "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name || CASE WHEN EXISTS (SELECT 1 FROM caveats c "
+                         "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
+                         "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, m.start_date_earliest AS start, "
                          "coalesce(m.end_date_latest, m.start_date_latest) AS end FROM memberships m "
                          "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
                          "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL ORDER BY start",

@@ -1,5 +1,17 @@
 """The SQL users meet in Datasette: views that spare them the joins, and canned queries for the
-questions a researcher asks first. Kept in one place so tests can run every one of them."""
+questions a researcher asks first. Kept in one place so tests can run every one of them.
+
+Every view and query that shows a fact shows its caveats beside it (`caveats`: each editor's note
+with its kind, contradicted ones first), so a contradicted claim is never presented as plain fact."""
+
+
+def caveats_of(table: str, id_sql: str) -> str:
+    """A column: the caveats on the row of `table` whose key is `id_sql`, 'Kind: note' joined with
+    ' | ', those saying the claim is contradicted first; empty when there are none."""
+    return (f"(SELECT group_concat(note, ' | ') FROM (SELECT k.label || ': ' || c.note AS note FROM caveats c "
+            f"JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE c.record_table = '{table}' AND c.record_id = {id_sql} "
+            "ORDER BY k.contradicted DESC, c.caveat_id))")
+
 
 VIEWS = {
     "timeline": {
@@ -10,7 +22,8 @@ SELECT e.event_id, e.start_date, e.end_date, e.date_basis, e.title, t.label AS e
        (SELECT group_concat(who, '; ') FROM (
             SELECT a.name || ' (' || ep.role || ')' AS who FROM event_participants ep
             JOIN actors a ON a.actor_id = ep.actor_id WHERE ep.event_id = e.event_id ORDER BY a.name)) AS participants,
-       parent.title AS part_of, e.description, e.start_date_earliest, e.start_date_latest
+       parent.title AS part_of, e.description, """ + caveats_of("events", "e.event_id") + """ AS caveats,
+       e.start_date_earliest, e.start_date_latest
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
 LEFT JOIN places pl ON pl.place_id = e.place_id
@@ -28,7 +41,7 @@ SELECT s.statement_id, s.date, s.date_basis, sp.name AS speaker, s.speaker_id, s
        (SELECT group_concat(title, '; ') FROM (
             SELECT DISTINCT so.title FROM citations c JOIN sources so ON so.source_id = c.source_id
             WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
-       rb.name AS reported_by, s.date_earliest
+       rb.name AS reported_by, """ + caveats_of("statements", "s.statement_id") + """ AS caveats, s.date_earliest
 FROM statements s
 JOIN actors sp ON sp.actor_id = s.speaker_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
@@ -39,7 +52,8 @@ ORDER BY s.date_earliest, s.statement_id""",
         "description": "Memberships and posts with the names of member, organisation and role.",
         "sql": """
 SELECT m.membership_id, mem.name AS member, r.label AS role, org.name AS organisation, m.label,
-       ob.name AS on_behalf_of, m.start_date, m.end_date, m.date_basis, m.member_id, m.organisation_id
+       ob.name AS on_behalf_of, m.start_date, m.end_date, m.date_basis, """ + caveats_of("memberships", "m.membership_id") + """ AS caveats,
+       m.member_id, m.organisation_id
 FROM memberships m
 JOIN actors mem ON mem.actor_id = m.member_id
 JOIN actors org ON org.actor_id = m.organisation_id
@@ -54,7 +68,8 @@ CANNED_QUERIES = {
         "title": "What did X say about Y?",
         "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO).",
         "sql": """
-SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, ev.title AS event
+SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, ev.title AS event,
+       """ + caveats_of("statements", "s.statement_id") + """ AS caveats
 FROM statements s
 JOIN actors sp ON sp.actor_id = s.speaker_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
@@ -66,9 +81,10 @@ ORDER BY s.date_earliest""",
     },
     "csto_members_and_chairs": {
         "title": "The CSTO's members and chairs by year",
-        "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them.",
+        "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them; a claim another source or the record contradicts says so in caveats.",
         "sql": """
-SELECT a.name AS state, r.label AS role, m.start_date, m.end_date, m.date_basis, m.label
+SELECT a.name AS state, r.label AS role, m.start_date, m.end_date, m.date_basis, m.label,
+       """ + caveats_of("memberships", "m.membership_id") + """ AS caveats, m.membership_id
 FROM memberships m
 JOIN actors a ON a.actor_id = m.member_id
 JOIN vocab_membership_roles r ON r.code = m.role
@@ -82,15 +98,16 @@ ORDER BY m.role DESC, m.start_date, a.name""",
         "sql": """
 WITH chosen AS (SELECT actor_id FROM actors WHERE name LIKE '%' || :actor || '%')
 SELECT * FROM (
-  SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail
+  SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail,
+         """ + caveats_of("memberships", "m.membership_id") + """ AS caveats
   FROM memberships m JOIN actors o ON o.actor_id = m.organisation_id
   JOIN vocab_membership_roles r ON r.code = m.role WHERE m.member_id IN chosen
   UNION ALL
-  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')'
+  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')', """ + caveats_of("events", "e.event_id") + """
   FROM event_participants ep JOIN events e ON e.event_id = ep.event_id
   WHERE ep.actor_id IN chosen
   UNION ALL
-  SELECT 'statement', s.date, s.quote_en
+  SELECT 'statement', s.date, s.quote_en, """ + caveats_of("statements", "s.statement_id") + """
   FROM statements s WHERE s.speaker_id IN chosen
 ) ORDER BY date, kind""",
         "params": {"actor": "Lavrov"},
@@ -99,7 +116,7 @@ SELECT * FROM (
         "title": "Events in a date range",
         "description": "Events that may fall between two dates (YYYY-MM-DD; leave one empty for an open range), by the span their reduced dates cover.",
         "sql": """
-SELECT start_date, end_date, title, event_type, place, participants
+SELECT start_date, end_date, title, event_type, place, participants, caveats
 FROM timeline
 WHERE start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
   AND start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
@@ -110,7 +127,7 @@ ORDER BY start_date_earliest""",
         "title": "Who met whom",
         "description": "Pairs of actors taking part in the same talks, visit, summit, consultation or conference (absences excluded).",
         "sql": """
-SELECT e.start_date, e.title, a1.name AS actor, a2.name AS met
+SELECT e.start_date, e.title, a1.name AS actor, a2.name AS met, """ + caveats_of("events", "e.event_id") + """ AS caveats
 FROM event_participants p1
 JOIN event_participants p2 ON p2.event_id = p1.event_id AND p2.actor_id > p1.actor_id
 JOIN events e ON e.event_id = p1.event_id
@@ -123,12 +140,20 @@ ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
     },
     "citations_for_row": {
         "title": "Every citation behind a row",
-        "description": "The verbatim excerpts supporting a row: give the table and the row's id (composite keys joined with '/').",
+        "description": "The verbatim excerpts supporting a row, each with the upstream source the article attributes it to, and then the row's caveats: give the table and the row's id (composite keys joined with '/').",
         "sql": """
-SELECT c.record_table, c.record_id, so.title AS source, so.published_date, c.excerpt
+SELECT 'citation' AS kind, so.title AS source, so.published_date AS date, c.excerpt,
+       u.outlet AS upstream_outlet, u.title AS upstream_title, u.date AS upstream_date, u.url AS upstream_url
 FROM citations c JOIN sources so ON so.source_id = c.source_id
+LEFT JOIN upstream_sources u ON u.upstream_id = c.upstream_id
 WHERE c.record_table = :table AND c.record_id = :id
-ORDER BY so.published_date, c.excerpt""",
+UNION ALL
+SELECT 'caveat: ' || k.label, coalesce(so.title, cv.ref_publisher), coalesce(so.published_date, cv.ref_date),
+       cv.note || coalesce(' Evidence: ' || cv.excerpt, ''), NULL, cv.ref_title, cv.ref_date, cv.ref_url
+FROM caveats cv JOIN vocab_caveat_kinds k ON k.code = cv.kind
+LEFT JOIN sources so ON so.source_id = cv.source_id
+WHERE cv.record_table = :table AND cv.record_id = :id
+ORDER BY 1 DESC, 3, 4""",
         "params": {"table": "events", "id": "csto-summit-minsk-2023-11-23"},
     },
 }

@@ -164,10 +164,11 @@ def redirects(tables: dict[str, Table]) -> list[Problem]:
 
 
 def citations_of(tables: dict[str, Table]) -> pl.DataFrame:
-    """Every citation as (record_table, record_id, source_id), from each table with x-record-reference."""
+    """Every citation as (record_table, record_id, source_id), from each table whose x-record-reference
+    has the role citation (notes such as caveats are about rows, not evidence for them)."""
     frames = [t.frame.select(pl.col(spec["table_field"]).alias("record_table"), pl.col(spec["id_field"]).alias("record_id"),
                              pl.col("source_id"))
-              for t in tables.values() if (spec := t.resource.schema.get("x-record-reference"))]
+              for t in tables.values() if (spec := t.resource.schema.get("x-record-reference")) and spec.get("role", "citation") == "citation"]
     empty = pl.DataFrame(schema={"record_table": pl.String, "record_id": pl.String, "source_id": pl.String})
     return pl.concat(frames) if frames else empty
 
@@ -263,6 +264,28 @@ def described_rows(tables: dict[str, Table]) -> list[Problem]:
         undescribed = (pl.col(spec["when_field"]) == spec["when_value"]) & ~pl.col(key).is_in(describing.frame[spec["field"]].implode())
         for number, row in _rows_where(table, undescribed, problems, key, f"without a row in {spec['resource']}"):
             problems.append(Problem(table.path, number, key, f"{shown(row[key])} {spec['rule']}"))
+    return problems
+
+
+@rule("table")
+def evidence(tables: dict[str, Table]) -> list[Problem]:
+    """Each row of a table with x-evidence fills at least one group of fields completely (an
+    article and its excerpt; an external reference's title, publisher, date and address), and
+    no group only in part."""
+    problems = []
+    for table in tables.values():
+        groups = table.resource.schema.get("x-evidence")
+        if not groups:
+            continue
+        filled = [pl.all_horizontal(pl.col(f).is_not_null() for f in group) for group in groups]
+        described = " or ".join("(" + ", ".join(group) + ")" for group in groups)
+        for number, _ in _rows_where(table, ~pl.any_horizontal(filled), problems, groups[0][0], "without evidence"):
+            problems.append(Problem(table.path, number, groups[0][0], f"is empty, and so is every other piece of evidence: fill {described}"))
+        for group in groups:
+            for field in group:
+                partly = pl.any_horizontal(pl.col(f).is_not_null() for f in group) & pl.col(field).is_null()
+                for number, _ in _rows_where(table, partly, problems, field, f"with {', '.join(group)} filled only in part"):
+                    problems.append(Problem(table.path, number, field, f"is required with {', '.join(g for g in group if g != field)}"))
     return problems
 
 

@@ -150,8 +150,9 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     named = [("x-date-range", n) for n in schema.get("x-date-range", [])]
     if "x-date-basis" in schema:
         named += [("x-date-basis", schema["x-date-basis"]["field"])] + [("x-date-basis", n) for n in schema["x-date-basis"]["dates"]]
-    for key in ("x-record-reference", "x-redirects"):
-        named += [(key, n) for n in schema.get(key, {}).values() if n != "/"]
+    named += [("x-record-reference", schema["x-record-reference"][k]) for k in ("table_field", "id_field") if k in schema.get("x-record-reference", {})]
+    named += [("x-redirects", n) for n in schema.get("x-redirects", {}).values()]
+    named += [("x-evidence", n) for group in schema.get("x-evidence", []) for n in group]
     derived = {f"{n}_{suffix}" for n in reduced for suffix in ("precision", "earliest", "latest")}
     browse = schema.get("x-datasette", {})
     shown_names = [browse[k] for k in ("label_column", "sort", "sort_desc") if k in browse] + browse.get("facets", [])
