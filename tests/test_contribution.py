@@ -65,7 +65,8 @@ def add_article(pkg) -> str:
                        "place_id": "rome", "description": "Meeting in Rome between the Italian deputy foreign minister and the Chinese foreign minister."})
     pkg.add("event_participants", {"event_id": event, "actor_id": "giulia-ferraris", "role": "host", "on_behalf_of_id": "italy"})
     pkg.add("event_participants", {"event_id": event, "actor_id": "wang-yi", "role": "visitor", "on_behalf_of_id": "china"})
-    pkg.add("statements", {"statement_id": "giulia-ferraris-dialogue-2024-06-12", "speaker_id": "giulia-ferraris", "event_id": event,
+    pkg.add("statement_speakers", {"statement_id": "giulia-ferraris-dialogue-2024-06-12", "actor_id": "giulia-ferraris"})
+    pkg.add("statements", {"statement_id": "giulia-ferraris-dialogue-2024-06-12", "event_id": event,
                            "date": "2024-06-12", "date_basis": "stated", "kind": "direct",
                            "quote": "Il dialogo resta la via maestra", "quote_en": "Dialogue remains the main road"})
     pkg.add("statement_subjects", {"statement_id": "giulia-ferraris-dialogue-2024-06-12", "actor_id": "china"})

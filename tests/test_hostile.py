@@ -466,7 +466,8 @@ def same_article_listed_twice(pkg):
         text = next(r for r in d["resources"] if r["name"] == f"article-{SOURCE}")
         d["resources"].append(dict(text, name="article-copy"))
     _descriptor(pkg, twice)
-    return f"datapackage.json resources[26].path: 'articles/{SOURCE}.txt' is already resource 'article-{SOURCE}'"
+    copy = _resource_index(pkg, "article-copy")
+    return f"datapackage.json resources[{copy}].path: 'articles/{SOURCE}.txt' is already resource 'article-{SOURCE}'"
 
 def catastrophic_pattern(pkg):
     schema_file = pkg.root / "schemas" / "places.json"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["in_2023", "chinese_officials", "csto_names", "csto_bodies", "csto_members_and_chairs", "event_places",
-            "spring_2023", "minsk_summit", "lavrov", "about_csto", "evidence"]
+            "spring_2023", "minsk_summit", "lavrov", "about_csto", "evidence", "chain", "contradicted"]
 
 
 def test_every_example_query_returns_rows(monkeypatch):
@@ -18,3 +18,5 @@ def test_every_example_query_returns_rows(monkeypatch):
     empty = [name for name in EXAMPLES if len(namespace[name]) == 0]
     assert empty == []
     assert {"absent", "host", "participant"} <= set(namespace["minsk_summit"].role)
+    chairs = namespace["csto_members_and_chairs"]
+    assert "contradicted_by_record" in set(chairs[chairs.role == "chair"].kind)  # the contradicted chair is flagged

@@ -22,7 +22,7 @@ def test_synthetic_package_validates_builds_and_uses_indexes(tmp_path, capsys):
     build.build(out / "datapackage.json", dist)
     name = json.loads((out / "datapackage.json").read_text())["name"]
     conn = sqlite3.connect(dist / f"{name}.db")
-    assert conn.execute("SELECT count(*) FROM citations").fetchone()[0] > 1000
+    assert conn.execute("SELECT count(*) FROM citations").fetchone()[0] > 900  # about a third of the fact rows
     for query in CANNED_QUERIES.values():
         assert full_scans(conn, query["sql"], query["params"]) == []
 

@@ -73,8 +73,8 @@ def test_planned_event_may_postdate_its_source(pkg):
 
 
 def test_dangling_actor_reference(pkg):
-    number = pkg.set("statements", {"statement_id": "tan-kefei-joint-patrols-2023-03-30"}, "speaker_id", "tan-kefai")
-    fails_with(pkg, f"data/statements.csv:{number} speaker_id: 'tan-kefai' not found in actors.actor_id (did you mean 'tan-kefei'?)")
+    number = pkg.set("statement_subjects", {"statement_id": "tan-kefei-joint-patrols-2023-03-30", "actor_id": "russia"}, "actor_id", "rusia")
+    fails_with(pkg, f"data/statement_subjects.csv:{number} actor_id: 'rusia' not found in actors.actor_id (did you mean 'russia'?)")
 
 
 def test_dangling_self_reference(pkg):

@@ -41,7 +41,7 @@ class Synth:
         self.random = random.Random(seed)
         self.rows: dict[str, list[dict]] = {name: [] for name in (
             "sources", "actors", "aliases", "organisations", "memberships", "places", "events",
-            "event_participants", "statements", "statement_subjects", "citations")}
+            "event_participants", "statements", "statement_speakers", "statement_subjects", "citations")}
         self.texts: dict[str, str] = {}
         for code, name in STATES:
             self.actor(f"state-{code.lower()}", "state", f"Stato {name}", code)
@@ -104,7 +104,8 @@ class Synth:
                 quote = f"La {r.choice(WORDS)} tra i nostri paesi è la priorità numero {k}-{j}-{s}"
                 said = f"«{quote}», ha detto {a[1]}."
                 sentences.append(said)
-                self.rows["statements"].append({"statement_id": statement_id, "speaker_id": a[0], "event_id": event_id,
+                self.rows["statement_speakers"].append({"statement_id": statement_id, "actor_id": a[0]})
+                self.rows["statements"].append({"statement_id": statement_id, "event_id": event_id,
                                                 "date": day.isoformat(), "date_basis": "stated", "kind": "direct", "quote": quote,
                                                 "quote_en": f"The cooperation between our countries is priority number {k}-{j}-{s}"})
                 for subject in (b[0], org_id):
@@ -125,9 +126,16 @@ class Synth:
         return sum(len(rows) for rows in self.rows.values())
 
 
+def _points_at(resource, generated: set[str]) -> bool:
+    return bool(resource.schema.get("x-record-reference") or resource.schema.get("x-redirects")) or any(
+        fk.resource in generated for fk in descriptor.foreign_keys(resource.schema, resource.name))
+
+
 def write(out: Path, rows_wanted: int, seed: int, source: Path = ROOT / "datapackage.json") -> int:
-    """A synthetic package shaped like the one `source` describes (its descriptor, schemas and
-    lookup tables; tables synth knows nothing of are copied as they are)."""
+    """A synthetic package shaped like the one `source` describes: its descriptor, schemas and
+    lookup tables, and generated rows for the tables synth knows. Any other table is copied as it
+    is, unless its rows point at generated tables (a foreign key, a record reference or a redirect): then it
+    is written empty, since its rows would point at rows that do not exist."""
     package, problems = descriptor.load(source)
     if package is None:
         raise SystemExit("\n".join(map(str, problems)))
@@ -147,6 +155,9 @@ def write(out: Path, rows_wanted: int, seed: int, source: Path = ROOT / "datapac
             rows = [{f: row.get(f) or None for f in resource.field_names} for row in synth.rows[resource.name]]
             rows.sort(key=lambda row: tuple(row[f] or "" for f in resource.primary_key))
             target.write_text(csvfile.render(resource.field_names, rows), encoding="utf-8")
+        elif _points_at(resource, set(synth.rows)):
+            # Its rows point at real rows the synthetic package does not have: copied, they would dangle.
+            target.write_text(csvfile.render(resource.field_names, []), encoding="utf-8")
         else:
             shutil.copy(resource.file, target)
     for source, text in synth.texts.items():

@@ -34,10 +34,10 @@ DASHBOARD = {
                                          "color": {"field": "type", "type": "nominal", "title": "Type"}}},
             },
             "statements-by-speaker": {
-                "title": "Statements per speaker",
+                "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
                 "library": "vega-lite",
-                "query": "SELECT a.name AS speaker, count(*) AS statements FROM statements s "
-                         "JOIN actors a ON a.actor_id = s.speaker_id GROUP BY 1 ORDER BY 2 DESC, 1",
+                "query": "SELECT a.name AS speaker, count(*) AS statements FROM statement_speakers sk "
+                         "JOIN actors a ON a.actor_id = sk.actor_id GROUP BY 1 ORDER BY 2 DESC, 1",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
                                          "x": {"field": "statements", "type": "quantitative", "title": "Statements"}}},

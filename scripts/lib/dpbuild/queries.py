@@ -31,9 +31,13 @@ LEFT JOIN events parent ON parent.event_id = e.parent_event_id
 ORDER BY e.start_date_earliest, e.event_id""",
     },
     "statements_full": {
-        "description": "Statements with speaker, date, event, subjects and the sources that report them.",
+        "description": "Statements with their speakers (several for a joint statement), date, event, subjects and the sources that report them.",
         "sql": """
-SELECT s.statement_id, s.date, s.date_basis, sp.name AS speaker, s.speaker_id, s.kind, s.quote, s.quote_en,
+SELECT s.statement_id, s.date, s.date_basis,
+       (SELECT group_concat(name, '; ') FROM (
+            SELECT a.name FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id
+            WHERE sk.statement_id = s.statement_id ORDER BY a.name)) AS speakers,
+       s.kind, s.quote, s.quote_en, s.context, s.context_en,
        ev.title AS event,
        (SELECT group_concat(name, '; ') FROM (
             SELECT a.name FROM statement_subjects ss JOIN actors a ON a.actor_id = ss.actor_id
@@ -43,7 +47,6 @@ SELECT s.statement_id, s.date, s.date_basis, sp.name AS speaker, s.speaker_id, s
             WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
        rb.name AS reported_by, """ + caveats_of("statements", "s.statement_id") + """ AS caveats, s.date_earliest
 FROM statements s
-JOIN actors sp ON sp.actor_id = s.speaker_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
 LEFT JOIN actors rb ON rb.actor_id = s.reported_by_id
 ORDER BY s.date_earliest, s.statement_id""",
@@ -68,12 +71,13 @@ CANNED_QUERIES = {
         "title": "What did X say about Y?",
         "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO).",
         "sql": """
-SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, ev.title AS event,
+SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, s.context, ev.title AS event,
        """ + caveats_of("statements", "s.statement_id") + """ AS caveats
 FROM statements s
-JOIN actors sp ON sp.actor_id = s.speaker_id
+JOIN statement_speakers sk ON sk.statement_id = s.statement_id
+JOIN actors sp ON sp.actor_id = sk.actor_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
-WHERE s.speaker_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :speaker || '%')
+WHERE sk.actor_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :speaker || '%')
   AND s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
                          WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :subject || '%'))
 ORDER BY s.date_earliest""",
@@ -108,7 +112,7 @@ SELECT * FROM (
   WHERE ep.actor_id IN chosen
   UNION ALL
   SELECT 'statement', s.date, s.quote_en, """ + caveats_of("statements", "s.statement_id") + """
-  FROM statements s WHERE s.speaker_id IN chosen
+  FROM statements s WHERE s.statement_id IN (SELECT statement_id FROM statement_speakers WHERE actor_id IN chosen)
 ) ORDER BY date, kind""",
         "params": {"actor": "Lavrov"},
     },

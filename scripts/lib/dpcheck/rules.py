@@ -645,9 +645,37 @@ def _occurring(needles: set[str], texts) -> set[str]:
     return found
 
 
+def _verbatim_field(table: Table, field: dict, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:
+    """A field marked x-verbatim-in-cited-source (a statement's quote, its context) occurs in a
+    source cited for its row; one marked x-contains holds the named field's value verbatim (a
+    quote's context contains the quote)."""
+    problems, name = [], field["name"]
+    if field.get("x-contains"):
+        inner = field["x-contains"]
+        lacking = pl.col(name).is_not_null() & pl.col(inner).is_not_null() & ~pl.col(name).str.contains(pl.col(inner), literal=True)
+        for number, row in _rows_where(table, lacking, problems, name, f"that do not contain their {inner}"):
+            problems.append(Problem(table.path, number, name, f"does not contain the {inner} {shown(row[inner])} verbatim"))
+    if not field.get("x-verbatim-in-cited-source"):
+        return problems
+    articles = pl.DataFrame({"source_id": list(texts), "_text": list(texts.values())}, schema={"source_id": pl.String, "_text": pl.String})
+    quoted = (_indexed(table).select(INDEX, _key_expr(table).alias("record_id"), pl.col(name).alias("_value")).drop_nulls("_value")
+              .join(_cited(citations_of(tables), table), on="record_id", how="inner")
+              .join(articles, on="source_id", how="inner"))
+    unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("_value"), literal=True).any().alias("found"),
+                                          pl.first("_value"), pl.col("source_id"))
+               .filter(~pl.col("found")).sort(INDEX))
+    unfound = _listed(unfound, problems, table, name, f"whose {name} is not found verbatim in a cited source")
+    for index, _, value, sources in unfound.iter_rows():
+        cited_texts = [texts[source] for source in sources]
+        problems.append(Problem(table.path, table.row_number(index), name,
+                                _not_found(value, max(cited_texts, key=lambda t: _matched_prefix(value, t)), "any cited source")))
+    return problems
+
+
 def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:
-    """Every excerpt occurs in its source, every statement's quote in a source cited for it, and
-    every value of a field marked x-occurs-in-sources (an actor's name forms) in some article."""
+    """Every excerpt occurs in its source, every field marked x-verbatim-in-cited-source (a
+    statement's quote) in a source cited for its row, and every value of a field marked
+    x-occurs-in-sources (an actor's name forms) in some article."""
     problems = []
     text_paths = dict(tables["sources"].frame.select("source_id", "text_path").iter_rows()) if "sources" in tables else {}
     articles = pl.DataFrame({"source_id": list(texts), "_text": list(texts.values())}, schema={"source_id": pl.String, "_text": pl.String})
@@ -667,17 +695,7 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
             for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed)), problems, field,
                                            "that occur in no article text"):
                 problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
-    statements = tables.get("statements")
-    if statements is not None:
-        quoted = (_indexed(statements).select(INDEX, _key_expr(statements).alias("record_id"), "quote").drop_nulls("quote")
-                  .join(_cited(citations_of(tables), statements), on="record_id", how="inner")
-                  .join(articles, on="source_id", how="inner"))
-        unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("quote"), literal=True).any().alias("found"),
-                                              pl.first("quote"), pl.col("source_id"))
-                   .filter(~pl.col("found")).sort(INDEX))
-        unfound = _listed(unfound, problems, statements, "quote", "whose quote is not found verbatim in a cited source")
-        for index, _, quote, sources in unfound.iter_rows():
-            cited_texts = [texts[source] for source in sources]
-            problems.append(Problem(statements.path, statements.row_number(index), "quote",
-                                    _not_found(quote, max(cited_texts, key=lambda t: _matched_prefix(quote, t)), "any cited source")))
+    for table in tables.values():
+        for field in (f for f in _fields(table) if f.get("x-verbatim-in-cited-source") or f.get("x-contains")):
+            problems += _verbatim_field(table, field, tables, texts)
     return problems

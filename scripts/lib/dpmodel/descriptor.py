@@ -165,6 +165,7 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     if "x-not-after-source" in schema:
         spec = schema["x-not-after-source"]
         named += [("x-not-after-source", spec["date"])] + ([("x-not-after-source", spec["unless"]["field"])] if "unless" in spec else [])
+    named += [("x-contains", f["x-contains"]) for f in schema["fields"] if "x-contains" in f]
     if "x-described-by" in schema:
         named.append(("x-described-by", schema["x-described-by"]["when_field"]))
     single_keys = {tuple(fk.fields) for fk in foreign_keys(schema)}
