@@ -273,7 +273,7 @@ def test_the_report_has_one_header_per_source_and_a_summary(pkg):
     headers = [line for line in lines if not line.startswith(" ") and ": quotes " in line]
     _, sources = pkg.read("sources")
     assert [h.split(":")[0] for h in headers] == [s["source_id"] for s in sources]
-    assert all(re.fullmatch(r"[\w-]+: quotes \d+/\d+, dates \d+/\d+, \d+(\.\d)?%", h) for h in headers)
+    assert all(re.fullmatch(r"[\w-]+: quotes \d+/\d+, dates \d+/\d+, (footnotes \d+/\d+, )?\d+(\.\d)?%", h) for h in headers)
     assert re.fullmatch(r"coverage: \d+(\.\d)?% \(\d+ of \d+ items accounted for\)", lines[-1])
     assert code == 0
 
@@ -297,3 +297,18 @@ def test_the_real_data_accounts_for_every_quote_and_date(capsys):
     """make test fails below 100 %: every quotation and explicit date of the five articles is
     linked to a row or listed, with a reason, in articles/coverage_exclusions.csv."""
     assert cov.main([str(ROOT / "datapackage.json")]) == 0, capsys.readouterr().out
+
+
+def test_a_footnote_is_accounted_for_by_its_upstream_source(pkg):
+    source, url = "2023-12-csto-belarus-chairmanship", "https://iz.ru/1608057/2023-11-20/gensek-odkb-zaiavil-o-sniatii-armeniei-s-povestki-sammita-dokumenta-o-pomoshchi-strane"
+    footnotes = [i for i in next(s for s in cov.measure(pkg.descriptor).sources if s.source_id == source).items if i.kind == "footnote"]
+    assert len(footnotes) == 8 and all(i.by == "data" for i in footnotes)
+
+    pkg.remove("upstream_sources", upstream_id="izvestia-2023-11-20-armenia-assistance-document")
+    result = next(s for s in cov.measure(pkg.descriptor).sources if s.source_id == source)
+    missing = [(i.kind, i.text) for i in result.missing]
+    assert ("footnote", next(i.text for i in footnotes if url in i.text)) in missing
+    assert len(missing) == 1
+    code, lines = run(pkg)
+    assert code == 1
+    assert f"{source}: quotes 35/35, dates 20/20, footnotes 7/8, 98.4%" in lines

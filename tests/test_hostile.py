@@ -572,6 +572,73 @@ ISSUE_11_CASES = [target_kind_without_a_foreign_key, target_kind_naming_a_missin
 CASES += ISSUE_11_CASES
 
 
+# --- issue 12: caveats, quote frames, upstream sources ----------------------------------------
+
+CAVEAT = "russia-chair-csto-2022-armenia-chaired"
+LAVROV = "sergey-lavrov-no-meaningful-negotiations-2024-04-09"
+
+
+def caveat_without_evidence(pkg):
+    number = pkg.row_number("caveats", caveat_id=CAVEAT)
+    for field in ("source_id", "excerpt", "ref_title", "ref_publisher", "ref_date", "ref_url"):
+        pkg.set("caveats", {"caveat_id": CAVEAT}, field, "")
+    return [f"data/caveats.csv:{number} source_id: is empty, and so is every other piece of evidence: "
+            "fill (source_id, excerpt) or (ref_title, ref_publisher, ref_date, ref_url)"]
+
+
+def caveat_reference_without_its_address(pkg):
+    number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_url", "")
+    return [f"data/caveats.csv:{number} ref_url: is required with ref_title, ref_publisher, ref_date"]
+
+
+def caveat_reference_not_http(pkg):
+    number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_url", "ftp://tass.com/world/1382261")
+    return [f"data/caveats.csv:{number} ref_url: 'ftp://tass.com/world/1382261' is not an http(s) address"]
+
+
+def caveat_on_a_missing_row(pkg):
+    number = pkg.set("caveats", {"caveat_id": CAVEAT}, "record_id", "russia-chair-csto-2021")
+    return [f"data/caveats.csv:{number} record_id: 'russia-chair-csto-2021' not found in memberships.membership_id "
+            "(did you mean 'russia-chair-csto-2022'?)"]
+
+
+def caveat_evidence_not_in_its_article(pkg):
+    number = pkg.set("caveats", {"caveat_id": CAVEAT}, "excerpt", "Anche al vertice di Erevan del dicembre 2022")
+    return f"data/caveats.csv:{number} excerpt: not found verbatim in articles/2023-12-csto-belarus-chairmanship.txt"
+
+
+def context_not_in_a_cited_source(pkg):
+    _, rows = pkg.read("statements")
+    context = next(r["context"] for r in rows if r["statement_id"] == LAVROV)
+    number = pkg.set("statements", {"statement_id": LAVROV}, "context", context.replace("Ma queste non erano", "Ma queste erano"))
+    return f"data/statements.csv:{number} context: not found verbatim in any cited source"
+
+
+def context_without_its_quote(pkg):
+    number = pkg.set("statements", {"statement_id": LAVROV}, "context", "Ma queste non erano")
+    return [f"data/statements.csv:{number} context: does not contain the quote 'strutture all’interno delle quali fosse possibile "
+            "condurre n… (141 characters)' verbatim"]
+
+
+def upstream_title_not_as_printed(pkg):
+    upstream = "belta-2023-11-12-tasmagambetov-armenia-not-leaving"
+    number = pkg.set("upstream_sources", {"upstream_id": upstream}, "title", "Tasmagambetov: l’Armenia non lascia la CSTO")
+    return [f"data/upstream_sources.csv:{number} title: 'Tasmagambetov: l’Armenia non lascia la CSTO' does not occur as a whole word in any article text"]
+
+
+def a_caveat_is_no_citation(pkg):
+    pkg.remove("citations", record_table="memberships", record_id="russia-chair-csto-2022")
+    number = pkg.row_number("memberships", membership_id="russia-chair-csto-2022")
+    return [f"data/memberships.csv:{number} membership_id: 'russia-chair-csto-2022' has no citation: "
+            "add a row to citations with record_table=memberships, record_id=russia-chair-csto-2022"]
+
+
+ISSUE_12_CASES = [caveat_without_evidence, caveat_reference_without_its_address, caveat_reference_not_http, caveat_on_a_missing_row,
+                  caveat_evidence_not_in_its_article, context_not_in_a_cited_source, context_without_its_quote,
+                  upstream_title_not_as_printed, a_caveat_is_no_citation]
+CASES += ISSUE_12_CASES
+
+
 def _foreign_key_cases():
     for table, schema in _schemas().items():
         for fk in schema.get("foreignKeys", []):

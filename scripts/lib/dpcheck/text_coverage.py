@@ -16,16 +16,21 @@ points at. For each source (a row of sources.csv, its text read from text_path) 
    "30 marzo", "26-27 ottobre", "1° maggio"), month name and year ("settembre 2023"), numeric
    dates ("06.12.23", "23.11.2022") and ISO dates ("2022-04", "2023-11-20") standing alone.
    Bare years ("nel 2023") are NOT counted: they are far too noisy (exercise names such as
-   "Interaction-2023", "nel periodo 2024-2025", founding years) to be worth an entry each.
+   "Interaction-2023", "nel periodo 2024-2025", founding years) to be worth an entry each;
+3. footnotes: a numbered line that gives a web address (`3. Title. Outlet, 12.11.2023. https://…`),
+   the source an article itself cites.
 
 An item is accounted for when its characters lie entirely inside one occurrence, in the same
 text, of a citation excerpt of this source or of the quote of a statement this source is cited
-for (citations row with record_table = statements); or when it is listed in the exclusions file
+for (citations row with record_table = statements), or of the title, printed date or address of
+an upstream source this article cites (upstream_sources, when the package has it; a footnote is
+accounted for by the upstream source whose address it prints); or when it is listed in the exclusions file
 (columns source_id,text,reason; text as printed here, reason saying why it is no fact: a
 headline, a scare quote, the title of an operation). An exclusion that matches nothing in its
 source is reported as stale and fails the run, so the file cannot rot.
 
-Prints one block per source, `SOURCE_ID: quotes A/B, dates C/D, P%`, with one indented line per
+Prints one block per source, `SOURCE_ID: quotes A/B, dates C/D, P%` (with `, footnotes E/F` before
+the percentage where the article has footnotes), with one indented line per
 item not accounted for (`  articles/X.txt:LINE quote: '…'`), then `coverage: P% (N of M items
 accounted for)`. Exits 1 if a source is below --min percent or an exclusion is stale, or with a
 one-line message when the package cannot be read; 0 otherwise; 2 on bad usage.
@@ -51,6 +56,9 @@ NEEDED = {
     "citations": ["record_table", "record_id", "source_id", "excerpt"],
     "statements": ["statement_id", "quote"],
 }
+# Read when the package has it: the sources an article itself cites account for its footnotes.
+UPSTREAM = {"upstream_sources": ["source_id", "title", "date_as_printed", "url"]}
+FOOTNOTE = re.compile(r"^[0-9]{1,3}\. [^\n]*?(https?://[^\s]+)[ \t]*$", re.M)
 SHOWN_CHARS = 60
 
 MONTHS = "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre"
@@ -74,7 +82,7 @@ class BadInput(Exception):
 
 @dataclass
 class Item:
-    kind: str  # "quote" or "date"
+    kind: str  # "quote", "date" or "footnote"
     start: int
     end: int
     text: str
@@ -235,8 +243,11 @@ def load_tables(descriptor_path: Path):
     if package is None:
         raise BadInput(_first(problems, "the descriptor cannot be used"))
     rows = {}
-    for name, columns in NEEDED.items():
+    for name, columns in {**NEEDED, **UPSTREAM}.items():
         resource = package.resources.get(name)
+        if name in UPSTREAM and resource is None:
+            rows[name] = []
+            continue
         if resource is None or not resource.is_table:
             raise BadInput(f"{descriptor_path}: the package has no {name} table")
         missing = [c for c in columns if c not in resource.field_names]
@@ -287,6 +298,7 @@ def load_exclusions(file: Path, shown_as: str) -> list[tuple[int, dict]]:
 def items_of(text: str) -> list[Item]:
     items = [Item("quote", s, e, t, line_of(text, s)) for s, e, t in quoted_spans(text)]
     items += [Item("date", s, e, t, line_of(text, s)) for s, e, t in explicit_dates(text)]
+    items += [Item("footnote", m.start(), m.end(), m.group(0), line_of(text, m.start())) for m in FOOTNOTE.finditer(text)]
     return sorted(items, key=lambda i: (i.start, i.end, i.kind))
 
 
@@ -309,6 +321,11 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
     results = []
     used = set()
     strings = covering_strings(rows["citations"], quotes)
+    addresses: dict[str, list[str]] = {}
+    for row in rows["upstream_sources"]:
+        strings.setdefault(row["source_id"], []).extend(v for v in (row["title"], row["date_as_printed"], row["url"]) if v)
+        if row["url"]:
+            addresses.setdefault(row["source_id"], []).append(row["url"])
     for source in rows["sources"]:
         if not source["text_path"]:
             continue
@@ -321,7 +338,8 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
                 if row["text"] is not None and matches(row["text"], item):
                     used.add(n)
                     item.by = item.by or "exclusion"
-            if intervals.hold(item.start, item.end):
+            if intervals.hold(item.start, item.end) or (
+                    item.kind == "footnote" and any(url in item.text for url in addresses.get(source["source_id"], []))):
                 item.by = "data"
         results.append(result)
 
@@ -341,8 +359,9 @@ def percent(value: float) -> str:
 def report(results: Results) -> list[str]:
     lines = []
     for s in results.sources:
+        footnotes = f"footnotes {s.count('footnote', True)}/{s.count('footnote')}, " if s.count("footnote") else ""
         lines.append(f"{s.source_id}: quotes {s.count('quote', True)}/{s.count('quote')}, "
-                     f"dates {s.count('date', True)}/{s.count('date')}, {percent(s.percent)}")
+                     f"dates {s.count('date', True)}/{s.count('date')}, {footnotes}{percent(s.percent)}")
         lines += [f"  {s.text_path}:{i.line} {i.kind}: '{shortened(i.text)}'" for i in s.missing]
     for st in results.stale:
         lines.append(f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
