@@ -120,3 +120,26 @@ def test_the_timeline_has_a_map(site):
     html = site.get(f"{DB}/timeline").text
     assert "datasette-cluster-map" in html
     assert any(r["latitude"] for r in site.rows(f"{DB}/timeline"))
+
+
+def test_a_contradicted_claim_is_never_shown_as_plain_fact(site):
+    """The CSTO chairs query, the posts chart and the citations query all carry the caveat that
+    contradicts the April 2022 article's 'Russia chairs the CSTO'."""
+    chairs = site.rows(f"{DB}/csto_members_and_chairs")
+    russia_2022 = next(r for r in chairs if r["membership_id"] == "russia-chair-csto-2022")
+    assert russia_2022["caveats"].startswith("Contradicted by the established record: ")
+    assert all(r["caveats"] is None for r in chairs if r["membership_id"] == "belarus-chair-csto-2023")
+    posts = site.rows(DB, sql=DASHBOARD["overview"]["charts"]["membership-timeline"]["query"])
+    assert [p["post"] for p in posts if p["post"].startswith("Russia: ")] == [
+        p["post"] for p in posts if p["post"].startswith("Russia: ") and p["post"].endswith("(contradicted: see caveats)")] != []
+    evidence = site.rows(f"{DB}/citations_for_row", table="memberships", id="russia-chair-csto-2022")
+    assert {r["kind"] for r in evidence} == {"citation", "caveat: Contradicted by the established record"}
+
+
+def test_a_joint_statement_counts_once_in_totals_and_once_per_speaker(site):
+    joint = "imangali-tasmagambetov-more-active-interaction-2023-09-27"
+    full = site.rows(f"{DB}/statements_full", _size="max")
+    assert len(full) == len({r["statement_id"] for r in full})
+    assert next(r for r in full if r["statement_id"] == joint)["speakers"] == "Ilham Nematov; Imangali Tasmagambetov; Zhang Ming"
+    per_speaker = {r["speaker"]: r["statements"] for r in site.rows(DB, sql=DASHBOARD["overview"]["charts"]["statements-by-speaker"]["query"])}
+    assert per_speaker["Zhang Ming"] == 1
