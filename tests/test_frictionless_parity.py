@@ -67,7 +67,10 @@ def _descriptor_loads(case) -> bool:
 # Issue 10's cases are left out: their descriptors are refused before Frictionless may see them
 # (remote references it would fetch, patterns it would backtrack on, sizes), or they break rules
 # Frictionless does not have (cycles, invisible characters, canonical numbers).
-CASES = [c for c in test_hostile.CASES if _descriptor_loads(c) and c not in test_hostile.ISSUE_10_CASES]
+# Issues 11 and 12 add rules Frictionless has no counterpart for (actor kinds, evidence, caveats'
+# record references, quote contexts); only the one case of a Table Schema format is put to it.
+RULES_ONLY = [c for c in test_hostile.ISSUE_11_CASES + test_hostile.ISSUE_12_CASES if c is not test_hostile.caveat_reference_not_http]
+CASES = [c for c in test_hostile.CASES if _descriptor_loads(c) and c not in test_hostile.ISSUE_10_CASES + RULES_ONLY]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
@@ -76,10 +79,8 @@ def test_every_hostile_case_frictionless_catches_is_caught_without_it(pkg, case)
     assert_parity(pkg)
 
 
-@pytest.mark.parametrize("table, field, target", list(test_hostile._foreign_key_cases()))
-def test_every_dangling_foreign_key_frictionless_catches_is_caught_without_it(pkg, table, field, target):
-    row = test_hostile._first_row_with(pkg, table, field)
-    pkg.set(table, test_hostile._key(pkg, table, row), field, "no_such_code" if target.startswith("vocab_") else "no-such-id")
+def test_every_dangling_foreign_key_frictionless_catches_is_caught_without_it(pkg):
+    test_hostile.break_every_foreign_key(pkg)
     assert_parity(pkg)
 
 
