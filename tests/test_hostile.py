@@ -634,7 +634,13 @@ def a_caveat_is_no_citation(pkg):
             "add a row to citations with record_table=memberships, record_id=russia-chair-csto-2022"]
 
 
-ISSUE_12_CASES = [caveat_without_evidence, caveat_reference_without_its_address, caveat_reference_not_http, caveat_on_a_missing_row,
+def upstream_without_title_or_credit(pkg):
+    number = pkg.set("upstream_sources", {"upstream_id": "global-times-2024-04-lavrov-visit"}, "credit", "")
+    return [f"data/upstream_sources.csv:{number} footnote: is empty, and so is every other piece of evidence: "
+            "fill (footnote, title) or (credit)"]
+
+
+ISSUE_12_CASES = [upstream_without_title_or_credit, caveat_without_evidence, caveat_reference_without_its_address, caveat_reference_not_http, caveat_on_a_missing_row,
                   caveat_evidence_not_in_its_article, context_not_in_a_cited_source, context_without_its_quote,
                   upstream_title_not_as_printed, a_caveat_is_no_citation]
 CASES += ISSUE_12_CASES
