@@ -56,18 +56,20 @@ def _raw_line(pkg, table: str, number: int, change) -> None:
 
 
 # --- the cases: each mutates the copy and returns the start of the line the report must contain
-
 def malformed_descriptor_json(pkg):
     pkg.descriptor.write_text('{"name": "x",\n "resources": [}\n')
     return ["datapackage.json:2: is not valid JSON: Expecting value (column 16)"]
+
 
 def descriptor_not_an_object(pkg):
     pkg.descriptor.write_text("[]")
     return "datapackage.json resources: the descriptor must be an object"
 
+
 def duplicate_resource_name(pkg):
     _descriptor(pkg, lambda d: d["resources"][1].update(name="sources"))
     return "datapackage.json resources[1]: resource name 'sources' is used twice"
+
 
 def path_with_parent_directory(pkg):
     descriptor = json.loads(pkg.descriptor.read_text())
@@ -75,15 +77,18 @@ def path_with_parent_directory(pkg):
     pkg.descriptor.write_text(json.dumps(descriptor))
     return ["datapackage.json resources[6].path: resource 'events': '../events.csv' leads outside the package ('..')"]
 
+
 def absolute_path(pkg):
     descriptor = json.loads(pkg.descriptor.read_text())
     descriptor["resources"][0]["path"] = "/etc/passwd"
     pkg.descriptor.write_text(json.dumps(descriptor))
     return ["datapackage.json resources[0].path: resource 'sources': '/etc/passwd' is an absolute path; resources must be relative to datapackage.json"]
 
+
 def url_path(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(path="https://example.org/sources.csv"))
     return "datapackage.json resources[0].path: resource 'sources': 'https://example.org/sources.csv' is a URL"
+
 
 def symlinked_file(pkg):
     target = pkg.root.parent / "elsewhere.csv"
@@ -92,17 +97,21 @@ def symlinked_file(pkg):
     os.symlink(target, pkg.path("places"))
     return ["datapackage.json resources[5].path: resource 'places': 'data/places.csv' passes through a symbolic link; resources must be plain files"]
 
+
 def missing_data_file(pkg):
     pkg.path("events").unlink()
     return ["data/events.csv: does not exist (listed as resource 'events' in datapackage.json)"]
+
 
 def missing_schema_file(pkg):
     (pkg.root / "schemas" / "events.json").unlink()
     return f"datapackage.json resources[{_resource_index(pkg, 'events')}].schema: resource 'events': 'schemas/events.json' does not exist"
 
+
 def malformed_schema_json(pkg):
     (pkg.root / "schemas" / "places.json").write_text('{"fields": [')
     return "schemas/places.json:1: is not valid JSON"
+
 
 def pattern_the_checks_cannot_run(pkg):
     schema_file = pkg.root / "schemas" / "places.json"
@@ -111,32 +120,39 @@ def pattern_the_checks_cannot_run(pkg):
     schema_file.write_text(json.dumps(schema))
     return "schemas/places.json place_id: pattern '^(?!x)[a-z-]+$' is not a regular expression the checks can run"
 
+
 def file_not_utf8(pkg):
     number = pkg.row_number("places", place_id="moscow-kremlin")
     data = pkg.path("places").read_bytes().replace("Cremlino".encode(), "Cr\xe9mlino".encode("latin-1"))
     pkg.path("places").write_bytes(data)
     return [f"data/places.csv:{number}: is not valid UTF-8 (byte 0xe9); save it as UTF-8"]
 
+
 def byte_order_mark(pkg):
     pkg.path("places").write_bytes(b"\xef\xbb\xbf" + pkg.path("places").read_bytes())
     return ["data/places.csv:1: starts with a byte order mark (BOM); save it as UTF-8 without BOM"]
+
 
 def crlf_line_endings(pkg):
     pkg.path("places").write_bytes(pkg.path("places").read_bytes().replace(b"\n", b"\r\n"))
     return ["data/places.csv:1: has a CR (CRLF or CR line ending); lines must end with LF only"]
 
+
 def nul_byte(pkg):
     pkg.path("places").write_bytes(pkg.path("places").read_bytes().replace(b"Mosca", b"Mos\x00ca"))
     return [f"data/places.csv:{pkg.row_number('places', place_id='moscow')}: contains a NUL byte"]
+
 
 def empty_file(pkg):
     pkg.path("places").write_bytes(b"")
     return "data/places.csv: is empty; expected the header"
 
+
 def unterminated_quote(pkg):
     number = pkg.row_number("places", place_id="moscow")
     _raw_line(pkg, "places", number, lambda line: line.replace(b"Moscow,", b'"Moscow,', 1))
     return "data/places.csv:"
+
 
 def ragged_row_extra_cell(pkg):
     number = pkg.row_number("places", place_id="moscow")
@@ -145,19 +161,23 @@ def ragged_row_extra_cell(pkg):
     pkg.path("places").write_text("\n".join(lines))
     return [f"data/places.csv:{number}: has 8 cells but the header has 7"]
 
+
 def ragged_row_missing_cell(pkg):
     number = pkg.row_number("places", place_id="moscow")
     _raw_line(pkg, "places", number, lambda line: line.rsplit(b",", 1)[0])
     return f"data/places.csv:{number}: has 6 cells but the header has 7"
 
+
 def blank_row(pkg):
     _raw_line(pkg, "places", 2, lambda line: b"\n" + line)
     return "data/places.csv:2: is a blank row"
+
 
 def extra_column(pkg):
     fields, rows = pkg.read("places")
     pkg.write("places", fields + ["population"], [dict(r, population="1") for r in rows])
     return "data/places.csv:1: header does not match the schema: unexpected column population"
+
 
 def missing_column(pkg):
     fields, rows = pkg.read("places")
@@ -165,11 +185,13 @@ def missing_column(pkg):
     return ["data/places.csv:1: header does not match the schema: missing column name_it "
                     "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"]
 
+
 def renamed_column(pkg):
     fields, rows = pkg.read("places")
     pkg.write("places", ["lat" if f == "latitude" else f for f in fields],
               [{("lat" if k == "latitude" else k): v for k, v in r.items()} for r in rows])
     return "data/places.csv:1: header does not match the schema: missing column latitude; unexpected column lat"
+
 
 def reordered_columns(pkg):
     fields, rows = pkg.read("places")
@@ -178,6 +200,7 @@ def reordered_columns(pkg):
     return ["data/places.csv:1: header does not match the schema: columns are out of order "
                     "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"]
 
+
 def duplicate_primary_key(pkg):
     fields, rows = pkg.read("places")
     rows.insert(1, dict(rows[0]))
@@ -185,65 +208,80 @@ def duplicate_primary_key(pkg):
     pkg.write("places", fields, rows)
     return [f"data/places.csv:3 place_id: duplicate primary key (place_id={first}) already used at row 2"]
 
+
 def bad_slug(pkg):
     number = pkg.add("places", {"place_id": "Minsk_City", "name": "Minsk", "country": "BLR", "latitude": "53.9",
                                 "longitude": "27.5667", "coordinates_basis": "inferred"})
     return [f"data/places.csv:{number} place_id: 'Minsk_City' does not match the pattern {SLUG}"]
 
+
 def required_value_empty(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "title", "")
     return [f"data/events.csv:{number} title: is required but empty"]
+
 
 def number_not_a_number(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "latitude", "55,7558")
     return [f"data/places.csv:{number} latitude: '55,7558' is not a number"]
 
+
 def number_out_of_range(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
     return [f"data/places.csv:{number} latitude: '95.5' is above the maximum 90"]
+
 
 def boolean_not_a_boolean(pkg):
     number = pkg.set("vocab_event_statuses", {"code": "planned"}, "may_postdate_source", "yes")
     return f"data/vocab_event_statuses.csv:{number} may_postdate_source: 'yes' is not true or false"
 
+
 def date_wrong_shape(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "start_date", "16/04/2023")
     return [f"data/events.csv:{number} start_date: '16/04/2023' does not match the pattern {DATE}"]
+
 
 def date_with_a_time(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-04-16T10:00")
     return f"data/events.csv:{number} start_date: '2023-04-16T10:00' does not match the pattern"
 
+
 def date_impossible_day(pkg):
     number = pkg.set("events", {"event_id": STATE_VISIT}, "end_date", "2023-02-30")
     return [f"data/events.csv:{number} end_date: 2023-02-30 is not a calendar date"]
+
 
 def date_impossible_month(pkg):
     number = pkg.set("statements", {"statement_id": "tan-kefei-joint-patrols-2023-03-30"}, "date", "2023-13")
     return [f"data/statements.csv:{number} date: 2023-13 is not a calendar date"]
 
+
 def date_year_zero(pkg):
     number = pkg.set("organisations", {"organisation_id": "csto"}, "founding_date", "0000")
     return f"data/organisations.csv:{number} founding_date: 0000 is not a calendar date"
 
+
 def end_before_start(pkg):
     number = pkg.set("events", {"event_id": STATE_VISIT}, "end_date", "2023-03-19")
     return [f"data/events.csv:{number} end_date: 2023-03-19 is before start_date 2023-03-20"]
+
 
 def event_after_publication(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-05-02")
     return [f"data/events.csv:{number} start_date: 2023-05-02 is after {SOURCE} was published (2023-04); "
                     "only an event with status planned or proposed may be"]
 
+
 def statement_after_publication(pkg):
     number = pkg.set("statements", {"statement_id": "tan-kefei-joint-patrols-2023-03-30"}, "date", "2023-05")
     return [f"data/statements.csv:{number} date: 2023-05 is after {SOURCE} was published (2023-04)"]
+
 
 def excerpt_not_in_source(pkg):
     number = pkg.set("citations", {"record_table": "memberships", "record_id": "putin-president-russia", "source_id": SOURCE},
                      "excerpt", "Il presidente russo Vladimir Putin ha incontrato al Cremlino il ministro degli Esteri cinese")
     return [f"data/citations.csv:{number} excerpt: not found verbatim in articles/{SOURCE}.txt: "
                     "the first 75 characters match, then 'gli Esteri cinese' differs from the text, which has 'lla Difesa cinese Li Shangfu, '"]
+
 
 def quote_altered_by_one_character(pkg):
     statement = "li-shangfu-very-strong-ties-2023-04-16"
@@ -254,15 +292,18 @@ def quote_altered_by_one_character(pkg):
                     "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text, "
                     "which has 'i. Superano le alleanze politi'"]
 
+
 def typographic_apostrophe_straightened(pkg):
     row = next(r for r in pkg.read("citations")[1] if r["source_id"] == SOURCE and "’" in r["excerpt"])
     number = pkg.set("citations", row, "excerpt", row["excerpt"].replace("’", "'"))
     return f"data/citations.csv:{number} excerpt: not found verbatim"
 
+
 def changed_article_text(pkg):
     article = pkg.root / "articles" / f"{SOURCE}.txt"
     article.write_bytes(article.read_bytes().replace(b"Cremlino", b"Palazzo"))
     return f"articles/{SOURCE}.txt: its SHA-256 does not match the hash in datapackage.json"
+
 
 def article_listed_without_hash(pkg):
     descriptor = json.loads(pkg.descriptor.read_text())
@@ -272,26 +313,32 @@ def article_listed_without_hash(pkg):
     digest = hashlib.sha256((pkg.root / "articles" / f"{SOURCE}.txt").read_bytes()).hexdigest()
     return [f'datapackage.json resource article-{SOURCE}: has no hash; add "hash": "sha256:{digest}"']
 
+
 def unknown_vocabulary_code(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "event_type", "parade")
     return [f"data/events.csv:{number} event_type: 'parade' not found in vocab_event_types.code"]
+
 
 def invalid_country_code(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "country", "RUX")
     return [f"data/places.csv:{number} country: 'RUX' is not an ISO 3166-1 alpha-3 country code"]
 
+
 def invalid_language_code(pkg):
     number = pkg.set("aliases", {"actor_id": "china", "alias": "Cina"}, "lang", "qq")
     return [f"data/aliases.csv:{number} lang: 'qq' is not a BCP 47 tag of an ISO 639 language"]
+
 
 def bad_wikidata_id(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "wikidata_id", "159")
     return f"data/actors.csv:{number} wikidata_id: '159' does not match the pattern"
 
+
 def citation_of_a_missing_row(pkg):
     number = pkg.add("citations", {"record_table": "events", "record_id": "no-such-event", "source_id": SOURCE,
                                    "excerpt": "Il presidente russo Vladimir Putin"})
     return [f"data/citations.csv:{number} record_id: 'no-such-event' not found in events.event_id"]
+
 
 def uncited_fact_row(pkg):
     pkg.remove("citations", record_table="memberships", record_id="putin-president-russia")
@@ -299,22 +346,27 @@ def uncited_fact_row(pkg):
     return [f"data/memberships.csv:{number} membership_id: 'putin-president-russia' has no citation: "
                     "add a row to citations with record_table=memberships, record_id=putin-president-russia"]
 
+
 def orphan_actor(pkg):
     number = pkg.add("actors", {"actor_id": "ukraine-test", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."})
     return [f"data/actors.csv:{number} actor_id: 'ukraine-test' is not referenced by any membership, organisation, "
                     "event participant, statement or subject, nor cited where an article names it"]
 
+
 def alias_no_article_prints(pkg):
     number = pkg.add("aliases", {"actor_id": "xi-jinping", "alias": "Xi Jinpeng", "lang": "it"})
     return [f"data/aliases.csv:{number} alias: 'Xi Jinpeng' does not occur as a whole word in any article text"]
+
 
 def membership_in_a_person(pkg):
     number = pkg.set("memberships", {"membership_id": "li-shangfu-general-china"}, "organisation_id", "xi-jinping")
     return [f"data/memberships.csv:{number} organisation_id: 'xi-jinping' is a person; a membership must be in an organisation or a state"]
 
+
 def redirect_to_a_missing_id(pkg):
     number = pkg.add("redirects", {"record_table": "places", "old_id": "old-minsk", "new_id": "new-minsk", "reason": "typo"})
     return f"data/redirects.csv:{number} new_id: 'new-minsk' not found in places.place_id"
+
 
 def unsorted_file(pkg):
     fields, rows = pkg.read("places")
@@ -322,31 +374,38 @@ def unsorted_file(pkg):
     pkg.write("places", fields, rows)
     return [f"data/places.csv:3: is out of order: rows must be sorted by place_id ('{rows[1]['place_id']}' belongs before row 2); run make fmt"]
 
+
 def text_not_in_nfc(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "name_it", "Mosca\u0301")
     return [f"data/places.csv:{number}: is not in NFC Unicode form; expected 'moscow,Moscow,Moscá,RUS,55.7558,37.6173,inferred'; run make fmt"]
+
 
 def control_character(pkg):
     number = pkg.set("actors", {"actor_id": "tan-kefei"}, "description", "Spokesperson\tof the ministry.")
     return [f"data/actors.csv:{number} description: contains the control character U+0009"]
 
+
 def tab_in_a_cell(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "\tThe Russian Federation.")
     return f"data/actors.csv:{number} description: contains the control character U+0009"
+
 
 def carriage_return_in_a_quoted_cell(pkg):
     number = pkg.row_number("actors", actor_id="russia")
     _raw_line(pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b'"The Russian\rFederation."'))
     return f"data/actors.csv:{number} description: contains the control character U+000D"
 
+
 def carriage_return_splitting_a_row(pkg):
     number = pkg.row_number("actors", actor_id="russia")
     _raw_line(pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b"The Russian\rFederation."))
     return f"data/actors.csv:{number}: has a carriage return (CR) outside quotes"
 
+
 def one_megabyte_cell(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "x" * 1_000_000)
     return f"data/actors.csv:{number} description: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000000 characters)' is longer than 2000 characters"
+
 
 def hundred_thousand_rows(pkg):
     with open(pkg.path("aliases"), "a", encoding="utf-8") as f:
@@ -354,6 +413,7 @@ def hundred_thousand_rows(pkg):
             f.write(f"zz-unknown-{i:06d},Form {i},it\n")
     # Listed a thousand at a time (problems.MAX_LISTED), every row counted in the summary.
     return "data/aliases.csv actor_id: … and 99,000 more rows whose actor_id is not in actors (the first 1,000 are listed)"
+
 
 def invalid_semver(pkg):
     _descriptor(pkg, lambda d: d.update(version="v1"))
@@ -384,42 +444,52 @@ LISTENER = None  # the session's loopback listener, set by the test before each 
 def _url(path="profile.json"):
     return LISTENER.url(path)
 
+
 def profile_url(pkg):
     _descriptor(pkg, lambda d: d.update(profile=_url()))
     return "datapackage.json profile: "
+
 
 def resource_profile_url(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(profile=_url()))
     return "datapackage.json resources[0].profile: "
 
+
 def dollar_schema_url(pkg):
     _descriptor(pkg, lambda d: d.update({"$schema": _url()}))
     return "datapackage.json: '$schema' is not allowed"
+
 
 def dollar_schema_in_a_table_schema(pkg):
     schema_file = pkg.root / "schemas" / "places.json"
     schema_file.write_text(json.dumps({"$schema": _url(), **json.loads(schema_file.read_text())}))
     return "schemas/places.json: '$schema' is not allowed"
 
+
 def schema_url(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(schema=_url("sources.json")))
     return "datapackage.json resources[0].schema: resource 'sources': "
+
 
 def dialect_url(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(dialect=_url("dialect.json")))
     return "datapackage.json resources[0].dialect: must be an object, not a string"
 
+
 def path_with_other_scheme(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(path="file:/etc/passwd"))
     return "datapackage.json resources[0].path: resource 'sources': 'file:/etc/passwd' is a URL"
+
 
 def dialect_as_a_string(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(dialect="excel"))
     return "datapackage.json resources[0].dialect: must be an object, not a string"
 
+
 def encoding_as_a_number(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(encoding=8))
     return "datapackage.json resources[0].encoding: must be a string, not a whole number 8"
+
 
 def foreign_key_resource_as_a_list(pkg):
     schema_file = pkg.root / "schemas" / "events.json"
@@ -428,39 +498,48 @@ def foreign_key_resource_as_a_list(pkg):
     schema_file.write_text(json.dumps(schema))
     return "schemas/events.json foreignKeys[0].reference.resource: must be a string, not a list"
 
+
 def descriptor_nested_100000_deep(pkg):
     pkg.descriptor.write_text('{"resources": [{"name": "x", "path": "data/places.csv", "schema": ' + "[" * 100_000 + "]" * 100_000 + "}]}")
     return "datapackage.json: is nested more than 16 levels deep"
+
 
 def schema_nested_100000_deep(pkg):
     (pkg.root / "schemas" / "places.json").write_text('{"fields": ' + "[" * 100_000 + "]" * 100_000 + "}")
     return "schemas/places.json: is nested more than 16 levels deep"
 
+
 def five_megabyte_descriptor(pkg):
     _descriptor(pkg, lambda d: d.update(description="x" * 5_000_000))
     return "datapackage.json: is larger than 2.0 MiB"
+
 
 def oversized_table(pkg):
     with open(pkg.path("aliases"), "ab") as f:
         f.truncate(33 * 1024 * 1024)
     return "data/aliases.csv: is 33.0 MiB; a table may be at most 32.0 MiB"
 
+
 def package_name_with_dot_dot(pkg):
     _descriptor(pkg, lambda d: d.update(name="../../outside"))
     return "datapackage.json name: \"../../outside\" does not match"
+
 
 def resource_name_with_dot_dot(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(name="../sources"))
     return "datapackage.json resources[0].name: \"../sources\" does not match"
 
+
 def unknown_descriptor_key(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(extrapaths=["x.csv"]))
     return "datapackage.json resources[0]: unknown key 'extrapaths'"
+
 
 def unknown_schema_keyword(pkg):
     schema_file = pkg.root / "schemas" / "places.json"
     schema_file.write_text(json.dumps({**json.loads(schema_file.read_text()), "x-secret": 1}))
     return "schemas/places.json: unknown key 'x-secret'"
+
 
 def same_article_listed_twice(pkg):
     def twice(d):
@@ -470,6 +549,7 @@ def same_article_listed_twice(pkg):
     copy = _resource_index(pkg, "article-copy")
     return f"datapackage.json resources[{copy}].path: 'articles/{SOURCE}.txt' is already resource 'article-{SOURCE}'"
 
+
 def catastrophic_pattern(pkg):
     schema_file = pkg.root / "schemas" / "places.json"
     schema = json.loads(schema_file.read_text())
@@ -477,9 +557,11 @@ def catastrophic_pattern(pkg):
     schema_file.write_text(json.dumps(schema))
     return "schemas/places.json name: pattern '(a+)+$' could backtrack catastrophically"
 
+
 def licence_link_javascript(pkg):
     _descriptor(pkg, lambda d: d["licenses"][0].update(path="javascript:alert(document.cookie)"))
     return "datapackage.json licenses[0].path: \"javascript:alert(document.cookie)\" does not match"
+
 
 def organisation_parent_cycle(pkg):
     fields, rows = pkg.read("organisations")
@@ -488,41 +570,51 @@ def organisation_parent_cycle(pkg):
     pkg.set("organisations", {"organisation_id": b}, "parent_id", a)
     return f"data/organisations.csv:2 parent_id: '{a}' → '{b}' → '{a}' is a cycle"
 
+
 def event_its_own_parent(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "parent_event_id", MEETING)
     return f"data/events.csv:{number} parent_event_id: '{MEETING}' → '{MEETING}' is a cycle"
+
 
 def bidi_control(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian \u202eFederation.")
     return f"data/actors.csv:{number} description: contains a bidirectional control U+202E"
 
+
 def line_separator(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian\u2028Federation.")
     return f"data/actors.csv:{number} description: contains the line separator U+2028"
+
 
 def zero_width_space(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian\u200bFederation.")
     return f"data/actors.csv:{number} description: contains a zero-width character U+200B"
 
+
 def leading_space(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", " The Russian Federation.")
     return f"data/actors.csv:{number} description: starts with a space"
+
 
 def trailing_space(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "The Russian Federation.\u00a0")
     return f"data/actors.csv:{number} description: ends with a space"
 
+
 def formula_starting_with_a_dash(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "-2+3+cmd|' /C calc'!A0")
     return f"data/actors.csv:{number} description: starts with '-', which spreadsheets run as a formula"
+
 
 def alias_only_inside_another_word(pkg):
     number = pkg.add("aliases", {"actor_id": "nato", "alias": "nato", "lang": "it"})
     return f"data/aliases.csv:{number} alias: 'nato' does not occur as a whole word in any article text"
 
+
 def number_not_in_canonical_form(pkg):
     number = pkg.set("places", {"place_id": "minsk"}, "longitude", "27.5590")
     return f"data/places.csv:{number} longitude: '27.5590' is not in canonical form: write 27.559"
+
 
 def negative_zero(pkg):
     number = pkg.set("places", {"place_id": "minsk"}, "longitude", "-0.0")
@@ -539,7 +631,6 @@ CASES += ISSUE_10_CASES
 
 
 # --- issue 11: the schemas hold the per-table rules, and a keyword's names are checked ----------
-
 def target_kind_without_a_foreign_key(pkg):
     schema_file = pkg.root / "schemas" / "memberships.json"
     schema = json.loads(schema_file.read_text())

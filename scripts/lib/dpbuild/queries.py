@@ -13,6 +13,13 @@ def caveats_of(table: str, id_sql: str) -> str:
             "ORDER BY k.contradicted DESC, c.caveat_id))")
 
 
+def statement_actors(link_table: str) -> str:
+    """A column: the names of the actors `link_table` (statement_speakers, statement_subjects) links
+    to statement s, in name order, joined with '; '."""
+    return (f"(SELECT group_concat(name, '; ') FROM (SELECT a.name FROM {link_table} x JOIN actors a ON a.actor_id = x.actor_id "
+            "WHERE x.statement_id = s.statement_id ORDER BY a.name))")
+
+
 VIEWS = {
     "timeline": {
         "description": "Events in date order with their type, place and participants (one row per event).",
@@ -34,14 +41,10 @@ ORDER BY e.start_date_earliest, e.event_id""",
         "description": "Statements with their speakers (several for a joint statement), date, event, subjects and the sources that report them.",
         "sql": """
 SELECT s.statement_id, s.date, s.date_basis,
-       (SELECT group_concat(name, '; ') FROM (
-            SELECT a.name FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id
-            WHERE sk.statement_id = s.statement_id ORDER BY a.name)) AS speakers,
+       """ + statement_actors("statement_speakers") + """ AS speakers,
        s.kind, s.quote, s.quote_en, s.context, s.context_en,
        ev.title AS event,
-       (SELECT group_concat(name, '; ') FROM (
-            SELECT a.name FROM statement_subjects ss JOIN actors a ON a.actor_id = ss.actor_id
-            WHERE ss.statement_id = s.statement_id ORDER BY a.name)) AS subjects,
+       """ + statement_actors("statement_subjects") + """ AS subjects,
        (SELECT group_concat(title, '; ') FROM (
             SELECT DISTINCT so.title FROM citations c JOIN sources so ON so.source_id = c.source_id
             WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
