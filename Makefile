@@ -34,8 +34,10 @@ test: $(STAMP)
 build: check
 	$(BIN)/python scripts/build.py datapackage.json --out dist
 
+# `make serve PORT=8002` to serve on another port.
+PORT ?= 8001
 serve: build
-	$(BIN)/python scripts/serve.py --dist dist
+	$(BIN)/python scripts/serve.py --dist dist --port $(PORT)
 
 # Validation, build and serving measured at 10k, 100k and 1M synthetic rows; writes BENCHMARKS.md.
 bench: $(STAMP)

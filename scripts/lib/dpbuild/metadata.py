@@ -5,6 +5,12 @@ from __future__ import annotations
 from .queries import CANNED_QUERIES, VIEWS
 from .typed import TypedTable
 
+COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
+POSTS_FROM = "2021-01-01"  # the first year the articles cover
+# Kelly's colours of maximum contrast (without white and black): one per event type, none repeated.
+DISTINCT_COLOURS = ["#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856", "#E68FAC", "#0067A5",
+                    "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300", "#882D17", "#8DB600", "#654522", "#E25822", "#2B3D26"]
+
 DASHBOARD = {
     "overview": {
         "title": "Overview",
@@ -30,8 +36,9 @@ DASHBOARD = {
                          "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2 ORDER BY 1",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"x": {"field": "month", "type": "ordinal", "title": "Month"},
-                                         "y": {"field": "events", "type": "quantitative", "title": "Events"},
-                                         "color": {"field": "type", "type": "nominal", "title": "Type"}}},
+                                         "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
+                                         "color": {"field": "type", "type": "nominal", "title": "Type",
+                                                   "scale": {"range": DISTINCT_COLOURS}}}},
             },
             "statements-by-speaker": {
                 "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
@@ -40,18 +47,21 @@ DASHBOARD = {
                          "JOIN actors a ON a.actor_id = sk.actor_id GROUP BY 1 ORDER BY 2 DESC, 1",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
-                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements"}}},
+                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS}}},
             },
             "membership-timeline": {
-                "title": "Dated posts and chairmanships",
+                "title": f"Dated posts and chairmanships held in {POSTS_FROM[:4]} or later (one held since earlier is drawn from {POSTS_FROM[:4]})",
                 "library": "vega-lite",
                 # A post another source or the record contradicts is labelled so, never drawn as plain fact.
                 "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name || CASE WHEN EXISTS (SELECT 1 FROM caveats c "
                          "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
-                         "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, m.start_date_earliest AS start, "
+                         "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
+                         # One post begun years before the articles' period would stretch every other bar thin.
+                         f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
                          "coalesce(m.end_date_latest, m.start_date_latest) AS end FROM memberships m "
                          "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
-                         "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL ORDER BY start",
+                         "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
+                         f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"y": {"field": "post", "type": "nominal", "sort": None, "title": None},
                                          "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
