@@ -163,3 +163,23 @@ def test_no_post_in_the_chart_starts_before_the_articles_period(site):
     posts = site.rows(DB, sql=DASHBOARD["overview"]["charts"]["membership-timeline"]["query"])
     assert posts and min(p["start"] for p in posts) >= metadata.POSTS_FROM
     assert all(p["end"] >= p["start"] for p in posts)
+
+
+def test_canned_queries_answer_the_researchers_tasks(site):
+    """Certainly within versus may overlap; meetings that occurred; chairs in one year; a country
+    as speaker; an Italian name form."""
+    certain = site.rows(f"{DB}/events_between", **{"from": "2023-11-01", "to": "2023-11-30", "within": "certainly"})
+    overlapping = site.rows(f"{DB}/events_between", **{"from": "2023-11-01", "to": "2023-11-30", "within": "may"})
+    assert {r["precision"] for r in certain} == {"day"} and len(overlapping) > len(certain)
+    assert "year" in {r["precision"] for r in overlapping}
+    met = site.rows(f"{DB}/who_met_whom", actor="", _size="max")
+    titles = {r["title"] for r in met}
+    events = site.rows(f"{DB}/events", status__in="planned,proposed", _size="max")
+    assert events and not titles & {e["title"] for e in events}
+    assert site.rows(f"{DB}/who_met_whom", actor="Lavrov") and all(
+        "Lavrov" in r["actor"] + r["met"] for r in site.rows(f"{DB}/who_met_whom", actor="Lavrov"))
+    chairs_2023 = [r["state"] for r in site.rows(f"{DB}/csto_members_and_chairs", year="2023") if r["role"] == "Chair"]
+    assert chairs_2023 == ["Belarus"]
+    russia_on_us = site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")
+    assert [r["speaker"] for r in russia_on_us] == ["Sergey Lavrov"]
+    assert site.rows(f"{DB}/what_x_said_about_y", speaker="China", subject="United States") == []

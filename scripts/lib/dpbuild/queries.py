@@ -72,7 +72,7 @@ ORDER BY org.name, r.label, mem.name""",
 CANNED_QUERIES = {
     "what_x_said_about_y": {
         "title": "What did X say about Y?",
-        "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO).",
+        "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). Names match every form in aliases (Cina, Stati Uniti). No rows means no statement in the data has both such a speaker and such a subject.",
         "sql": """
 SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, s.context, ev.title AS event,
        """ + caveats_of("statements", "s.statement_id") + """ AS caveats
@@ -80,15 +80,20 @@ FROM statements s
 JOIN statement_speakers sk ON sk.statement_id = s.statement_id
 JOIN actors sp ON sp.actor_id = sk.actor_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
-WHERE sk.actor_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :speaker || '%')
+WHERE sk.actor_id IN (
+        SELECT actor_id FROM actors WHERE all_names LIKE '%' || :speaker || '%'
+        UNION SELECT a.actor_id FROM actors a JOIN actors st ON st.kind = 'state' AND st.country = a.country
+              WHERE st.all_names LIKE '%' || :speaker || '%'
+        UNION SELECT member_id FROM memberships
+              WHERE organisation_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :speaker || '%'))
   AND s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
-                         WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE name LIKE '%' || :subject || '%'))
+                         WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :subject || '%'))
 ORDER BY s.date_earliest""",
         "params": {"speaker": "Lukashenko", "subject": "Armenia"},
     },
     "csto_members_and_chairs": {
         "title": "The CSTO's members and chairs by year",
-        "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them; a claim another source or the record contradicts says so in caveats.",
+        "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them, in a year (e.g. 2023) or in every year (leave it empty); a claim another source or the record contradicts says so in caveats.",
         "sql": """
 SELECT a.name AS state, r.label AS role, m.start_date, m.end_date, m.date_basis, m.label,
        """ + caveats_of("memberships", "m.membership_id") + """ AS caveats, m.membership_id
@@ -96,8 +101,10 @@ FROM memberships m
 JOIN actors a ON a.actor_id = m.member_id
 JOIN vocab_membership_roles r ON r.code = m.role
 WHERE m.organisation_id = 'csto' AND m.role IN ('member', 'chair')
+  AND (:year = '' OR ((m.start_date_earliest IS NULL OR m.start_date_earliest <= :year || '-12-31')
+                      AND coalesce(m.end_date_latest, '9999-12-31') >= :year || '-01-01'))
 ORDER BY m.role DESC, m.start_date, a.name""",
-        "params": {},
+        "params": {"year": ""},
     },
     "actor_profile": {
         "title": "One actor's events, posts and statements",
@@ -121,29 +128,32 @@ SELECT * FROM (
     },
     "events_between": {
         "title": "Events in a date range",
-        "description": "Events that may fall between two dates (YYYY-MM-DD; leave one empty for an open range), by the span their reduced dates cover.",
+        "description": "Events between two dates (YYYY-MM-DD; leave one empty for an open range). With within = certainly, only events whose reduced dates certainly fall inside; otherwise (may) every event whose date may overlap the range, such as one known only by its year.",
         "sql": """
-SELECT start_date, end_date, title, event_type, place, participants, caveats
-FROM timeline
-WHERE start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
-  AND start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
-ORDER BY start_date_earliest""",
-        "params": {"from": "2023-01-01", "to": "2023-12-31"},
+SELECT t.start_date, t.end_date, e.start_date_precision AS precision, t.status, t.title, t.event_type, t.place, t.participants, t.caveats
+FROM timeline t JOIN events e ON e.event_id = t.event_id
+WHERE t.start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
+  AND t.start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
+  AND (:within != 'certainly' OR (t.start_date_earliest >= coalesce(nullif(:from, ''), '0000-01-01')
+       AND coalesce(e.end_date_latest, t.start_date_latest) <= coalesce(nullif(:to, ''), '9999-12-31')))
+ORDER BY t.start_date_earliest""",
+        "params": {"from": "2023-11-01", "to": "2023-11-30", "within": "certainly"},
     },
     "who_met_whom": {
         "title": "Who met whom",
-        "description": "Pairs of actors taking part in the same talks, visit, summit, consultation or conference (absences excluded).",
+        "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give part of a name to see one actor's meetings, or leave it empty for all.",
         "sql": """
-SELECT e.start_date, e.title, a1.name AS actor, a2.name AS met, """ + caveats_of("events", "e.event_id") + """ AS caveats
+SELECT e.start_date, e.start_date_precision AS precision, e.title, a1.name AS actor, a2.name AS met, """ + caveats_of("events", "e.event_id") + """ AS caveats
 FROM event_participants p1
 JOIN event_participants p2 ON p2.event_id = p1.event_id AND p2.actor_id > p1.actor_id
 JOIN events e ON e.event_id = p1.event_id
 JOIN actors a1 ON a1.actor_id = p1.actor_id
 JOIN actors a2 ON a2.actor_id = p2.actor_id
 WHERE e.event_type IN ('talks', 'visit', 'summit', 'consultation', 'conference', 'negotiation')
-  AND p1.role != 'absent' AND p2.role != 'absent'
+  AND e.status = 'occurred' AND p1.role != 'absent' AND p2.role != 'absent'
+  AND (:actor = '' OR a1.name LIKE '%' || :actor || '%' OR a2.name LIKE '%' || :actor || '%')
 ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
-        "params": {},
+        "params": {"actor": ""},
     },
     "citations_for_row": {
         "title": "Every citation behind a row",
