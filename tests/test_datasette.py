@@ -183,3 +183,15 @@ def test_canned_queries_answer_the_researchers_tasks(site):
     russia_on_us = site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")
     assert [r["speaker"] for r in russia_on_us] == ["Sergey Lavrov"]
     assert site.rows(f"{DB}/what_x_said_about_y", speaker="China", subject="United States") == []
+
+
+def test_the_home_page_starts_a_user_off(site):
+    """Links to the events, the map, the statements, the dashboard and every canned query with a
+    worked example; the tables listed facts first, lookup lists last."""
+    html = site.get("/").text
+    for href in (f"{DB}/timeline", f"{DB}/statements_full", "/-/dashboards/overview"):
+        assert f'href="{href}"' in html
+    for name, query in CANNED_QUERIES.items():
+        assert f'href="{DB}/{name}"' in html and query["title"].replace("'", "&#39;") in html
+    assert html.count('class="example"') == len(CANNED_QUERIES)
+    assert html.index(f'href="{DB}/events"') < html.index(f'href="{DB}/citations"') < html.index(f'href="{DB}/vocab_event_types"')

@@ -2,6 +2,8 @@
 licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from .queries import CANNED_QUERIES, VIEWS
 from .typed import TypedTable
 
@@ -76,6 +78,27 @@ def _columns(schema: dict) -> dict[str, str]:
     return {f["name"]: f["description"] for f in schema["fields"] if f.get("description")}
 
 
+def landing(tables: list[TypedTable], database: str) -> dict:
+    """What the home page offers a new user: where to start, each canned question with a worked
+    example, and the tables, facts first and lookup lists last (by the schemas: a lookup table is
+    one nothing cites and every row of which is a code)."""
+    start = [
+        {"title": "Events", "href": f"/{database}/timeline", "note": "every meeting, visit, summit and exercise in date order, with place, participants and caveats"},
+        {"title": "Map of events", "href": f"/{database}/timeline", "note": "the same events on a map, by place (drawn on the events page)"},
+        {"title": "Statements", "href": f"/{database}/statements_full", "note": "what was said, verbatim in Italian with an English translation, by whom and about whom"},
+        {"title": "Dashboard", "href": "/-/dashboards/overview", "note": "events per month, statements per speaker, posts and chairmanships"},
+    ]
+    questions = [{"title": q["title"], "href": f"/{database}/{name}", "note": q["description"],
+                  "example": f"/{database}/{name}?{urlencode(q['params'])}" if q["params"] else f"/{database}/{name}",
+                  "example_text": ", ".join(f"{k} = {v}" for k, v in q["params"].items() if v) or "all"}
+                 for name, q in CANNED_QUERIES.items()]
+    lookup = [t for t in tables if t.schema.get("x-datasette", {}).get("label_column") == "label"]
+    listed = [t for t in tables if t not in lookup] + lookup
+    return {"start": start, "questions": questions,
+            "tables": [{"name": t.name, "title": t.schema.get("title", t.name), "href": f"/{database}/{t.name}",
+                        "note": t.schema.get("description", ""), "lookup": t in lookup} for t in listed]}
+
+
 def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
     licence = (descriptor.get("licenses") or [{}])[0]
     sources = descriptor.get("sources") or []
@@ -96,6 +119,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
         "source": f"{len(sources)} Italian news and analysis articles (see the sources table)",
         "source_url": f"/{database}/sources",
         "about": f"Data package version {descriptor.get('version')}",
+        "landing": landing(tables, database),
         "databases": {
             database: {
                 "title": descriptor.get("title"),
