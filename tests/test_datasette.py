@@ -195,3 +195,14 @@ def test_the_home_page_starts_a_user_off(site):
         assert f'href="{DB}/{name}"' in html and query["title"].replace("'", "&#39;") in html
     assert html.count('class="example"') == len(CANNED_QUERIES)
     assert html.index(f'href="{DB}/events"') < html.index(f'href="{DB}/citations"') < html.index(f'href="{DB}/vocab_event_types"')
+
+
+def test_search_finds_what_people_type(site):
+    """Statements by their speakers' and subjects' names, events by their place's and
+    participants' names, diacritics folded."""
+    by_lukashenko = {r["statement_id"] for r in site.rows(f"{DB}/statements", _search="Lukashenko", _size="max")}
+    assert {"alexander-lukashenko-csto-challenges-2022-11-23", "alexander-lukashenko-problems-at-negotiating-table-2023-11-23"} <= by_lukashenko
+    in_minsk = {r["event_id"] for r in site.rows(f"{DB}/events", place_id="minsk", _size="max")}
+    assert in_minsk and in_minsk <= {r["event_id"] for r in site.rows(f"{DB}/events", _search="Minsk", _size="max")}
+    assert "putin-li-shangfu-meeting-2023-04-16" in {r["event_id"] for r in site.rows(f"{DB}/events", _search="Li Shangfu", _size="max")}
+    assert [r["actor_id"] for r in site.rows(f"{DB}/actors", _search="Comunita degli Stati")] == ["cis"]

@@ -32,7 +32,8 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     parquet.write(tables, package.descriptor, out)
     database = package.descriptor.get("name", "data")
     db_path = outputs.inside(out, f"{database}.db")
-    sqlite.write([sqlite.with_all_names(t, by_name) for t in tables], db_path)
+    named = {t.name: sqlite.with_all_names(t, by_name) for t in tables}
+    sqlite.write([sqlite.with_search_names(t, named) for t in named.values()], db_path)
     problems = sqlite.foreign_key_problems(db_path)
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")

@@ -64,6 +64,47 @@ def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTab
     return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: pa.array(names, pa.string())})
 
 
+def _names(table: TypedTable) -> list[str]:
+    """Each row's names for search: its label column, and every name form where x-all-names adds them."""
+    label = table.schema.get("x-datasette", {}).get("label_column") or primary_key(table.schema)[0]
+    columns = [table.columns[label].to_pylist()] + ([table.columns[ALL_NAMES].to_pylist()] if ALL_NAMES in table.columns else [])
+    return [" | ".join(dict.fromkeys(v for v in values if v)) for values in zip(*columns)]
+
+
+def _target(schema: dict, own_name: str, field: str):
+    return next(fk for fk in foreign_keys(schema, own_name) if fk.fields == [field])
+
+
+def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
+    """The table plus the columns its schema's x-search-names asks for: the names of the rows it
+    points at, through one of its own foreign keys (an event's place) or through a link table
+    (a statement's speakers and subjects, an event's participants), so that a search for 'Minsk'
+    or 'Lukashenko' finds the events and statements that name them only by ID."""
+    specs = table.schema.get("x-search-names") or []
+    if not specs:
+        return table
+    columns, fields = dict(table.columns), list(table.schema["fields"])
+    own_keys = table.columns[primary_key(table.schema)[0]].to_pylist()
+    for spec in specs:
+        if "resource" in spec:  # rows of a link table whose `key` is this row's primary key
+            link = tables[spec["resource"]]
+            fk = _target(link.schema, link.name, spec["field"])
+            pairs = zip(link.columns[spec["key"]].to_pylist(), link.columns[spec["field"]].to_pylist())
+        else:  # this row's own foreign key
+            fk = _target(table.schema, table.name, spec["field"])
+            pairs = zip(own_keys, table.columns[spec["field"]].to_pylist())
+        target = tables[fk.resource]
+        names_of = dict(zip(target.columns[fk.ref_fields[0]].to_pylist(), _names(target)))
+        found: dict[str, list[str]] = {}
+        for key, pointed in pairs:
+            if pointed in names_of:
+                found.setdefault(key, []).append(names_of[pointed])
+        columns[spec["column"]] = pa.array([" | ".join(sorted(found.get(k, []))) or None for k in own_keys], pa.string())
+        fields.append({"name": spec["column"], "type": "string", "x-derived-from": spec["field"],
+                       "description": f"Names of the {fk.resource} rows the row points at through {spec.get('resource', table.name)}.{spec['field']}, for search (derived)."})
+    return TypedTable(table.name, dict(table.schema, fields=fields), columns)
+
+
 def write(tables: list[TypedTable], path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -89,7 +130,9 @@ def write(tables: list[TypedTable], path: Path) -> None:
             db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
     for table in tables:
         if table.schema.get("x-search"):
-            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False)  # the database is served immutable
+            # Porter stemming ("hegemony" finds "hegemonism") over unicode61 with diacritics folded
+            # ("Erevan" and "Erevàn" alike); the database is served immutable, so no triggers.
+            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
     for name, view in VIEWS.items():
         db.create_view(name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are

@@ -157,7 +157,9 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     browse = schema.get("x-datasette", {})
     shown_names = [browse[k] for k in ("label_column", "sort", "sort_desc") if k in browse] + browse.get("facets", [])
     named += [("x-datasette", n) for n in shown_names if n not in derived]
-    named += [("x-search", n) for n in schema.get("x-search", []) if not (n == "all_names" and "x-all-names" in schema)]
+    added = {spec["column"] for spec in schema.get("x-search-names", [])} | ({"all_names"} if "x-all-names" in schema else set())
+    named += [("x-search", n) for n in schema.get("x-search", []) if n not in added]
+    named += [("x-search-names", spec["field"]) for spec in schema.get("x-search-names", []) if "resource" not in spec]
     if "x-partition-date" in schema:
         named.append(("x-partition-date", schema["x-partition-date"]))
     if "x-published-date" in schema:
