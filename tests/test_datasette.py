@@ -206,3 +206,13 @@ def test_search_finds_what_people_type(site):
     assert in_minsk and in_minsk <= {r["event_id"] for r in site.rows(f"{DB}/events", _search="Minsk", _size="max")}
     assert "putin-li-shangfu-meeting-2023-04-16" in {r["event_id"] for r in site.rows(f"{DB}/events", _search="Li Shangfu", _size="max")}
     assert [r["actor_id"] for r in site.rows(f"{DB}/actors", _search="Comunita degli Stati")] == ["cis"]
+
+
+def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
+    chair = site.get(f"{DB}/memberships/russia-chair-csto-2022").text
+    assert "<h2>Caveats</h2>" in chair and "Contradicted by the established record" in chair
+    assert 'href="https://tass.com/world/1382261"' in chair
+    assert "Evidence (1 citation)" in chair and "la Russia detiene attualmente la presidenza a rotazione" in chair
+    participant = site.get(f"{DB}/event_participants/csto-summit-minsk-2023-11-23,alexander-lukashenko").text
+    assert "which credits" in participant and 'href="https://news.ru/cis/' in participant
+    assert "Evidence (" not in site.get(f"{DB}/vocab_bases/stated").text
