@@ -216,3 +216,20 @@ def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
     participant = site.get(f"{DB}/event_participants/csto-summit-minsk-2023-11-23,alexander-lukashenko").text
     assert "which credits" in participant and 'href="https://news.ru/cis/' in participant
     assert "Evidence (" not in site.get(f"{DB}/vocab_bases/stated").text
+
+
+def test_an_article_reads_with_its_cited_passages_marked(site):
+    page = site.get("/-/articles/2023-04-putin-meets-li-shangfu")
+    assert page.status_code == 200
+    assert page.text.count("<mark") > 10
+    assert f'<a href="{DB}/events/putin-li-shangfu-meeting-2023-04-16">' in page.text or \
+        f'href="{DB}/event_participants/putin-li-shangfu-meeting-2023-04-16,li-shangfu"' in page.text
+    assert "<script>" not in page.text.split('<div class="article-text">')[1].split("</div>")[0]
+    assert site.get("/-/articles/no-such-article").status_code == 404
+    assert 'href="/-/articles/2023-04-putin-meets-li-shangfu"' in site.get(f"{DB}/sources/2023-04-putin-meets-li-shangfu").text
+
+
+def test_marked_pieces_follow_overlapping_excerpts():
+    from dpsite.plugins.reading import segments
+    assert segments("abcdef", [(0, 4, "x"), (2, 6, "y")]) == [("ab", ["x"]), ("cd", ["x", "y"]), ("ef", ["y"])]
+    assert segments("abc", []) == [("abc", [])]

@@ -3,7 +3,8 @@
 
 Writes, from the canonical CSVs:
 - OUT/parquet/<table>.parquet (zstd) and OUT/datapackage.json describing them;
-- OUT/<name>.db, a SQLite database (keys, indexed foreign keys, full-text search, views);
+- OUT/<name>.db, a SQLite database (keys, indexed foreign keys, full-text search, views, and the
+  article texts in source_texts, for the site's reading pages);
 - OUT/metadata.json for Datasette and OUT/inspect.json for serving it immutable.
 
 Refuses to build from a package that does not validate. Two builds of the same CSVs give
@@ -33,7 +34,8 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     database = package.descriptor.get("name", "data")
     db_path = outputs.inside(out, f"{database}.db")
     named = {t.name: sqlite.with_all_names(t, by_name) for t in tables}
-    sqlite.write([sqlite.with_search_names(t, named) for t in named.values()], db_path)
+    texts = sqlite.source_texts(package, by_name)
+    sqlite.write([sqlite.with_search_names(t, named) for t in named.values()] + ([texts] if texts else []), db_path)
     problems = sqlite.foreign_key_problems(db_path)
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")

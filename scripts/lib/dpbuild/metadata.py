@@ -87,6 +87,7 @@ def landing(tables: list[TypedTable], database: str) -> dict:
         {"title": "Map of events", "href": f"/{database}/timeline", "note": "the same events on a map, by place (drawn on the events page)"},
         {"title": "Statements", "href": f"/{database}/statements_full", "note": "what was said, verbatim in Italian with an English translation, by whom and about whom"},
         {"title": "Dashboard", "href": "/-/dashboards/overview", "note": "events per month, statements per speaker, posts and chairmanships"},
+        {"title": "Articles", "href": f"/{database}/sources", "note": "the five source articles; each row links to the text with every cited passage marked"},
     ]
     questions = [{"title": q["title"], "href": f"/{database}/{name}", "note": q["description"],
                   "example": f"/{database}/{name}?{urlencode(q['params'])}" if q["params"] else f"/{database}/{name}",

@@ -105,6 +105,31 @@ def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> Typed
     return TypedTable(table.name, dict(table.schema, fields=fields), columns)
 
 
+SOURCE_TEXTS = "source_texts"
+
+
+def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
+    """The article texts as a table (source_id, text), for the site's reading pages: the package
+    ships them as files, which the served database cannot reach. Read through the descriptor's
+    resources (already checked: inside the package, hash verified by the validator)."""
+    spec = next((t.schema for t in tables.values() if t.schema.get("x-published-date")), None)
+    sources = next((t for t in tables.values() if t.schema.get("x-published-date")), None)
+    if spec is None or "text_path" not in sources.columns:
+        return None
+    by_path = {r.path: r for r in package.resources.values() if not r.is_table}
+    ids, texts = [], []
+    for source_id, path in zip(sources.columns[primary_key(spec)[0]].to_pylist(), sources.columns["text_path"].to_pylist()):
+        if path in by_path:
+            ids.append(source_id)
+            texts.append(by_path[path].file.read_text(encoding="utf-8"))
+    key = primary_key(spec)[0]
+    schema = {"title": "Source texts", "description": "The verbatim text of each article (derived from articles/; the reading pages show it with every cited excerpt marked).",
+              "fields": [{"name": key, "type": "string", "description": "The source.", "constraints": {"required": True}},
+                         {"name": "text", "type": "string", "description": "The article's text, verbatim.", "constraints": {"required": True}}],
+              "primaryKey": [key], "foreignKeys": [{"fields": [key], "reference": {"resource": sources.name, "fields": [key]}}]}
+    return TypedTable(SOURCE_TEXTS, schema, {key: pa.array(ids, pa.string()), "text": pa.array(texts, pa.string())})
+
+
 def write(tables: list[TypedTable], path: Path) -> None:
     if path.exists():
         path.unlink()
