@@ -80,8 +80,8 @@ def _columns(schema: dict) -> dict[str, str]:
 
 def landing(tables: list[TypedTable], database: str) -> dict:
     """What the home page offers a new user: where to start, each canned question with a worked
-    example, and the tables, facts first and lookup lists last (by the schemas: a lookup table is
-    one nothing cites and every row of which is a code)."""
+    example, and the tables, facts first and lookup lists last (by the schemas: a lookup list is a
+    table whose label column is its `label` field, as every vocab_* schema declares)."""
     start = [
         {"title": "Events", "href": f"/{database}/timeline", "note": "every meeting, visit, summit and exercise in date order, with place, participants and caveats"},
         {"title": "Map of events", "href": f"/{database}/timeline", "note": "the same events on a map, by place (drawn on the events page)"},

@@ -112,17 +112,16 @@ def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
     """The article texts as a table (source_id, text), for the site's reading pages: the package
     ships them as files, which the served database cannot reach. Read through the descriptor's
     resources (already checked: inside the package, hash verified by the validator)."""
-    spec = next((t.schema for t in tables.values() if t.schema.get("x-published-date")), None)
-    sources = next((t for t in tables.values() if t.schema.get("x-published-date")), None)
-    if spec is None or "text_path" not in sources.columns:
+    sources = next((t for t in tables.values() if t.schema.get("x-published-date")), None)  # the sources table
+    if sources is None or "text_path" not in sources.columns:
         return None
+    key = primary_key(sources.schema)[0]
     by_path = {r.path: r for r in package.resources.values() if not r.is_table}
     ids, texts = [], []
-    for source_id, path in zip(sources.columns[primary_key(spec)[0]].to_pylist(), sources.columns["text_path"].to_pylist()):
+    for source_id, path in zip(sources.columns[key].to_pylist(), sources.columns["text_path"].to_pylist()):
         if path in by_path:
             ids.append(source_id)
             texts.append(by_path[path].file.read_text(encoding="utf-8"))
-    key = primary_key(spec)[0]
     schema = {"title": "Source texts", "description": "The verbatim text of each article (derived from articles/; the reading pages show it with every cited excerpt marked).",
               "fields": [{"name": key, "type": "string", "description": "The source.", "constraints": {"required": True}},
                          {"name": "text", "type": "string", "description": "The article's text, verbatim.", "constraints": {"required": True}}],

@@ -645,7 +645,7 @@ def _occurring(needles: set[str], texts) -> set[str]:
     return found
 
 
-def _verbatim_field(table: Table, field: dict, tables: dict[str, Table], texts: dict[str, str]) -> list[Problem]:
+def _verbatim_field(table: Table, field: dict, citations: pl.DataFrame, articles: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:
     """A field marked x-verbatim-in-cited-source (a statement's quote, its context) occurs in a
     source cited for its row; one marked x-contains holds the named field's value verbatim (a
     quote's context contains the quote)."""
@@ -657,9 +657,8 @@ def _verbatim_field(table: Table, field: dict, tables: dict[str, Table], texts: 
             problems.append(Problem(table.path, number, name, f"does not contain the {inner} {shown(row[inner])} verbatim"))
     if not field.get("x-verbatim-in-cited-source"):
         return problems
-    articles = pl.DataFrame({"source_id": list(texts), "_text": list(texts.values())}, schema={"source_id": pl.String, "_text": pl.String})
     quoted = (_indexed(table).select(INDEX, _key_expr(table).alias("record_id"), pl.col(name).alias("_value")).drop_nulls("_value")
-              .join(_cited(citations_of(tables), table), on="record_id", how="inner")
+              .join(_cited(citations, table), on="record_id", how="inner")
               .join(articles, on="source_id", how="inner"))
     unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("_value"), literal=True).any().alias("found"),
                                           pl.first("_value"), pl.col("source_id"))
@@ -695,7 +694,8 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
             for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed)), problems, field,
                                            "that occur in no article text"):
                 problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
+    citations = citations_of(tables)  # once, for every field checked against its row's sources
     for table in tables.values():
         for field in (f for f in _fields(table) if f.get("x-verbatim-in-cited-source") or f.get("x-contains")):
-            problems += _verbatim_field(table, field, tables, texts)
+            problems += _verbatim_field(table, field, citations, articles, texts)
     return problems
