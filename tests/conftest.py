@@ -39,6 +39,7 @@ class Site:
             metadata=json.loads((dist / "metadata.json").read_text()),
             plugins_dir=str(serve.SITE / "plugins"),
             template_dir=str(serve.SITE / "templates"),
+            static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))],
             settings=serve.SETTINGS,
         )
         self.loop.run_until_complete(self.ds.invoke_startup())

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from dpbuild.metadata import DASHBOARD
+from dpbuild.metadata import dashboard
 from dpbuild.queries import CANNED_QUERIES, VIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 DB = f"/{NAME}"
+DASHBOARD = dashboard(NAME)
 
 
 def _tables():
@@ -116,10 +117,25 @@ def test_the_dashboard_and_its_charts_answer(site):
         assert len(site.rows(DB, sql=chart["query"])) > 0, slug
 
 
-def test_the_timeline_has_a_map(site):
-    html = site.get(f"{DB}/timeline").text
-    assert "datasette-cluster-map" in html
-    assert any(r["latitude"] for r in site.rows(f"{DB}/timeline"))
+def test_each_bar_links_to_the_rows_behind_it(site):
+    """A click on a bar opens the rows it counts (Vega-Lite's href channel)."""
+    for slug, count in [("events-by-month", "events"), ("statements-by-speaker", "statements"), ("membership-timeline", None)]:
+        chart = DASHBOARD["overview"]["charts"][slug]
+        assert chart["display"]["encoding"]["href"] == {"field": "href"}
+        for bar in site.rows(DB, sql=chart["query"]):
+            path, _, query = bar["href"].partition("?")
+            behind = site.rows(path, **dict(p.split("=", 1) for p in query.split("&") if p), _size="max") if query else None
+            assert (len(behind) == bar[count]) if count else site.get(path).status_code == 200, bar
+
+
+def test_the_events_page_has_a_map_and_the_old_address_moves_there(site):
+    html = site.get(f"{DB}/events_full").text
+    assert "datasette-cluster-map" in html and '"basemap": "/assets/countries-110m.geojson"' in html
+    assert site.get("/assets/countries-110m.geojson").json()["features"]
+    assert any(r["latitude"] for r in site.rows(f"{DB}/events_full"))
+    moved = site.get(f"{DB}/timeline.json?_size=2")
+    assert moved.status_code == 301 and moved.headers["location"] == f"{DB}/events_full.json?_size=2"
+    assert site.get(f"{DB}/timeline.%0d%0aSet-Cookie:x").status_code != 301
 
 
 def test_a_contradicted_claim_is_never_shown_as_plain_fact(site):
@@ -165,31 +181,88 @@ def test_no_post_in_the_chart_starts_before_the_articles_period(site):
     assert all(p["end"] >= p["start"] for p in posts)
 
 
-def test_canned_queries_answer_the_researchers_tasks(site):
-    """Certainly within versus may overlap; meetings that occurred; chairs in one year; a country
-    as speaker; an Italian name form."""
+# --- the researcher's tasks (issue 13), each answered through the JSON API without SQL -----------
+
+def test_task_1_the_putin_xi_meetings_and_calls(site):
+    met = [(r["start_date"], r["title"]) for r in site.rows(f"{DB}/who_met_whom", actor="Putin", _size="max") if "Xi Jinping" in (r["actor"], r["met"])]
+    assert met == [("2021-12-15", "Putin and Xi Jinping hold a video call"), ("2022-12-30", "Putin and Xi Jinping hold a video call"),
+                   ("2023-03", "Putin and Xi meet in Moscow")]  # the proposed state visit is no meeting
+
+
+def test_task_2_lukashenkos_quotes(site):
+    profile = {r["detail"] for r in site.rows(f"{DB}/actor_profile", actor="Lukashenko", _size="max") if r["kind"] == "statement"}
+    by_him = site.rows(f"{DB}/statements_full", speakers__contains="Lukashenko", _size="max")
+    assert len(by_him) == len(profile) == 4 and {r["quote_en"] for r in by_him} == profile
+
+
+def test_task_3_the_csto_members_and_chair_in_2023(site):
+    rows = site.rows(f"{DB}/csto_members_and_chairs", year="2023")
+    assert sorted(r["state"] for r in rows if r["role"] == "Member") == ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"]
+    assert [r["state"] for r in rows if r["role"] == "Chair"] == ["Belarus"]
+
+
+def test_task_4_events_in_minsk_and_in_november_2023(site):
+    in_minsk = {r["event_id"] for r in site.rows(f"{DB}/events", place_id="minsk", _size="max")}
+    assert in_minsk and in_minsk <= {r["event_id"] for r in site.rows(f"{DB}/events", _search="Minsk", _size="max")}
     certain = site.rows(f"{DB}/events_between", **{"from": "2023-11-01", "to": "2023-11-30", "within": "certainly"})
     overlapping = site.rows(f"{DB}/events_between", **{"from": "2023-11-01", "to": "2023-11-30", "within": "may"})
-    assert {r["precision"] for r in certain} == {"day"} and len(overlapping) > len(certain)
-    assert "year" in {r["precision"] for r in overlapping}
-    met = site.rows(f"{DB}/who_met_whom", actor="", _size="max")
-    titles = {r["title"] for r in met}
-    events = site.rows(f"{DB}/events", status__in="planned,proposed", _size="max")
-    assert events and not titles & {e["title"] for e in events}
-    assert site.rows(f"{DB}/who_met_whom", actor="Lavrov") and all(
-        "Lavrov" in r["actor"] + r["met"] for r in site.rows(f"{DB}/who_met_whom", actor="Lavrov"))
-    chairs_2023 = [r["state"] for r in site.rows(f"{DB}/csto_members_and_chairs", year="2023") if r["role"] == "Chair"]
-    assert chairs_2023 == ["Belarus"]
-    russia_on_us = site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")
-    assert [r["speaker"] for r in russia_on_us] == ["Sergey Lavrov"]
+    assert {r["precision"] for r in certain} == {"day"} and "year" in {r["precision"] for r in overlapping}
+    assert {r["title"] for r in certain} < {r["title"] for r in overlapping}
+    assert all(r["status"] for r in overlapping)
+
+
+def test_task_5_chinese_officials_on_the_united_states(site):
+    """No statement by a Chinese speaker has the United States as subject; the page says so, and
+    the same question about Russia (Cina/Stati Uniti forms work too) finds Lavrov."""
     assert site.rows(f"{DB}/what_x_said_about_y", speaker="China", subject="United States") == []
+    page = site.get(f"{DB}/what_x_said_about_y", speaker="China", subject="United States").text
+    assert "Why there are no rows" in page and CANNED_QUERIES["what_x_said_about_y"]["empty"] in page
+    assert "Wang Yi" in {r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Cina", subject="", _size="max")}
+    assert [r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")] == ["Sergey Lavrov"]
+
+
+def test_task_6_the_csv_downloads(site):
+    import csv
+    import io
+    served = list(csv.DictReader(io.StringIO(site.get(f"{DB}/events.csv", _size="max").text)))
+    with open(ROOT / "data" / "events.csv", encoding="utf-8", newline="") as f:
+        canonical = list(csv.DictReader(f))
+    assert [r["event_id"] for r in served] and {r["event_id"]: r["title"] for r in served} == {r["event_id"]: r["title"] for r in canonical}
+    assert "Lukashenko" in site.get(f"{DB}/what_x_said_about_y.csv", speaker="Lukashenko", subject="Armenia").text
+
+
+def test_task_7_the_evidence_behind_one_event(site):
+    event = "csto-summit-minsk-2023-11-23"
+    evidence = site.rows(f"{DB}/citations_for_row", table="events", id=event)
+    texts = {r["source_id"]: r["text"] for r in site.rows(f"{DB}/source_texts", _size="max")}
+    cited = site.rows(f"{DB}/citations", record_table="events", record_id=event, _size="max")
+    assert cited and len([r for r in evidence if r["kind"] == "citation"]) == len(cited)
+    assert all(c["excerpt"] in texts[c["source_id"]] for c in cited)
+
+
+def test_task_8_reading_the_parquet_files(dist):
+    import pandas as pd
+    statements = pd.read_parquet(dist / "parquet" / "statements.parquet")
+    speakers = pd.read_parquet(dist / "parquet" / "statement_speakers.parquet")
+    by_him = statements.merge(speakers[speakers.actor_id == "alexander-lukashenko"], on="statement_id")
+    assert len(by_him) == 4 and {type(d).__name__ for d in statements["date_earliest"].dropna()} == {"date"}
+
+
+def test_an_empty_answer_says_which_input_matches_nothing(site):
+    for path, params, says in [
+            ("what_x_said_about_y", {"speaker": "Lukashenk0", "subject": ""}, "no actor has a name containing “Lukashenk0”"),
+            ("events_between", {"from": "2023-13", "to": "", "within": "x"}, "“2023-13” is not a date written YYYY-MM-DD"),
+            ("csto_members_and_chairs", {"year": "199"}, "“199” is not a year written YYYY"),
+            ("citations_for_row", {"table": "events", "id": "nope"}, "events has no row “nope”")]:
+        assert site.rows(f"{DB}/{path}", **params) == []
+        assert says in site.get(f"{DB}/{path}", **params).text, path
 
 
 def test_the_home_page_starts_a_user_off(site):
     """Links to the events, the map, the statements, the dashboard and every canned query with a
     worked example; the tables listed facts first, lookup lists last."""
     html = site.get("/").text
-    for href in (f"{DB}/timeline", f"{DB}/statements_full", "/-/dashboards/overview"):
+    for href in (f"{DB}/events_full", f"{DB}/statements_full", "/-/dashboards/overview"):
         assert f'href="{href}"' in html
     for name, query in CANNED_QUERIES.items():
         assert f'href="{DB}/{name}"' in html and query["title"].replace("'", "&#39;") in html
@@ -199,13 +272,21 @@ def test_the_home_page_starts_a_user_off(site):
 
 def test_search_finds_what_people_type(site):
     """Statements by their speakers' and subjects' names, events by their place's and
-    participants' names, diacritics folded."""
+    participants' names, diacritics folded, word families Porter leaves apart joined."""
     by_lukashenko = {r["statement_id"] for r in site.rows(f"{DB}/statements", _search="Lukashenko", _size="max")}
     assert {"alexander-lukashenko-csto-challenges-2022-11-23", "alexander-lukashenko-problems-at-negotiating-table-2023-11-23"} <= by_lukashenko
-    in_minsk = {r["event_id"] for r in site.rows(f"{DB}/events", place_id="minsk", _size="max")}
-    assert in_minsk and in_minsk <= {r["event_id"] for r in site.rows(f"{DB}/events", _search="Minsk", _size="max")}
     assert "putin-li-shangfu-meeting-2023-04-16" in {r["event_id"] for r in site.rows(f"{DB}/events", _search="Li Shangfu", _size="max")}
     assert [r["actor_id"] for r in site.rows(f"{DB}/actors", _search="Comunita degli Stati")] == ["cis"]
+    assert [r["statement_id"] for r in site.rows(f"{DB}/statements", _search="hegemony")] == ["wang-yi-oppose-hegemonism-2024-04-09"]
+    assert site.rows(f"{DB}/statements", _search='"hegemony"') == []  # a quoted word stays exact
+    page = site.get(f"{DB}/statements", _search="hegemony").text
+    assert '"highlight": ["hegemony", "hegemon"]' in page
+
+
+def test_the_widened_search_stays_plain_fts():
+    from dpsite.fts import escape_fts, stem
+    assert stem("hegemony") == "hegemon" and stem("Minsk") is None and stem("états-unis") is None
+    assert escape_fts('hegemony "Li Shangfu" NEAR( x*') == '("hegemony" OR "hegemon" *) "Li Shangfu" "NEAR(" "x*"'
 
 
 def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
@@ -216,6 +297,9 @@ def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
     participant = site.get(f"{DB}/event_participants/csto-summit-minsk-2023-11-23,alexander-lukashenko").text
     assert "which credits" in participant and 'href="https://news.ru/cis/' in participant
     assert "Evidence (" not in site.get(f"{DB}/vocab_bases/stated").text
+    row = site.get(f"{DB}/events/putin-li-shangfu-meeting-2023-04-16").text  # labels, linked, with the code beside
+    assert f'<a href="{DB}/vocab_event_types/talks">Talks</a> <em>talks</em>' in row
+    assert f'<a href="{DB}/places/moscow-kremlin">Moscow Kremlin</a> <em>moscow-kremlin</em>' in row
 
 
 def test_an_article_reads_with_its_cited_passages_marked(site):

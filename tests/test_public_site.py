@@ -147,7 +147,7 @@ def test_a_response_is_cut_at_the_byte_cap():
 
 # --- fuzz: real paths with hostile parameters -------------------------------------------------
 
-PATHS = [f"{DB}", f"{DB}/events", f"{DB}/statements", f"{DB}/actors", f"{DB}/citations", f"{DB}/timeline", f"{DB}/places",
+PATHS = [f"{DB}", f"{DB}/events", f"{DB}/statements", f"{DB}/actors", f"{DB}/citations", f"{DB}/events_full", f"{DB}/timeline", f"{DB}/places",
          f"{DB}/events/putin-li-shangfu-meeting-2023-04-16", f"{DB}/what_x_said_about_y", f"{DB}/who_met_whom",
          "/-/dashboards/overview", "/-/dashboards/overview/events-by-month", "/", "/-/static/app.css",
          "/-/static-plugins/datasette_cluster_map/datasette-cluster-map.js", f"{DB}/no_such_table", "/-/metadata"]

@@ -14,7 +14,7 @@ from dpbuild.queries import CANNED_QUERIES, VIEWS
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 FACT_TABLES = {"events", "event_participants", "statements", "statement_subjects", "memberships", "citations", "aliases"}
-VIEW_KEYS = {"timeline": "event_id", "statements_full": "statement_id", "memberships_named": "membership_id"}
+VIEW_KEYS = {"events_full": "event_id", "statements_full": "statement_id", "memberships_named": "membership_id"}
 
 
 @pytest.fixture(scope="module")

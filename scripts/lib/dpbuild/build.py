@@ -35,11 +35,12 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     db_path = outputs.inside(out, f"{database}.db")
     named = {t.name: sqlite.with_all_names(t, by_name) for t in tables}
     texts = sqlite.source_texts(package, by_name)
-    sqlite.write([sqlite.with_search_names(t, named) for t in named.values()] + ([texts] if texts else []), db_path)
+    served = [sqlite.with_search_names(t, named) for t in named.values()]
+    sqlite.write(served + ([texts] if texts else []), db_path)
     problems = sqlite.foreign_key_problems(db_path)
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")
-    meta = metadata.metadata(package.descriptor, tables, database)
+    meta = metadata.metadata(package.descriptor, served, database, db_path)
     outputs.inside(out, "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     # Run inside OUT so the inspect file names the database relatively: builds elsewhere match.
     subprocess.run([str(Path(sys.executable).parent / "datasette"), "inspect", db_path.name,

@@ -2,9 +2,15 @@
 licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from urllib.parse import urlencode
 
-from .queries import CANNED_QUERIES, VIEWS
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .queries import CANNED_QUERIES, RENAMED_VIEWS, VIEWS
 from .typed import TypedTable
 
 COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
@@ -33,23 +39,28 @@ DASHBOARD = {
                 "title": "Events per month, by type (events known only by year in their own bar)",
                 "library": "vega-lite",
                 # A year-only date is not January: it gets its own bar, "2023 (year only)".
+                # Each bar links to its events (href: a click opens the rows behind it).
                 "query": "SELECT CASE WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
-                         "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events "
-                         "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2 ORDER BY 1",
+                         "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
+                         "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date_precision = 'year' "
+                         "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
+                         "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"x": {"field": "month", "type": "ordinal", "title": "Month"},
                                          "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
                                          "color": {"field": "type", "type": "nominal", "title": "Type",
-                                                   "scale": {"range": DISTINCT_COLOURS}}}},
+                                                   "scale": {"range": DISTINCT_COLOURS}},
+                                         "href": {"field": "href"}}},
             },
             "statements-by-speaker": {
                 "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
                 "library": "vega-lite",
-                "query": "SELECT a.name AS speaker, count(*) AS statements FROM statement_speakers sk "
-                         "JOIN actors a ON a.actor_id = sk.actor_id GROUP BY 1 ORDER BY 2 DESC, 1",
+                "query": "SELECT a.name AS speaker, count(*) AS statements, '/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
+                         "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
-                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS}}},
+                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS},
+                                         "href": {"field": "href"}}},
             },
             "membership-timeline": {
                 "title": f"Dated posts and chairmanships held in {POSTS_FROM[:4]} or later (one held since earlier is drawn from {POSTS_FROM[:4]})",
@@ -60,22 +71,54 @@ DASHBOARD = {
                          "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
                          # One post begun years before the articles' period would stretch every other bar thin.
                          f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
-                         "coalesce(m.end_date_latest, m.start_date_latest) AS end FROM memberships m "
+                         "coalesce(m.end_date_latest, m.start_date_latest) AS end, '/__DB__/memberships/' || m.membership_id AS href "
+                         "FROM memberships m "
                          "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
                          "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
                          f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
                 "display": {"mark": {"type": "bar", "tooltip": True},
                             "encoding": {"y": {"field": "post", "type": "nominal", "sort": None, "title": None},
                                          "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
-                                         "x2": {"field": "end"}}},
+                                         "x2": {"field": "end"}, "href": {"field": "href"}}},
             },
         },
     }
 }
 
 
+WIDE_TEXT = 60  # characters: a text column holding a longer value is drawn wide, not squeezed
+
+
+def dashboard(database: str) -> dict:
+    """DASHBOARD for one database: each chart runs there, and its links (href) point into it."""
+    return {slug: dict(d, charts={k: dict(c, db=database, query=c["query"].replace("__DB__", database))
+                                  for k, c in d["charts"].items()})
+            for slug, d in DASHBOARD.items()}
+
+
 def _columns(schema: dict) -> dict[str, str]:
     return {f["name"]: f["description"] for f in schema["fields"] if f.get("description")}
+
+
+def derived_columns(table: TypedTable) -> list[str]:
+    """Columns the build adds (a date's precision and bounds, names for search): out of the way
+    on the site by default (plugins/assets.py)."""
+    return [f["name"] for f in table.schema["fields"] if f.get("x-derived-from")]
+
+
+def wide_columns(table: TypedTable) -> list[str]:
+    """Prose columns (descriptions, quotes, notes): text with a value longer than WIDE_TEXT
+    characters that has spaces in it (a long slug is an identifier, not prose)."""
+    wide = []
+    for f in table.schema["fields"]:
+        column = table.columns.get(f["name"])
+        if f.get("x-derived-from") or column is None or not pa.types.is_string(column.type):
+            continue
+        prose = pc.filter(column, pc.fill_null(pc.match_substring(column, " "), False))
+        longest = pc.max(pc.utf8_length(prose)).as_py() if len(prose) else None
+        if longest and longest > WIDE_TEXT:
+            wide.append(f["name"])
+    return wide
 
 
 def landing(tables: list[TypedTable], database: str) -> dict:
@@ -83,8 +126,8 @@ def landing(tables: list[TypedTable], database: str) -> dict:
     example, and the tables, facts first and lookup lists last (by the schemas: a lookup list is a
     table whose label column is its `label` field, as every vocab_* schema declares)."""
     start = [
-        {"title": "Events", "href": f"/{database}/timeline", "note": "every meeting, visit, summit and exercise in date order, with place, participants and caveats"},
-        {"title": "Map of events", "href": f"/{database}/timeline", "note": "the same events on a map, by place (drawn on the events page)"},
+        {"title": "Events", "href": f"/{database}/events_full", "note": "every meeting, visit, summit and exercise in date order, with status, place, participants and caveats"},
+        {"title": "Map of events", "href": f"/{database}/events_full", "note": "the same page: the events drawn on a map by place, above the table"},
         {"title": "Statements", "href": f"/{database}/statements_full", "note": "what was said, verbatim in Italian with an English translation, by whom and about whom"},
         {"title": "Dashboard", "href": "/-/dashboards/overview", "note": "events per month, statements per speaker, posts and chairmanships"},
         {"title": "Articles", "href": f"/{database}/sources", "note": "the five source articles; each row links to the text with every cited passage marked"},
@@ -100,7 +143,20 @@ def landing(tables: list[TypedTable], database: str) -> dict:
                         "note": t.schema.get("description", ""), "lookup": t in lookup} for t in listed]}
 
 
-def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
+def view_columns(db_path: Path, view: str, sample: int = 200) -> tuple[list[str], list[str]]:
+    """A view's derived and wide columns, judged on its first `sample` rows (a view can be slow to
+    read whole at scale): derived ones by their suffix, wide ones by WIDE_TEXT."""
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+        cursor = conn.execute(f"SELECT * FROM [{view}] LIMIT {sample}")
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    derived = [n for n in names if n.endswith(("_earliest", "_latest"))]
+    wide = [n for i, n in enumerate(names)
+            if n not in derived and max((len(r[i]) for r in rows if isinstance(r[i], str) and " " in r[i]), default=0) > WIDE_TEXT]
+    return derived, wide
+
+
+def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path: Path) -> dict:
     licence = (descriptor.get("licenses") or [{}])[0]
     sources = descriptor.get("sources") or []
     datasette_tables = {}
@@ -108,10 +164,12 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
         entry = {"title": table.schema.get("title", table.name), "description": table.schema.get("description", ""),
                  "columns": _columns(table.schema)}
         entry.update(table.schema.get("x-datasette", {}))  # label column, default sort, facets
+        entry.update(derived_columns=derived_columns(table), wide_columns=wide_columns(table))
         datasette_tables[table.name] = entry
     for name, view in VIEWS.items():
-        datasette_tables[name] = {"description": view["description"]}
-    dashboard = {slug: dict(d, charts={k: dict(c, db=database) for k, c in d["charts"].items()}) for slug, d in DASHBOARD.items()}
+        derived, wide = view_columns(db_path, name)
+        datasette_tables[name] = {"title": view.get("title", name), "description": view["description"],
+                                  "derived_columns": derived, "wide_columns": wide}
     return {
         "title": descriptor.get("title"),
         "description": descriptor.get("description"),
@@ -121,6 +179,10 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
         "source_url": f"/{database}/sources",
         "about": f"Data package version {descriptor.get('version')}",
         "landing": landing(tables, database),
+        # Why a canned query can answer with no rows (plugins/empty.py).
+        "empty_results": {name: {"inputs": q["inputs"], "empty": q["empty"]} for name, q in CANNED_QUERIES.items()},
+        # Old addresses of renamed views, redirected by the site (plugins/endpoints.py).
+        "moved": {f"/{database}/{old}": f"/{database}/{new}" for old, new in RENAMED_VIEWS.items()},
         "databases": {
             database: {
                 "title": descriptor.get("title"),
@@ -132,6 +194,6 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str) -> dict:
         },
         "plugins": {
             "datasette-cluster-map": {"latitude_column": "latitude", "longitude_column": "longitude"},
-            "datasette-dashboards": dashboard,
+            "datasette-dashboards": dashboard(database),
         },
     }

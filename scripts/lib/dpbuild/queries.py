@@ -20,11 +20,16 @@ def statement_actors(link_table: str) -> str:
             "WHERE x.statement_id = s.statement_id ORDER BY a.name))")
 
 
+# Views renamed since an earlier release: the site redirects the old address to the new one.
+RENAMED_VIEWS = {"timeline": "events_full"}
+
 VIEWS = {
-    "timeline": {
-        "description": "Events in date order with their type, place and participants (one row per event).",
+    "events_full": {
+        "title": "Events, in date order and on a map",
+        "description": "Events in date order with their type, status, place and participants (one row per event), drawn on a map by place.",
         "sql": """
-SELECT e.event_id, e.start_date, e.end_date, e.date_basis, e.title, t.label AS event_type, e.status, e.mode,
+SELECT e.event_id, e.start_date, e.start_date_precision AS precision, e.end_date, e.date_basis, e.title,
+       t.label AS event_type, st.label AS status, md.label AS mode,
        pl.name AS place, pl.latitude, pl.longitude,
        (SELECT group_concat(who, '; ') FROM (
             SELECT a.name || ' (' || ep.role || ')' AS who FROM event_participants ep
@@ -33,6 +38,8 @@ SELECT e.event_id, e.start_date, e.end_date, e.date_basis, e.title, t.label AS e
        e.start_date_earliest, e.start_date_latest
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
+JOIN vocab_event_statuses st ON st.code = e.status
+LEFT JOIN vocab_event_modes md ON md.code = e.mode
 LEFT JOIN places pl ON pl.place_id = e.place_id
 LEFT JOIN events parent ON parent.event_id = e.parent_event_id
 ORDER BY e.start_date_earliest, e.event_id""",
@@ -70,6 +77,8 @@ ORDER BY org.name, r.label, mem.name""",
 }
 
 CANNED_QUERIES = {
+    # Each query also says what its inputs are (checked when it returns no rows: an unknown name,
+    # a malformed date) and what no rows means otherwise; plugins/empty.py shows why.
     "what_x_said_about_y": {
         "title": "What did X say about Y?",
         "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). Names match every form in aliases (Cina, Stati Uniti). No rows means no statement in the data has both such a speaker and such a subject.",
@@ -90,6 +99,8 @@ WHERE sk.actor_id IN (
                          WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :subject || '%'))
 ORDER BY s.date_earliest""",
         "params": {"speaker": "Lukashenko", "subject": "Armenia"},
+        "inputs": {"speaker": "actor", "subject": "actor"},
+        "empty": "No statement in the data has a speaker matching the speaker given and a subject matching the subject given: the sources may not report one.",
     },
     "csto_members_and_chairs": {
         "title": "The CSTO's members and chairs by year",
@@ -101,16 +112,19 @@ FROM memberships m
 JOIN actors a ON a.actor_id = m.member_id
 JOIN vocab_membership_roles r ON r.code = m.role
 WHERE m.organisation_id = 'csto' AND m.role IN ('member', 'chair')
-  AND (:year = '' OR ((m.start_date_earliest IS NULL OR m.start_date_earliest <= :year || '-12-31')
+  AND (:year = '' OR (:year GLOB '[0-9][0-9][0-9][0-9]'
+                      AND (m.start_date_earliest IS NULL OR m.start_date_earliest <= :year || '-12-31')
                       AND coalesce(m.end_date_latest, '9999-12-31') >= :year || '-01-01'))
 ORDER BY m.role DESC, m.start_date, a.name""",
         "params": {"year": ""},
+        "inputs": {"year": "year"},
+        "empty": "No CSTO membership or chairmanship in the data is known to be held in that year.",
     },
     "actor_profile": {
         "title": "One actor's events, posts and statements",
-        "description": "Everything the data says an actor did, held or said; the actor matches any part of a name.",
+        "description": "Everything the data says an actor did, held or said; the actor matches any part of any of its names, Italian forms included (Lavrov, Cina).",
         "sql": """
-WITH chosen AS (SELECT actor_id FROM actors WHERE name LIKE '%' || :actor || '%')
+WITH chosen AS (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :actor || '%')
 SELECT * FROM (
   SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail,
          """ + caveats_of("memberships", "m.membership_id") + """ AS caveats
@@ -125,23 +139,29 @@ SELECT * FROM (
   FROM statements s WHERE s.statement_id IN (SELECT statement_id FROM statement_speakers WHERE actor_id IN chosen)
 ) ORDER BY date, kind""",
         "params": {"actor": "Lavrov"},
+        "inputs": {"actor": "actor"},
+        "empty": "The matching actors take part in no event, hold no post and make no statement in the data.",
     },
     "events_between": {
         "title": "Events in a date range",
         "description": "Events between two dates (YYYY-MM-DD; leave one empty for an open range). With within = certainly, only events whose reduced dates certainly fall inside; otherwise (may) every event whose date may overlap the range, such as one known only by its year.",
         "sql": """
 SELECT t.start_date, t.end_date, e.start_date_precision AS precision, t.status, t.title, t.event_type, t.place, t.participants, t.caveats
-FROM timeline t JOIN events e ON e.event_id = t.event_id
-WHERE t.start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
+FROM events_full t JOIN events e ON e.event_id = t.event_id
+WHERE (:from = '' OR :from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')  -- a malformed date finds nothing, and the page says why
+  AND (:to = '' OR :to GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') AND :within IN ('certainly', 'may', '')
+  AND t.start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
   AND t.start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
   AND (:within != 'certainly' OR (t.start_date_earliest >= coalesce(nullif(:from, ''), '0000-01-01')
        AND coalesce(e.end_date_latest, t.start_date_latest) <= coalesce(nullif(:to, ''), '9999-12-31')))
 ORDER BY t.start_date_earliest""",
         "params": {"from": "2023-11-01", "to": "2023-11-30", "within": "certainly"},
+        "inputs": {"from": "date", "to": "date", "within": "within"},
+        "empty": "No event in the data falls in that range; with within = certainly, try may, which also finds events whose date is known only to the month or year.",
     },
     "who_met_whom": {
         "title": "Who met whom",
-        "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give part of a name to see one actor's meetings, or leave it empty for all.",
+        "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give part of any of an actor's names (Italian forms included) to see its meetings, or leave it empty for all.",
         "sql": """
 SELECT e.start_date, e.start_date_precision AS precision, e.title, a1.name AS actor, a2.name AS met, """ + caveats_of("events", "e.event_id") + """ AS caveats
 FROM event_participants p1
@@ -151,9 +171,11 @@ JOIN actors a1 ON a1.actor_id = p1.actor_id
 JOIN actors a2 ON a2.actor_id = p2.actor_id
 WHERE e.event_type IN ('talks', 'visit', 'summit', 'consultation', 'conference', 'negotiation')
   AND e.status = 'occurred' AND p1.role != 'absent' AND p2.role != 'absent'
-  AND (:actor = '' OR a1.name LIKE '%' || :actor || '%' OR a2.name LIKE '%' || :actor || '%')
+  AND (:actor = '' OR a1.all_names LIKE '%' || :actor || '%' OR a2.all_names LIKE '%' || :actor || '%')
 ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
         "params": {"actor": ""},
+        "inputs": {"actor": "actor"},
+        "empty": "The matching actors meet no one in an event that occurred (planned and proposed meetings are left out).",
     },
     "citations_for_row": {
         "title": "Every citation behind a row",
@@ -172,5 +194,7 @@ LEFT JOIN sources so ON so.source_id = cv.source_id
 WHERE cv.record_table = :table AND cv.record_id = :id
 ORDER BY 1 DESC, 3, 4""",
         "params": {"table": "events", "id": "csto-summit-minsk-2023-11-23"},
+        "inputs": {"table": "table", "id": "row"},
+        "empty": "No citation or caveat names that row.",
     },
 }

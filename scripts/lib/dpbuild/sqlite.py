@@ -47,8 +47,9 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
 
 
 def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
-    """The table plus the all_names column its schema's x-all-names asks for (every name form of an
-    actor, from aliases), so a search for 'Xi Jinoping' finds Xi Jinping; other tables unchanged."""
+    """The table plus the all_names column its schema's x-all-names asks for: the row's own name
+    (its label column) and every other form of it from aliases, so that 'China', 'Cina' and the
+    misspelt 'Xi Jinoping' all find their actor; other tables unchanged."""
     spec = table.schema.get("x-all-names")
     if not spec:
         return table
@@ -57,9 +58,11 @@ def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTab
     for key, name in zip(source.columns[spec["key"]].to_pylist(), source.columns[spec["name"]].to_pylist()):
         forms.setdefault(key, []).append(name)
     pk = primary_key(table.schema)[0]
-    names = [" | ".join(sorted(set(forms.get(k, [])))) for k in table.columns[pk].to_pylist()]
-    field = {"name": ALL_NAMES, "type": "string",
-             "description": f"Every form of the row's name in {spec['resource']}.{spec['name']}, for search (derived)."}
+    label = table.schema.get("x-datasette", {}).get("label_column") or pk
+    names = [" | ".join(dict.fromkeys(([own] if own else []) + sorted(set(forms.get(k, [])))))
+             for k, own in zip(table.columns[pk].to_pylist(), table.columns[label].to_pylist())]
+    field = {"name": ALL_NAMES, "type": "string", "x-derived-from": f"{spec['resource']}.{spec['name']}",
+             "description": f"The row's own name and every other form of it in {spec['resource']}.{spec['name']}, for search (derived)."}
     schema = dict(table.schema, fields=table.schema["fields"] + [field])
     return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: pa.array(names, pa.string())})
 
@@ -68,7 +71,7 @@ def _names(table: TypedTable) -> list[str]:
     """Each row's names for search: its label column, and every name form where x-all-names adds them."""
     label = table.schema.get("x-datasette", {}).get("label_column") or primary_key(table.schema)[0]
     columns = [table.columns[label].to_pylist()] + ([table.columns[ALL_NAMES].to_pylist()] if ALL_NAMES in table.columns else [])
-    return [" | ".join(dict.fromkeys(v for v in values if v)) for values in zip(*columns)]
+    return [" | ".join(dict.fromkeys(n for v in values if v for n in v.split(" | "))) for values in zip(*columns)]
 
 
 def _target(schema: dict, own_name: str, field: str):

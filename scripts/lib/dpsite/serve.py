@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-SITE = Path(__file__).resolve().parent  # plugins/ and templates/
+SITE = Path(__file__).resolve().parent  # plugins/, templates/ and static/
+STATIC = ("assets", SITE / "static")  # site.js, site.css and the offline basemap, under /assets/
 SETTINGS = {"sql_time_limit_ms": 1000, "max_returned_rows": 1000, "default_page_size": 50,
             "facet_time_limit_ms": 500, "allow_download": "on"}
 
@@ -25,6 +26,7 @@ def command(dist: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
             "-i", str(dist / f"{name}.db"), "--inspect-file", str(dist / "inspect.json"),
             "-m", str(dist / "metadata.json"),
             "--plugins-dir", str(SITE / "plugins"), "--template-dir", str(SITE / "templates"),
+            "--static", f"{STATIC[0]}:{STATIC[1]}",
             "-h", host, "-p", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, str(value)]

@@ -1,4 +1,5 @@
-"""Which of Datasette's own /-/ pages a visitor may see (SECURITY.md, "Debug endpoints").
+"""Which of Datasette's own /-/ pages a visitor may see (SECURITY.md, "Debug endpoints"), and
+where the old address of a renamed view now lives (a 301 to the new one, query string kept).
 
 Public, because they help anyone reproduce or cite an answer and hold nothing private: the
 versions (/-/versions), plugins, settings, metadata and databases pages. Refused with 404,
@@ -19,6 +20,16 @@ def refused(path: str) -> bool:
     return page in REFUSED
 
 
+def moved(path: str, renamed: dict) -> str | None:
+    """The new address of a renamed view's page (its .json and .csv forms included), or None.
+    Only those exact forms: whatever else a visitor puts in the path never reaches a header."""
+    for old, new in renamed.items():
+        for suffix in ("", ".json", ".csv"):
+            if path == old + suffix:
+                return new + suffix
+    return None
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -27,6 +38,14 @@ def asgi_wrapper(datasette):
                 await send({"type": "http.response.start", "status": 404,
                             "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
                 await send({"type": "http.response.body", "body": b"Not found.\n"})
+                return
+            new = moved(scope.get("path", ""), datasette.metadata("moved") or {}) if scope["type"] == "http" else None
+            if new:
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = (new + ("?" + query if query else "")).encode("latin-1")
+                await send({"type": "http.response.start", "status": 301,
+                            "headers": [(b"location", location), (b"content-type", b"text/plain; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": b"Moved.\n"})
                 return
             await app(scope, receive, send)
         return guarded

@@ -1,0 +1,61 @@
+"""An empty answer says why. When a canned query returns no rows, its page checks each input as
+the query's metadata describes it (an actor's name, a date, a year, a table and row) and says
+which one matches nothing, or else what no rows means for that question. The inputs and the
+sentences come from dpbuild/queries.py through the metadata the build writes."""
+from __future__ import annotations
+
+import re
+
+from datasette import hookimpl
+from datasette.utils import escape_sqlite
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+YEAR = re.compile(r"\d{4}")
+
+
+async def _has(db, sql: str, params: dict) -> bool:
+    return bool((await db.execute(sql, params)).rows)
+
+
+async def problem(db, kind: str, name: str, value: str, values: dict) -> str | None:
+    """Why one input can match nothing, or None when it is fine (an empty input means 'any')."""
+    if value == "":
+        return None
+    if kind == "actor" and not await _has(db, "SELECT 1 FROM actors WHERE all_names LIKE '%' || :v || '%' LIMIT 1", {"v": value}):
+        return (f"{name}: no actor has a name containing “{value}”, in any of the name forms the articles use. "
+                "Try part of the name, or search the actors table.")
+    if kind == "date" and not DATE.fullmatch(value):
+        return f"{name}: “{value}” is not a date written YYYY-MM-DD."
+    if kind == "year" and not YEAR.fullmatch(value):
+        return f"{name}: “{value}” is not a year written YYYY."
+    if kind == "within" and value not in ("certainly", "may"):
+        return f"{name}: “{value}” is neither certainly nor may."
+    if kind == "table" and not await _has(db, "SELECT 1 FROM citations WHERE record_table = :v LIMIT 1", {"v": value}):
+        return f"{name}: no citation names a row of a table called “{value}”."
+    if kind == "row" and values.get("table"):
+        table = values["table"]
+        if table in await db.table_names():
+            keys = [c for c in await db.primary_keys(table)] or ["rowid"]
+            key_sql = " || '/' || ".join(escape_sqlite(k) for k in keys)
+            if not await _has(db, f"SELECT 1 FROM {escape_sqlite(table)} WHERE {key_sql} = :v LIMIT 1", {"v": value}):
+                return f"{name}: {table} has no row “{value}” (a composite key is written with '/' between its parts)."
+    return None
+
+
+@hookimpl
+def extra_template_vars(view_name, request, datasette, database):
+    # A canned query is served by the table view, so view_name is "table" there.
+    if view_name not in ("query", "table") or not database or request is None:
+        return {}
+    query = request.url_vars.get("table")
+    spec = (datasette.metadata("empty_results") or {}).get(query or "")
+    if not spec:
+        return {}
+
+    async def empty_why():
+        db = datasette.get_database(database)
+        values = {name: request.args.get(name, "") for name in spec["inputs"]}
+        reasons = [await problem(db, kind, name, values[name], values) for name, kind in spec["inputs"].items()]
+        return [r for r in reasons if r] or [spec["empty"]]
+
+    return {"empty_why": empty_why}
