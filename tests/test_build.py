@@ -128,7 +128,9 @@ def _text(value, kind: str) -> str | None:
     return str(value)
 
 
-def test_csv_sqlite_and_parquet_agree_as_text_cell_for_cell(dist):
+def test_csv_sqlite_parquet_and_the_spreadsheet_agree_as_text_cell_for_cell(dist):
+    import openpyxl
+    workbook = openpyxl.load_workbook(dist / f"{NAME}.xlsx", read_only=True)
     conn = sqlite3.connect(dist / f"{NAME}.db")
     for resource, rows in _csv_tables():
         fields = resource.schema["fields"]
@@ -142,6 +144,28 @@ def test_csv_sqlite_and_parquet_agree_as_text_cell_for_cell(dist):
         assert [[_text(v, k) for v, k in zip(row, kinds)] for row in in_sqlite] == csv_cells, resource.name
         parquet_rows = sorted(in_parquet, key=lambda r: [r[k] for k in pk])
         assert [[_text(r[n], k) for n, k in zip(names, kinds)] for r in parquet_rows] == csv_cells, resource.name
+        sheet = list(workbook[resource.name].iter_rows(values_only=True))
+        assert list(sheet[0]) == names, resource.name
+        sheet_rows = sorted(sheet[1:], key=lambda r: [r[names.index(k)] for k in pk])
+        assert [[_text(v, k) for v, k in zip(row, kinds)] for row in sheet_rows] == csv_cells, resource.name
+    assert workbook.sheetnames[:2] == ["About", "Columns"]
+
+
+def test_the_spreadsheet_keeps_text_as_text_and_refuses_to_cut(tmp_path):
+    """A cell that looks like a formula stays text; a value Excel cannot hold whole stops the
+    spreadsheet with a message naming the table, row and column."""
+    import openpyxl
+    import pyarrow as pa
+    from dpbuild import xlsx
+    from dpbuild.typed import TypedTable
+    schema = {"fields": [{"name": "id", "type": "string"}, {"name": "note", "type": "string"}]}
+    formula = TypedTable("t", schema, {"id": pa.array(["a"]), "note": pa.array(['=HYPERLINK("http://x","y")'])})
+    xlsx.write([formula], {"title": "T"}, tmp_path / "t.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]["B2"]
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x","y")')
+    huge = TypedTable("t", schema, {"id": pa.array(["a", "b"]), "note": pa.array(["ok", "x" * 40_000])})
+    with pytest.raises(xlsx.TooBigForExcel, match="t row 2, column note: 40,000 characters"):
+        xlsx.write([huge], {"title": "T"}, tmp_path / "u.xlsx")
 
 
 def test_the_parquet_descriptor_passes_frictionless(dist):

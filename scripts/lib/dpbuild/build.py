@@ -20,17 +20,25 @@ from pathlib import Path
 
 
 from dpcheck import validate
-from dpbuild import metadata, outputs, parquet, sqlite
+from dpbuild import metadata, outputs, parquet, sqlite, xlsx
 from dpbuild.typed import typed
 from dpmodel import csvfile, descriptor, hermetic, limits
 
 
-def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAULT) -> Path:
+def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAULT, spreadsheet: bool = True) -> Path:
     package, _ = descriptor.load(descriptor_file, limit)
     tables = [typed(csvfile.read(resource)[0]) for resource in package.tables()]
     by_name = {t.name: t for t in tables}
     out.mkdir(parents=True, exist_ok=True)
     parquet.write(tables, package.descriptor, out)
+    if spreadsheet:
+        workbook = outputs.inside(out, f"{package.descriptor.get('name', 'data')}.xlsx")
+        try:
+            xlsx.write(tables, package.descriptor, workbook)
+        except xlsx.TooBigForExcel as exc:  # the data is valid; only Excel cannot hold it whole
+            workbook.unlink(missing_ok=True)
+            print(f"{workbook}: not written, because Excel cannot hold {exc}; the CSV, Parquet and SQLite files have it all",
+                  file=sys.stderr)
     database = package.descriptor.get("name", "data")
     db_path = outputs.inside(out, f"{database}.db")
     named = {t.name: sqlite.with_all_names(t, by_name) for t in tables}
@@ -53,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("descriptor", nargs="?", default="datapackage.json")
     parser.add_argument("--out", default="dist", help="output folder (default dist/)")
     parser.add_argument("--large", action="store_true", help="accept files 100 times the usual size limits (benchmarks only)")
+    parser.add_argument("--no-xlsx", action="store_true", help="skip the spreadsheet (benchmarks: the peer writes none)")
     args = parser.parse_args(argv)
     limit = limits.Limits.large() if args.large else limits.DEFAULT
     problems, _ = validate.validate(Path(args.descriptor), limit=limit)
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.descriptor}: the package does not validate ({len(problems)} problems); run make check")
         return 1
     try:
-        db_path = build(Path(args.descriptor), Path(args.out), limit)
+        db_path = build(Path(args.descriptor), Path(args.out), limit, spreadsheet=not args.no_xlsx)
     except outputs.OutsideOutput as exc:
         print(f"{args.descriptor}: {exc}")
         return 1

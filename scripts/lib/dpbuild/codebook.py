@@ -54,6 +54,16 @@ def _foreign_keys(schema: dict) -> dict[str, str]:
     return found
 
 
+def columns(schema: dict) -> list[dict]:
+    """One entry per column of a table: its name, type, whether it is required, its rule in words
+    and its description (the codebook's table, and the spreadsheet's Columns sheet)."""
+    fks = _foreign_keys(schema)
+    return [{"column": field["name"], "type": field.get("type", "string"),
+             "required": "yes" if vocabulary.is_required(field) else "", "rule": _rule(field, fks),
+             "description": field.get("description", "")}
+            for field in schema["fields"]]
+
+
 def codebook(package) -> str:
     lines = ["# Codebook", "",
              "Generated from `schemas/*.json` by `scripts/codebook.py`; edit the schemas, not this file.", "",
@@ -72,10 +82,8 @@ def codebook(package) -> str:
         if notes:
             lines += ["Rules: " + "; ".join(notes) + ".", ""]
         lines += ["| column | type | required | rule | description |", "|---|---|---|---|---|"]
-        fks = _foreign_keys(schema)
-        for field in schema["fields"]:
-            required = "yes" if vocabulary.is_required(field) else ""
-            lines.append(f"| `{field['name']}` | {field.get('type', 'string')} | {required} | {_rule(field, fks)} | {field['description']} |")
+        for column in columns(schema):
+            lines.append(f"| `{column['column']}` | {column['type']} | {column['required']} | {column['rule']} | {column['description']} |")
         lines.append("")
     return "\n".join(lines)
 
