@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 import socket
 import subprocess
@@ -96,39 +97,75 @@ def _count(table: str) -> int:
         return sum(1 for _ in csv.DictReader(f))
 
 
-def test_home_page_names_the_dataset_and_its_licence(site, page):
+def test_home_page_names_the_dataset_and_starts_a_user_off(site, page):
     page.goto(site.url + "/")
     expect(page.locator("h1")).to_contain_text("Russia–China security cooperation")
     expect(page.locator("footer")).to_contain_text("Creative Commons Attribution 4.0")
     expect(page.locator("footer")).to_contain_text("Italian news and analysis articles")
     shot(page, "home")
+    page.get_by_role("link", name="Map of events").click()
+    expect(page).to_have_url(f"{site.url}/{NAME}/events_full")
 
 
-def test_a_table_shows_rows_facets_and_labels(site, page):
+def test_a_table_reads_derived_columns_and_notes_one_click_away(site, page):
     page.goto(f"{site.url}/{NAME}/event_participants?actor_id=vladimir-putin")
     expect(page.locator("table.rows-and-columns tbody tr").first).to_be_visible()
     expect(page.locator("table.rows-and-columns")).to_contain_text("Vladimir Putin")
     page.goto(f"{site.url}/{NAME}/events")
-    expect(page.locator(".facet-info").first).to_be_visible()
     expect(page.locator(".facet-info-name").filter(has_text="event_type")).to_have_count(1)
+    derived = page.locator("th.col-start_date_earliest")
+    expect(derived).to_be_hidden()
+    expect(page.locator("details.column-notes")).not_to_have_attribute("open", "")
+    expect(page.locator("td.col-description.dp-wide").first).to_be_visible()
+    assert page.locator("td.col-description").first.bounding_box()["width"] > 300
     shot(page, "events-table")
+    page.locator("button.dp-derived-toggle").click()
+    expect(derived).to_be_visible()
 
 
-def test_search_finds_a_quote(site, page):
-    page.goto(f"{site.url}/{NAME}/statements?_search=disintegration")
+def test_a_fact_reads_as_a_record_with_labels_and_its_evidence(site, page):
+    page.goto(f"{site.url}/{NAME}/memberships/russia-chair-csto-2022")
+    record = page.locator("table.dp-record")
+    expect(record.locator("tr.col-role td")).to_contain_text("Chair")
+    expect(record.locator("tr.col-start_date_precision")).to_be_hidden()
+    expect(page.locator("section.evidence")).to_contain_text("Contradicted by the established record")
+    shot(page, "row-evidence", full_page=True)
+    record.locator("tr.col-organisation_id td a").click()
+    expect(page).to_have_url(f"{site.url}/{NAME}/actors/csto")
+
+
+def test_an_article_reads_with_its_cited_passages_linked(site, page):
+    page.goto(f"{site.url}/-/articles/2023-04-putin-meets-li-shangfu")
+    marks = page.locator(".article-text mark")
+    expect(marks.first).to_be_visible()
+    assert marks.count() > 10
+    marks.first.locator("a").first.click()
+    expect(page).to_have_url(re.compile(f"{site.url}/{NAME}/[a-z_]+/"))
+
+
+def test_an_empty_answer_says_why(site, page):
+    page.goto(f"{site.url}/{NAME}/what_x_said_about_y?speaker=Lukashenk0&subject=")
+    expect(page.locator("section.empty-why")).to_contain_text("no actor has a name containing “Lukashenk0”")
+
+
+def test_search_finds_a_word_family_and_marks_the_matches(site, page):
+    page.goto(f"{site.url}/{NAME}/statements?_search=hegemony")
     expect(page.locator("table.rows-and-columns tbody tr")).to_have_count(1)
-    expect(page.locator("table.rows-and-columns")).to_contain_text("disintegrazione")
+    expect(page.locator("td.col-quote_en mark.search-match")).to_have_text("hegemonism")
     shot(page, "search")
 
 
-def test_the_timeline_shows_events_on_a_map(site, page):
-    page.goto(f"{site.url}/{NAME}/timeline")
+def test_offline_the_map_still_shows_where_events_happened(site, page):
+    page.route(re.compile(r"https?://(?!127\.0\.0\.1).*"), lambda route: route.abort())  # no tiles: as offline
+    page.goto(f"{site.url}/{NAME}/events_full")
     expect(page.locator(".leaflet-container")).to_be_visible(timeout=15000)
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible(timeout=15000)
+    expect(page.locator(".leaflet-basemap-pane path").first).to_be_attached(timeout=15000)
+    assert page.locator(".leaflet-basemap-pane path").count() > 100
     shot(page, "map")
 
 
-def test_the_dashboard_draws_its_charts(site, page):
+def test_the_dashboard_draws_its_charts_and_each_bar_opens_its_rows(site, page):
     page.goto(site.url + "/-/dashboards/overview")
     for title, table in [("Events", "events"), ("Statements", "statements"), ("Actors", "actors"), ("Source articles", "sources")]:
         card = page.locator(".dashboard-card").filter(has=page.get_by_text(title, exact=True))
@@ -138,6 +175,10 @@ def test_the_dashboard_draws_its_charts(site, page):
     expect(page.locator("footer")).to_contain_text("Creative Commons Attribution 4.0")
     page.wait_for_timeout(1000)  # let the charts finish their transitions before the picture
     shot(page, "dashboard", full_page=True)
+    speakers = page.locator(".dashboard-card").filter(has=page.get_by_text("Statements per speaker", exact=False))
+    speakers.locator('svg [aria-roledescription="bar"]').first.click()  # a bar opens the rows it counts
+    expect(page).to_have_url(re.compile(rf"{site.url}/{NAME}/statement_speakers\?actor_id=[a-z-]+$"))
+    expect(page.locator("table.rows-and-columns tbody tr").first).to_be_visible()
 
 
 def test_script_text_in_a_cell_is_shown_never_run(pkg, tmp_path, browser):

@@ -45,6 +45,8 @@ def test_printf_within_the_bound_still_formats(site):
     (f"{DB}.json", {"sql": "select 1; select 2"}, 400),
     ("/-/static-plugins/nope/x.js", {}, 404),
     ("/-/static-plugins/datasette_cluster_map/../../../../etc/passwd", {}, 404),
+    (f"{DB}/places.csv", {"_through": "99999999999999999999"}, 400),  # JSON, but not an object
+    (f"{DB}/events.json", {"_through": '{"table": "event_participants"}'}, 400),
 ])
 def test_requests_that_answered_500_now_answer_4xx(site, path, params, status):
     assert site.get(path, **params).status_code == status

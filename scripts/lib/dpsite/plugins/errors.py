@@ -5,8 +5,8 @@ which costs half a second and floods the log).
 - Datasette's own client errors (Base400: 400, 403, 404) keep their status.
 - A DatasetteError is Datasette's error for a bad request ("Cannot sort table by …"), but 0.65
   raises some with the default status 500: those become 400.
-- A parameter Datasette 0.65 parses without a guard (`_timelimit=on`, `_through=` not JSON):
-  the ValueError becomes a 400.
+- A parameter Datasette 0.65 parses without a guard (`_timelimit=on`): the ValueError becomes a
+  400 (`_through` is checked before Datasette sees it, by plugins/params.py).
 - A database's CSV asked for without a query (`/db.csv`), where Datasette 0.65 fails with a
   KeyError: 400, saying what to add.
 - An SQL error (`_where=1;DELETE FROM events`: "You can only execute one statement at a time"),

@@ -1,0 +1,41 @@
+"""Parameters Datasette 0.65 takes apart without a guard are checked before it sees them, and a
+malformed one is answered 400 with what form it must have. `_through` (rows of a table linked
+through another) is parsed as JSON and then indexed as an object with table, column and value:
+a number, a list, or an object missing a key would otherwise fail inside Datasette."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from datasette import hookimpl
+
+THROUGH_KEYS = ("table", "column", "value")
+
+
+def through_problem(value: str) -> str | None:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(isinstance(parsed.get(k), (str, int, float)) for k in THROUGH_KEYS):
+        return '_through must be a JSON object with "table", "column" and "value", e.g. ' \
+               '{"table": "event_participants", "column": "actor_id", "value": "vladimir-putin"}'
+    return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def checked(scope, receive, send):
+            if scope["type"] == "http" and b"_through" in scope.get("query_string", b""):
+                query = scope["query_string"].decode("utf-8", "replace")
+                for key, value in parse_qsl(query, keep_blank_values=True):
+                    problem = through_problem(value) if key == "_through" else None
+                    if problem:
+                        await send({"type": "http.response.start", "status": 400,
+                                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                        await send({"type": "http.response.body", "body": f"Bad request: {problem}\n".encode()})
+                        return
+            await app(scope, receive, send)
+        return checked
+    return wrap
