@@ -284,9 +284,11 @@ def test_search_finds_what_people_type(site):
 
 
 def test_the_widened_search_stays_plain_fts():
-    from dpsite.fts import escape_fts, stem
+    from dpsite.fts import MAX_MARKED, escape_fts, highlight_terms, stem
     assert stem("hegemony") == "hegemon" and stem("Minsk") is None and stem("états-unis") is None
     assert escape_fts('hegemony "Li Shangfu" NEAR( x*') == '("hegemony" OR "hegemon" *) "Li Shangfu" "NEAR(" "x*"'
+    assert highlight_terms('hegemony "Li Shangfu"') == ["hegemony", "hegemon", "Li Shangfu"]
+    assert len(highlight_terms("word " * 5000 + "x" * 5000)) <= 2 * MAX_MARKED  # a huge search marks a bounded few
 
 
 def test_a_fact_row_page_shows_its_evidence_and_caveats(site):

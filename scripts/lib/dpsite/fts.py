@@ -47,11 +47,16 @@ def escape_fts(query: str) -> str:
     return " ".join(out)
 
 
+MAX_MARKED = 20  # words a page marks; a search of thousands of words still matches, unmarked beyond these
+MAX_MARKED_LENGTH = 100
+
+
 def highlight_terms(query: str) -> list[str]:
-    """What to mark on a results page: each word or phrase searched for, and each widened stem."""
+    """What to mark on a results page: each word or phrase searched for, and each widened stem
+    (the first MAX_MARKED, each at most MAX_MARKED_LENGTH characters, so the page's pattern stays small)."""
     terms = []
-    for bit in _bits(query):
-        bit = bit.strip('"').strip()
+    for bit in _bits(query)[:MAX_MARKED]:
+        bit = bit.strip('"').strip()[:MAX_MARKED_LENGTH]
         if bit:
             terms.append(bit)
             if stem(bit):

@@ -1,0 +1,69 @@
+"""The validator without Frictionless's row pass finds everything that pass finds: the helpers
+test_hostile (every hostile case, on the report it has just checked) and test_frictionless_parity
+(every dangling key at once, and a check that the comparison can fail) share.
+
+By default the validator has Frictionless check the descriptor only, and enforces the Table
+Schemas itself (pandera and the rules, on Polars): `frictionless validate` reads rows one by one
+in Python, several times slower than the whole validator. That is safe only while every error
+Frictionless finds in a broken package is also found without it, at the same file and row.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+from frictionless import validate as frictionless_validate
+
+from dpcheck import frictionless_check, validate
+from dpmodel import csvfile, descriptor
+
+_WHERE = re.compile(r"^(\S+?)(?::(\d+))?(?::? )")
+
+
+def findings_in(report: str) -> set[tuple[str, int | None]] | None:
+    """(file, row) of each line of a printed report, or None when the report lists only some of
+    its problems (a long file's lines are counted, not shown)."""
+    if "… and " in report:
+        return None
+    found = set()
+    for line in report.splitlines():
+        match = _WHERE.match(line)
+        if match and not line.startswith(("FAILED:", "OK:")):
+            found.add((match.group(1), int(match.group(2)) if match.group(2) else None))
+    return found
+
+
+def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
+    """(file, row) of each error `frictionless validate` reports; row None for a file-level error.
+
+    A file the validator's reader refuses (bad encoding, header, ragged or split rows) is refused
+    whole, so Frictionless's row errors in it, and its dangling keys into it from other tables,
+    are echoes of that one problem and are left out."""
+    package, _ = descriptor.load(pkg.descriptor)
+    unreadable = {r.path for r in package.tables() if csvfile.read(r)[1]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = frictionless_validate(str(pkg.descriptor))
+    found = set()
+    for task in report.tasks:
+        path = package.resources[task.name].path if task.name in package.resources else package.descriptor_name
+        if path in unreadable:
+            continue
+        echoes = frictionless_check.reads_unreadable(package, package.resources.get(task.name), unreadable)
+        found |= {(path, getattr(error, "row_number", None)) for error in task.errors
+                  if not (echoes and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))}
+    return found | {(package.descriptor_name, None) for _ in report.errors}
+
+
+def our_findings(pkg) -> set[tuple[str, int | None]]:
+    problems, _ = validate.validate(pkg.descriptor)
+    return {(p.file, p.row) for p in problems}
+
+
+def assert_parity(pkg, ours: set[tuple[str, int | None]] | None = None) -> None:
+    """Frictionless's findings are among ours (`ours` from a report just printed, else found anew)."""
+    ours = ours if ours is not None else our_findings(pkg)
+    files = {file for file, _ in ours}
+    missed = sorted((file, row) for file, row in frictionless_findings(pkg)
+                    if (file, row) not in ours and not (row is None and file in files))
+    assert not missed, f"frictionless found errors the validator missed: {missed}; the validator found {sorted(ours)[:20]}"
