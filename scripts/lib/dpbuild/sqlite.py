@@ -1,10 +1,11 @@
-"""Write the SQLite database with sqlite-utils: keys, an index on every foreign key, full-text
-search, and the views of queries.py."""
+"""Write the SQLite database: keys, an index on every foreign key, full-text search (sqlite-utils),
+and the views of queries.py; rows go in as JSON batches (insert), not as Python objects."""
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import sqlite_utils
 
@@ -46,32 +47,42 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
     return done
 
 
+def _frame(table: TypedTable, *names: str) -> pl.DataFrame:
+    return pl.from_arrow(pa.table({n: table.columns[n] for n in names}))
+
+
+def _arrow_strings(series: pl.Series) -> pa.Array:
+    return series.to_arrow().cast(pa.string())
+
+
 def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
     """The table plus the all_names column its schema's x-all-names asks for: the row's own name
-    (its label column) and every other form of it from aliases, so that 'China', 'Cina' and the
-    misspelt 'Xi Jinoping' all find their actor; other tables unchanged."""
+    (its label column) and every other form of it from aliases, sorted, so that 'China', 'Cina'
+    and the misspelt 'Xi Jinoping' all find their actor; other tables unchanged."""
     spec = table.schema.get("x-all-names")
     if not spec:
         return table
-    source = tables[spec["resource"]]
-    forms: dict[str, list[str]] = {}
-    for key, name in zip(source.columns[spec["key"]].to_pylist(), source.columns[spec["name"]].to_pylist()):
-        forms.setdefault(key, []).append(name)
+    forms = (_frame(tables[spec["resource"]], spec["key"], spec["name"])
+             .group_by(spec["key"]).agg(pl.col(spec["name"]).drop_nulls().unique().sort().alias("_forms")))
     pk = primary_key(table.schema)[0]
     label = table.schema.get("x-datasette", {}).get("label_column") or pk
-    names = [" | ".join(dict.fromkeys(([own] if own else []) + sorted(set(forms.get(k, [])))))
-             for k, own in zip(table.columns[pk].to_pylist(), table.columns[label].to_pylist())]
+    own = _frame(table, *dict.fromkeys([pk, label]))
+    names = (own.join(forms, left_on=pk, right_on=spec["key"], how="left", maintain_order="left")
+             .select(pl.concat_list([pl.col(label), pl.col("_forms").fill_null(pl.lit([], dtype=pl.List(pl.String)))])
+                     .list.drop_nulls().list.unique(maintain_order=True).list.join(" | ").alias(ALL_NAMES)))
     field = {"name": ALL_NAMES, "type": "string", "x-derived-from": f"{spec['resource']}.{spec['name']}",
              "description": f"The row's own name and every other form of it in {spec['resource']}.{spec['name']}, for search (derived)."}
     schema = dict(table.schema, fields=table.schema["fields"] + [field])
-    return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: pa.array(names, pa.string())})
+    return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: _arrow_strings(names.get_column(ALL_NAMES))})
 
 
-def _names(table: TypedTable) -> list[str]:
-    """Each row's names for search: its label column, and every name form where x-all-names adds them."""
-    label = table.schema.get("x-datasette", {}).get("label_column") or primary_key(table.schema)[0]
-    columns = [table.columns[label].to_pylist()] + ([table.columns[ALL_NAMES].to_pylist()] if ALL_NAMES in table.columns else [])
-    return [" | ".join(dict.fromkeys(n for v in values if v for n in v.split(" | "))) for values in zip(*columns)]
+def _names(table: TypedTable) -> pl.DataFrame:
+    """Each row's key and its names for search: every name form where x-all-names adds them (they
+    begin with the label), else its label column."""
+    key = primary_key(table.schema)[0]
+    label = table.schema.get("x-datasette", {}).get("label_column") or key
+    source = ALL_NAMES if ALL_NAMES in table.columns else label
+    return _frame(table, *dict.fromkeys([key, source])).select(pl.col(key).alias("_pointed"), pl.col(source).fill_null("").alias("_name"))
 
 
 def _target(schema: dict, own_name: str, field: str):
@@ -82,27 +93,28 @@ def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> Typed
     """The table plus the columns its schema's x-search-names asks for: the names of the rows it
     points at, through one of its own foreign keys (an event's place) or through a link table
     (a statement's speakers and subjects, an event's participants), so that a search for 'Minsk'
-    or 'Lukashenko' finds the events and statements that name them only by ID."""
+    or 'Lukashenko' finds the events and statements that name them only by ID. Joins in Polars:
+    no Python object per row."""
     specs = table.schema.get("x-search-names") or []
     if not specs:
         return table
     columns, fields = dict(table.columns), list(table.schema["fields"])
-    own_keys = table.columns[primary_key(table.schema)[0]].to_pylist()
+    pk = primary_key(table.schema)[0]
+    own = _frame(table, pk).rename({pk: "_key"})
     for spec in specs:
         if "resource" in spec:  # rows of a link table whose `key` is this row's primary key
             link = tables[spec["resource"]]
             fk = _target(link.schema, link.name, spec["field"])
-            pairs = zip(link.columns[spec["key"]].to_pylist(), link.columns[spec["field"]].to_pylist())
+            pairs = _frame(link, *dict.fromkeys([spec["key"], spec["field"]])).select(
+                pl.col(spec["key"]).alias("_key"), pl.col(spec["field"]).alias("_pointed"))
         else:  # this row's own foreign key
             fk = _target(table.schema, table.name, spec["field"])
-            pairs = zip(own_keys, table.columns[spec["field"]].to_pylist())
-        target = tables[fk.resource]
-        names_of = dict(zip(target.columns[fk.ref_fields[0]].to_pylist(), _names(target)))
-        found: dict[str, list[str]] = {}
-        for key, pointed in pairs:
-            if pointed in names_of:
-                found.setdefault(key, []).append(names_of[pointed])
-        columns[spec["column"]] = pa.array([" | ".join(sorted(found.get(k, []))) or None for k in own_keys], pa.string())
+            pairs = _frame(table, *dict.fromkeys([pk, spec["field"]])).select(
+                pl.col(pk).alias("_key"), pl.col(spec["field"]).alias("_pointed"))
+        found = (pairs.join(_names(tables[fk.resource]), on="_pointed", how="inner")
+                 .group_by("_key").agg(pl.col("_name").sort().str.join(" | ")))
+        joined = own.join(found, on="_key", how="left", maintain_order="left").get_column("_name")
+        columns[spec["column"]] = _arrow_strings(joined.replace("", None))  # no names: empty, as in every other table
         fields.append({"name": spec["column"], "type": "string", "x-derived-from": spec["field"],
                        "description": f"Names of the {fk.resource} rows the row points at through {spec.get('resource', table.name)}.{spec['field']}, for search (derived)."})
     return TypedTable(table.name, dict(table.schema, fields=fields), columns)
@@ -132,19 +144,48 @@ def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
     return TypedTable(SOURCE_TEXTS, schema, {key: pa.array(ids, pa.string()), "text": pa.array(texts, pa.string())})
 
 
+BATCH_ROWS = 100_000  # rows handed to SQLite at once
+
+
+def insert(conn: sqlite3.Connection, table: TypedTable) -> None:
+    """The table's rows into its (empty) SQLite table with no Python object per row or per value.
+
+    For each batch of rows, Polars writes each column as one JSON array, SQLite reads it into a
+    one-column scratch table keyed by position (json_each), and one INSERT … SELECT joins the
+    scratch tables by position into the table, in row order. Dates arrive as ISO text, booleans
+    as 1 and 0, numbers as Polars writes them (shortest form, read back exactly)."""
+    names = [f["name"] for f in table.schema["fields"]]
+    frame = pl.from_arrow(table.to_arrow().select(names))
+    scratch = [f"temp.dp_column_{i}" for i in range(len(names))]
+    for name in scratch:
+        conn.execute(f"CREATE TABLE {name} (v)")
+    joins = " ".join(f"JOIN {s} ON {s}.rowid = {scratch[0]}.rowid" for s in scratch[1:])
+    into = (f"INSERT INTO [{table.name}] ({_quoted(names)}) SELECT {', '.join(f'{s}.v' for s in scratch)} "
+            f"FROM {scratch[0]} {joins} ORDER BY {scratch[0]}.rowid")
+    for start in range(0, frame.height, BATCH_ROWS):
+        batch = frame.slice(start, BATCH_ROWS)
+        for name, column in zip(scratch, names):
+            conn.execute(f"DELETE FROM {name}")
+            array = batch.select(pl.col(column).alias("c").implode()).write_json()  # [{"c": [v0, v1, …]}]
+            conn.execute(f"INSERT INTO {name} (rowid, v) SELECT key, value FROM json_each(?, '$[0].c')", (array,))
+        conn.execute(into)
+    for name in scratch:
+        conn.execute(f"DROP TABLE {name}")
+
+
 def write(tables: list[TypedTable], path: Path) -> None:
     if path.exists():
         path.unlink()
     db = sqlite_utils.Database(path)
+    # A new file, written once and replaced whole on the next build: no journal is needed.
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages: index builds and inserts stay in memory
+    db.execute("PRAGMA temp_store = MEMORY")
     for table in _in_dependency_order(tables):
         pk = primary_key(table.schema)
         db.execute(create_sql(table))
-        rows = table.to_arrow().to_pylist()
-        for row in rows:
-            for key, value in row.items():
-                if hasattr(value, "isoformat"):
-                    row[key] = value.isoformat()
-        db[table.name].insert_all(rows)
+        insert(db.conn, table)
         for fk in foreign_keys(table.schema, table.name):
             if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
                 db[table.name].create_index(fk.fields, index_name=f"idx_{table.name}_{'_'.join(fk.fields)}")
@@ -166,7 +207,8 @@ def write(tables: list[TypedTable], path: Path) -> None:
     # cheap; without them it assumes large tables and uses the indexes, the plans that stay right
     # as the data grows (tests/test_query_plans.py checks them).
     db.conn.commit()
-    db.vacuum()
+    # No VACUUM: tables are filled once, in key order, and indexed after, so there is little to
+    # reclaim (and the bytes are the same build after build either way).
     db.close()
 
 

@@ -43,21 +43,24 @@ class FieldType:
     arrow: str  # the pyarrow type constructor's name
     sqlite: str
     valid: Callable[[pl.Expr, dict], pl.Expr] | None  # whether a text cell has the type; None: any text
-    cast: Callable[[str, dict], Any]  # from the CSV text to the value stored
+    column: Callable[[pl.Expr, dict], pl.Expr]  # from the CSV's text column to the values stored (valid cells only)
+
+
+def _as_boolean(cell: pl.Expr, field: dict) -> pl.Expr:
+    return pl.when(cell.is_null()).then(None).otherwise(cell.is_in(true_values(field)))
 
 
 TYPES = {
-    "string": FieldType("string", "text", "string", "TEXT", None, lambda value, field: value),
+    "string": FieldType("string", "text", "string", "TEXT", None, lambda cell, field: cell),
     "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
-                        lambda value, field: float(value)),
+                        lambda cell, field: cell.cast(pl.Float64, strict=True)),
     "integer": FieldType("integer", "an integer", "int64", "INTEGER", lambda cell, field: cell.str.contains(INTEGER),
-                         lambda value, field: int(value)),
+                         lambda cell, field: cell.cast(pl.Int64, strict=True)),
     "boolean": FieldType("boolean", "true or false", "bool_", "INTEGER",
-                         lambda cell, field: cell.is_in(true_values(field) + false_values(field)),
-                         lambda value, field: value in true_values(field)),
+                         lambda cell, field: cell.is_in(true_values(field) + false_values(field)), _as_boolean),
 }
 # Columns the build derives (never in a schema a contributor writes): the calendar days of a reduced date.
-DERIVED_TYPES = {"date": FieldType("date", "a date", "date32", "TEXT", None, lambda value, field: value)}
+DERIVED_TYPES = {"date": FieldType("date", "a date", "date32", "TEXT", None, lambda cell, field: cell)}
 
 
 def field_type(field: dict) -> FieldType:
