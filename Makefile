@@ -1,7 +1,7 @@
-# The front door. `make serve` validates, builds and serves the data read-only on 127.0.0.1:8001;
-# `make test` runs the test suite (validation, Frictionless and the coverage measure of the real
-# package among its tests). Each creates the
-# environment from the pinned requirements on first use.
+# The front door. `make serve` validates and builds dist/ (only when the package or the build changed)
+# and serves it read-only on 127.0.0.1:8001; `make test` runs the test suite (validation, Frictionless
+# and the coverage measure of the real package among its tests). Each creates the environment from
+# the pinned requirements on first use.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -31,12 +31,19 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests
 
-build: check
+# dist/ is rebuilt (after validation) only when the package or the build's code changed, so a
+# second `make serve` starts serving at once.
+PACKAGE_FILES := datapackage.json $(wildcard data/*.csv schemas/*.json schemas/profile/*.json articles/*) \
+	$(shell find scripts/lib -name '*.py' -o -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.geojson' 2>/dev/null)
+dist/inspect.json: $(STAMP) $(PACKAGE_FILES)
+	$(BIN)/python scripts/validate.py datapackage.json
 	$(BIN)/python scripts/build.py datapackage.json --out dist
+
+build: dist/inspect.json
 
 # `make serve PORT=8002` to serve on another port.
 PORT ?= 8001
-serve: build
+serve: dist/inspect.json
 	$(BIN)/python scripts/serve.py --dist dist --port $(PORT)
 
 # Validation, build and serving measured at 10k, 100k and 1M synthetic rows; writes BENCHMARKS.md.

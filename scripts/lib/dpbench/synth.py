@@ -43,8 +43,7 @@ class Synth:
             "sources", "actors", "aliases", "organisations", "memberships", "places", "events",
             "event_participants", "statements", "statement_speakers", "statement_subjects", "citations")}
         self.texts: dict[str, str] = {}
-        for code, name in STATES:
-            self.actor(f"state-{code.lower()}", "state", f"Stato {name}", code)
+        self.states: set[str] = set()  # a state's actor is made when a post first names it (an unnamed one would be an orphan)
         for i in range(40):
             code = self.random.choice(STATES)[0]
             self.rows["places"].append({"place_id": f"place-{i:03d}", "name": f"Città {i}", "country": code,
@@ -77,6 +76,9 @@ class Synth:
             sentence = f"{name} è ministro degli Esteri dello Stato {state}."
             sentences.append(sentence)
             membership = f"{actor_id}-minister"
+            if code not in self.states:
+                self.states.add(code)
+                self.actor(f"state-{code.lower()}", "state", f"Stato {state}", code)
             self.rows["memberships"].append({"membership_id": membership, "member_id": actor_id, "organisation_id": f"state-{code.lower()}",
                                              "role": "minister", "label": "Foreign Minister"})
             self.cite("memberships", membership, source, sentence)

@@ -40,6 +40,8 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
         files = beside.submit(_files, tables, package.descriptor, out, spreadsheet)
         db_path = _database(package, tables, by_name, out)
         files.result()
+    # Last, once every other output is whole: `make` takes this file's date as the build's.
+    outputs.inside(out, "inspect.json").write_text(json.dumps(inspect(db_path), indent=2), encoding="utf-8")
     return db_path
 
 
@@ -67,7 +69,6 @@ def _database(package, tables, by_name, out: Path) -> Path:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")
     meta = metadata.metadata(package.descriptor, served, database, db_path)
     outputs.inside(out, "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    outputs.inside(out, "inspect.json").write_text(json.dumps(inspect(db_path), indent=2), encoding="utf-8")
     return db_path
 
 

@@ -17,14 +17,15 @@ MAX_LABELS = 10_000
 
 async def _targets(db, table: str) -> dict[str, tuple[str, str, str]]:
     """column -> (other table, other column, its label column), for single-column keys to a
-    table with a declared label column."""
+    table with a declared label column; nothing for a view or a query."""
     key = (db.name, table)
     if key not in _KEYS:
         targets = {}
-        for fk in await db.foreign_keys_for_table(table):
-            label = db.ds.table_metadata(db.name, fk["other_table"]).get("label_column")
-            if label:
-                targets[fk["column"]] = (fk["other_table"], fk["other_column"], label)
+        if table in await db.table_names():
+            for fk in await db.foreign_keys_for_table(table):
+                label = db.ds.table_metadata(db.name, fk["other_table"]).get("label_column")
+                if label:
+                    targets[fk["column"]] = (fk["other_table"], fk["other_column"], label)
         _KEYS[key] = targets
     return _KEYS[key]
 
@@ -43,13 +44,16 @@ async def _label(db, other_table: str, other_column: str, label_column: str, val
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    # Called for every cell of every page: answered at once, with no query, unless the cell is
+    # a bare value in a column known (or not yet known) to be a labelled foreign key.
     if not table or not database or not isinstance(value, str) or value == "":
+        return None
+    known = _KEYS.get((database, table))
+    if known is not None and column not in known:
         return None
 
     async def labelled():
         db = datasette.get_database(database)
-        if table not in await db.table_names():  # a view or a query has no keys of its own
-            return None
         target = (await _targets(db, table)).get(column)
         if not target:
             return None
