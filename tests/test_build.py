@@ -212,3 +212,26 @@ def test_a_package_named_to_escape_out_writes_nothing_outside(pkg, tmp_path, cap
     before = sorted(p.name for p in tmp_path.rglob("*"))
     assert build.main([str(pkg.descriptor), "--out", str(out)]) == 1
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_rows_reach_sqlite_exactly_whatever_they_hold(monkeypatch):
+    """The JSON batches carry every value back exactly: quotes, backslashes, control characters,
+    non-BMP text, empty and missing cells, booleans, extreme numbers, dates, across batches."""
+    import datetime
+    import pyarrow as pa
+    from dpbuild import sqlite as sqlite_out
+    from dpbuild.typed import TypedTable
+    monkeypatch.setattr(sqlite_out, "BATCH_ROWS", 2)  # three batches of five rows
+    texts = ['a "quoted" \\ back', "line\nbreak\ttab\x01", "emoji 𝄞 é ✓", "", None]
+    numbers = [5e-324, 1.7976931348623157e308, -0.0, 0.1 + 0.2, None]
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}, {"name": "n", "type": "number"},
+                         {"name": "flag", "type": "boolean"}, {"name": "day", "type": "date"}], "primaryKey": ["id"]}
+    table = TypedTable("t", schema, {"id": pa.array([1, 2, 3, 4, 5], pa.int64()), "text": pa.array(texts, pa.string()),
+                                     "n": pa.array(numbers, pa.float64()), "flag": pa.array([True, False, None, True, False]),
+                                     "day": pa.array([datetime.date(2023, 4, 16)] * 4 + [None], pa.date32())})
+    conn = sqlite3.connect(":memory:")
+    conn.execute(sqlite_out.create_sql(table))
+    sqlite_out.insert(conn, table)
+    assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [
+        (i + 1, texts[i], numbers[i], [1, 0, None, 1, 0][i], "2023-04-16" if i < 4 else None) for i in range(5)]
+    assert [type(v) for v in conn.execute("SELECT n FROM t WHERE id = 3").fetchone()] == [float]
