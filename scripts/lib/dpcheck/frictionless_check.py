@@ -105,6 +105,12 @@ def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> sub
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End a descriptor check whose answer is no longer needed (the descriptor did not load)."""
+    process.kill()
+    process.communicate()
+
+
 def descriptor_problems(package: Package, process: subprocess.Popen) -> list[Problem]:
     """The problems start_descriptor_check's process found, or why it could not say."""
     try:

@@ -48,17 +48,20 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     """The problems found, and a phrase saying what was checked (with `base`, a git ref, also
     removed IDs without redirect and an unchanged version; with `frictionless_rows`, Frictionless
     also reads every row; `limit`, the largest files accepted)."""
+    # Two cores are kept busy. Frictionless's descriptor check, pure Python, runs in a process of
+    # its own, started first (it loads the descriptor itself, beside this process's load); Polars
+    # releases the GIL while it reads, joins and scans, so pandera's import (a second, with
+    # pandas) and its checks run beside it in threads.
+    in_process = frictionless_rows or frictionless_check.IN_PROCESS
+    descriptor_check = None if in_process else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
     package, problems = descriptor.load(descriptor_file, limit)
     if package is None:
+        if descriptor_check is not None:
+            frictionless_check.stop(descriptor_check)
         return problems, "nothing checked"
     problems += history.version_format(package)
-    # Two cores are kept busy. Polars releases the GIL while it reads, joins and scans, so
-    # pandera's import (a second, with pandas) and its checks run beside it in threads; and
-    # Frictionless's descriptor check, pure Python, runs in a process of its own.
     with ThreadPoolExecutor(max_workers=2) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
-        in_process = frictionless_rows or frictionless_check.IN_PROCESS
-        descriptor_check = None if in_process else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)

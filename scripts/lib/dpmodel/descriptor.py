@@ -90,11 +90,12 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
         return None, "path must be a non-empty string"
     if "://" in path or URL.match(path):
         return None, f"{path!r} is a URL; resources must be files inside the package (nothing is ever fetched)"
-    if "\\" in path or path.startswith("/") or PurePosixPath(path).is_absolute():
+    pure = PurePosixPath(path)  # parsed once: a package may list thousands of article texts
+    if "\\" in path or path.startswith("/") or pure.is_absolute():
         return None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
-    if ".." in PurePosixPath(path).parts:
+    parts = pure.parts
+    if ".." in parts:
         return None, f"{path!r} leads outside the package ('..')"
-    parts = PurePosixPath(path).parts
     if not parts:
         return None, f"{path!r} is not a file"
     current = str(root)
