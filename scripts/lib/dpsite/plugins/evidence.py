@@ -31,9 +31,9 @@ def extra_template_vars(view_name, request, datasette, database, table):
         params = {"table": table, "id": record_id}
         citations = [dict(r) for r in (await db.execute(CITATIONS, params)).rows]
         caveats = [dict(r) for r in (await db.execute(CAVEATS, params)).rows]
-        cited_table = (await db.execute("SELECT 1 FROM citations WHERE record_table = :table LIMIT 1", params)).rows
-        if not (citations or caveats or cited_table):
-            return None  # a lookup list or a citation itself: nothing cites such rows
+        if not (citations or caveats) and not (
+                await db.execute("SELECT 1 FROM citations WHERE record_table = :table LIMIT 1", params)).rows:
+            return None  # a lookup list or a citation itself: nothing cites such rows (asked only then)
         return {"citations": citations, "caveats": caveats}
 
     return {"evidence": evidence}
