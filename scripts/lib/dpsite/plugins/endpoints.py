@@ -9,6 +9,8 @@ actor, auth-token, logout and create-token.
 """
 from datasette import hookimpl
 
+from dpsite.responses import send_text
+
 REFUSED = ("threads", "allow-debug", "permissions", "messages", "patterns", "actor", "auth-token", "logout", "create-token")
 PUBLIC = ("versions", "plugins", "settings", "metadata", "databases")
 
@@ -33,19 +35,17 @@ def moved(path: str, renamed: dict) -> str | None:
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
+        renamed = datasette.metadata("moved") or {}  # read once: the metadata never changes while serving
+
         async def guarded(scope, receive, send):
             if scope["type"] == "http" and refused(scope.get("path", "")):
-                await send({"type": "http.response.start", "status": 404,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": b"Not found.\n"})
+                await send_text(send, 404, "Not found.\n")
                 return
-            new = moved(scope.get("path", ""), datasette.metadata("moved") or {}) if scope["type"] == "http" else None
+            new = moved(scope.get("path", ""), renamed) if scope["type"] == "http" else None
             if new:
                 query = scope.get("query_string", b"").decode("latin-1")
                 location = (new + ("?" + query if query else "")).encode("latin-1")
-                await send({"type": "http.response.start", "status": 301,
-                            "headers": [(b"location", location), (b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": b"Moved.\n"})
+                await send_text(send, 301, "Moved.\n", ((b"location", location),))
                 return
             await app(scope, receive, send)
         return guarded

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 
+from dpsite.responses import send_text
+
 THROUGH_KEYS = ("table", "column", "value")
 
 
@@ -32,9 +34,7 @@ def asgi_wrapper(datasette):
                 for key, value in parse_qsl(query, keep_blank_values=True):
                     problem = through_problem(value) if key == "_through" else None
                     if problem:
-                        await send({"type": "http.response.start", "status": 400,
-                                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                        await send({"type": "http.response.body", "body": f"Bad request: {problem}\n".encode()})
+                        await send_text(send, 400, f"Bad request: {problem}\n")
                         return
             await app(scope, receive, send)
         return checked

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 
 from datasette import hookimpl
 
+from dpsite.responses import send_text
+
 VISITOR_SQL = {"sql", "_where"}
 MAX_WAITING = 8
 MAX_RESPONSE_BYTES = 50_000_000
@@ -31,9 +33,7 @@ def _streamed(scope) -> bool:
 
 
 async def _too_many(send):
-    await send({"type": "http.response.start", "status": 429,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"retry-after", b"2")]})
-    await send({"type": "http.response.body", "body": b"Too many SQL queries in flight; try again in a few seconds.\n"})
+    await send_text(send, 429, "Too many SQL queries in flight; try again in a few seconds.\n", ((b"retry-after", b"2"),))
 
 
 def _capped(send):
