@@ -88,36 +88,20 @@ def folder_bytes(path: Path) -> int:
 def load(dist: Path, requests_per_endpoint: int) -> dict:
     """Bounded sequential load on loopback; latency percentiles and error count per endpoint."""
     with socket_port() as port:
-        server = subprocess.Popen(serve.command(dist, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pass
+    server = started(serve.command(dist, port=port), port)
     base = f"http://127.0.0.1:{port}"
     name = json.loads((dist / "datapackage.json").read_text())["name"]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start")
-                time.sleep(0.3)
         endpoints = {"table+facet": f"/{name}/events?_facet=event_type", "search": f"/{name}/statements?_search=cooperazione"}
         for query, spec in CANNED_QUERIES.items():
             endpoints[query] = f"/{name}/{query}?" + urllib.parse.urlencode(spec["params"])
         results = {}
         for label, path in endpoints.items():
-            times, errors = [], 0
-            for _ in range(requests_per_endpoint):
-                start = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(base + path, timeout=30) as response:
-                        response.read()
-                        errors += response.status != 200
-                except (urllib.error.URLError, OSError):
-                    errors += 1
-                times.append(time.perf_counter() - start)
-            times.sort()
-            results[label] = {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))], "errors": errors}
+            answers = [timed_get(base + path, timeout=30) for _ in range(requests_per_endpoint)]
+            times = sorted(seconds for seconds, _ in answers)
+            results[label] = {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
+                              "errors": sum(not ok for _, ok in answers)}
         return results
     finally:
         server.terminate()
@@ -205,10 +189,10 @@ def page_pairs(dist: Path) -> dict[str, tuple[str, str]]:
     return pairs
 
 
-def timed_get(url: str) -> tuple[float, bool]:
+def timed_get(url: str, timeout: float = 60) -> tuple[float, bool]:
     start = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             response.read()
             ok = response.status == 200
     except (urllib.error.URLError, OSError):

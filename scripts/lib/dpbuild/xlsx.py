@@ -16,7 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from . import codebook
-from .metadata import wide_columns
+from .metadata import derived_columns, wide_columns
 from .typed import TypedTable
 
 MAX_CELL = 32_767
@@ -52,7 +52,8 @@ def _cell(sheet, row: int, col: int, value, where: str) -> None:
 
 
 def _table_sheet(book, table: TypedTable, bold) -> None:
-    fields = [f["name"] for f in table.schema["fields"] if not f.get("x-derived-from")]  # the CSV's columns
+    derived = set(derived_columns(table))
+    fields = [f["name"] for f in table.schema["fields"] if f["name"] not in derived]  # the CSV's columns
     rows = len(table.columns[fields[0]]) if fields else 0
     if rows > MAX_ROWS:
         raise TooBigForExcel(f"{table.name}: {rows:,} rows, over Excel's {MAX_ROWS:,} per sheet")
@@ -97,8 +98,9 @@ def write(tables: list[TypedTable], descriptor: dict, path: Path) -> None:
         sheet.write_string(0, col, name, bold)
     r = 1
     for table in tables:
+        derived = set(derived_columns(table))
         for column in codebook.columns(table.schema):
-            if column["column"] not in {f["name"] for f in table.schema["fields"] if f.get("x-derived-from")}:
+            if column["column"] not in derived:
                 for col, name in enumerate(headers):
                     sheet.write_string(r, col, str(column.get(name) if name != "table" else table.name))
                 r += 1
