@@ -3,6 +3,8 @@ words, so the report can show it once; the dates module; fmt."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from dpmodel import csvfile, dates, descriptor
 
@@ -133,6 +135,16 @@ def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
     code, lines = pkg.validate()
     assert code == 1
     assert "datapackage.json: frictionless could not validate the descriptor (killed)" in lines
+
+
+def test_pandera_is_loaded_without_pandas_or_hypothesis_which_stay_importable():
+    """pandera's Polars API is loaded as in an install without them (a second of every
+    validation); the rest of a program can still import them."""
+    script = ("import sys; from dpcheck import pandera_check; "
+              "print([m for m in ('pandas', 'hypothesis') if m in sys.modules]); "
+              "import pandas, hypothesis; print(pandas.__name__, hypothesis.__name__)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["[]", "pandas hypothesis"], out.stderr
 
 
 def test_a_check_that_cannot_run_is_reported_not_passed(pkg):

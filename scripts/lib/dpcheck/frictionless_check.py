@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
 import warnings
+from dataclasses import dataclass
 
 from dpmodel import messages, vocabulary
 from dpmodel.descriptor import Package, Resource, as_list, foreign_keys, primary_key
-from dpmodel.limits import DEFAULT, Limits
 from dpmodel.problems import Problem
+
+from . import frictionless_metadata
 
 
 def _constraint_message(field: dict, note: str, cell) -> str:
@@ -78,16 +82,15 @@ def _inlined(package: Package) -> dict:
     return descriptor
 
 
-# The descriptor check on its own, for start_descriptor_check's process: prints the messages as
-# JSON. It loads the descriptor itself: handing thousands of resources over a pipe would block
-# the validator until the child is ready to read them.
+# The descriptor check on its own, for start_descriptor_check's process: it reads the descriptor,
+# already loaded and its schemas inlined, from its standard input and prints the messages as JSON.
+# It opens no file and imports Frictionless alone, while the validator loads the descriptor.
 _CHILD = """
-import json, pathlib, sys
-from dpmodel import descriptor, hermetic, limits
-from dpcheck import frictionless_check
+import json, sys
+from dpmodel import hermetic
 hermetic.forbid_network()
-package, _ = descriptor.load(pathlib.Path(sys.argv[1]), limits.Limits.large() if sys.argv[2] == "large" else limits.DEFAULT)
-print(json.dumps([p.message for p in frictionless_check.check(package, sys.argv[1])] if package else []))
+from dpcheck import frictionless_metadata
+print(json.dumps(frictionless_metadata.messages(json.load(sys.stdin))))
 """
 
 
@@ -97,22 +100,57 @@ IN_PROCESS = False
 DESCRIPTOR_CHECK_SECONDS = 120  # every CI step ends in bounded time (SECURITY.md)
 
 
-def start_descriptor_check(descriptor_path: str, limit: Limits = DEFAULT) -> subprocess.Popen:
-    """Begin check(package, descriptor_path) in a process of its own; descriptor_problems()
-    collects it. It is pure Python: in a thread it would hold the GIL the other checks need."""
-    return subprocess.Popen([sys.executable, "-P", "-c", _CHILD, descriptor_path,  # -P: modules from the install only, never the working folder
-                             "large" if limit != DEFAULT else "default"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@dataclass
+class DescriptorCheck:
+    process: subprocess.Popen
+    pipe: int | None  # the write end of its standard input, until send_descriptor() takes it
 
 
-def stop(process: subprocess.Popen) -> None:
+def start_descriptor_check() -> DescriptorCheck:
+    """Begin the descriptor check in a process of its own (it is pure Python: in a thread it would
+    hold the GIL the other checks need); send_descriptor() gives it the package once loaded, and
+    descriptor_problems() collects its answer."""
+    read_end, write_end = os.pipe()
+    try:
+        process = subprocess.Popen([sys.executable, "-P", "-c", _CHILD],  # -P: modules from the install only, never the working folder
+                                   stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except BaseException:
+        os.close(write_end)
+        raise
+    finally:
+        os.close(read_end)
+    return DescriptorCheck(process, write_end)
+
+
+def send_descriptor(check: DescriptorCheck, package: Package) -> None:
+    """Hand the loaded descriptor to the check, from a thread: the pipe holds 64 KB, and the
+    validator goes on reading tables while the check takes in the rest."""
+    data, pipe = json.dumps(_inlined(package)).encode(), check.pipe
+    check.pipe = None
+
+    def write() -> None:
+        try:
+            with open(pipe, "wb") as stream:
+                stream.write(data)
+        except OSError:  # the check died or was stopped: descriptor_problems() says so
+            pass
+    threading.Thread(target=write, name="descriptor-check-input", daemon=True).start()
+
+
+def stop(check: DescriptorCheck) -> None:
     """End a descriptor check whose answer is no longer needed (the descriptor did not load)."""
-    process.kill()
-    process.communicate()
+    check.process.kill()
+    check.process.communicate()
+    if check.pipe is not None:
+        os.close(check.pipe)
+        check.pipe = None
 
 
-def descriptor_problems(package: Package, process: subprocess.Popen) -> list[Problem]:
-    """The problems start_descriptor_check's process found, or why it could not say."""
+def descriptor_problems(package: Package, check: DescriptorCheck) -> list[Problem]:
+    """The problems the descriptor check found, or why it could not say."""
+    if check.pipe is not None:  # never sent: the check must not wait for it
+        send_descriptor(check, package)
+    process = check.process
     try:
         out, err = process.communicate(timeout=DESCRIPTOR_CHECK_SECONDS)
     except subprocess.TimeoutExpired:
@@ -146,18 +184,11 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
     left to the rules, which check every one and word the fix.
     """
     try:
-        from frictionless import FrictionlessException, validate
-        from frictionless import Package as FrictionlessPackage
+        from frictionless import validate
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
         return [Problem(package.descriptor_name, None, None, f"frictionless is not installed: {exc}")]
     if not rows:
-        try:
-            errors = list(FrictionlessPackage.metadata_validate(_inlined(package)))
-        except FrictionlessException as exc:  # raised for some errors instead of yielded
-            errors = exc.reasons or [exc.error]
-        except Exception as exc:  # noqa: BLE001 - malformed input is reported, never a traceback
-            return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor: {exc}")]
-        return [Problem(package.descriptor_name, None, None, f"frictionless {e.type}: {e.note or e.message}") for e in errors]
+        return [Problem(package.descriptor_name, None, None, message) for message in frictionless_metadata.messages(_inlined(package))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -7,10 +7,49 @@ Each check is one Polars expression, so a million rows cost a few vectorised pas
 """
 from __future__ import annotations
 
+import importlib.abc
+import sys
 import warnings
 
-import pandera.polars as pa
 import polars as pl
+
+
+# Optional companions of pandera that its Polars API never uses: the pandas engine, and the
+# data synthesis strategies (hypothesis). Together they take a second to load.
+_UNUSED = ("pandas", "hypothesis")
+
+
+class _Hidden(importlib.abc.MetaPathFinder):
+    """Answers every import of the _UNUSED modules as an install without them would."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in _UNUSED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def _pandera_polars():
+    """pandera.polars, loaded as in an install without pandas or hypothesis, which pandera
+    supports: otherwise `import pandera`, and again its first check, load both, a second of
+    every validation. Only pandera's own loading is affected; if either is already loaded (a
+    test session), pandera simply finds it."""
+    if any(name in sys.modules for name in ("pandera", *_UNUSED)):
+        import pandera.polars
+        return pandera.polars
+    finder = _Hidden()
+    sys.meta_path.insert(0, finder)
+    try:
+        import pandera.polars
+        # The first check loads the rest of pandera (its backends look for pandas once more, to
+        # route pandas frames, and keep the answer): an empty frame makes it happen now.
+        pandera.polars.DataFrameSchema({"x": pandera.polars.Column(pl.String, checks=[pandera.polars.Check.str_length(1)])}) \
+            .validate(pl.DataFrame({"x": []}, schema={"x": pl.String}))
+    finally:
+        sys.meta_path.remove(finder)
+    return pandera.polars
+
+
+pa = _pandera_polars()
 
 from dpmodel import messages, vocabulary
 from dpmodel.csvfile import Table

@@ -10,6 +10,7 @@ only those rows are turned into messages: the cost of a valid package is a few v
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import unicodedata
 from pathlib import Path
 
@@ -589,7 +590,7 @@ def _unaccounted_articles(package: Package, sources: Table) -> list[Problem]:
                         f"{r.path} has no row in {sources.path} (text_path); add its source row")
                 for r in texts if r.path not in described]
     listed = {r.path for r in texts}
-    for folder in sorted({str(Path(r.path).parent) for r in texts}):
+    for folder in sorted({posixpath.dirname(r.path) or "." for r in texts}):
         for name in sorted(file.name for file in (package.root / folder).glob("*.txt")):
             path = f"{folder}/{name}"
             if path not in listed:
@@ -636,6 +637,8 @@ def _occurring(needles: set[str], texts) -> set[str]:
     found = set()
     for text in texts:
         for end, needle in automaton.iter(text):
+            if needle in found:  # most matches are of names already found: skip their boundary checks
+                continue
             start = end - len(needle) + 1
             before = text[start - 1] if start > 0 else " "
             after = text[end + 1] if end + 1 < len(text) else " "

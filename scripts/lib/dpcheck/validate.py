@@ -49,23 +49,27 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     removed IDs without redirect and an unchanged version; with `frictionless_rows`, Frictionless
     also reads every row; `limit`, the largest files accepted)."""
     # Two cores are kept busy. Frictionless's descriptor check, pure Python, runs in a process of
-    # its own, started first (it loads the descriptor itself, beside this process's load); Polars
-    # releases the GIL while it reads, joins and scans, so pandera's import (a second, with
-    # pandas) and its checks run beside it in threads.
+    # its own, started first (it imports Frictionless while this process loads the descriptor); Polars
+    # releases the GIL while it reads, joins and scans, so pandera's import (half a second, without
+    # pandas: see pandera_check) and its checks run beside it in threads.
     in_process = frictionless_rows or frictionless_check.IN_PROCESS
-    descriptor_check = None if in_process else frictionless_check.start_descriptor_check(str(descriptor_file), limit)
+    descriptor_check = None if in_process else frictionless_check.start_descriptor_check()
     package, problems = descriptor.load(descriptor_file, limit)
     if package is None:
         if descriptor_check is not None:
             frictionless_check.stop(descriptor_check)
         return problems, "nothing checked"
+    if descriptor_check is not None:
+        frictionless_check.send_descriptor(descriptor_check, package)
     problems += history.version_format(package)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
-        problems += _rules(package, tables, unreadable, base)
+        # The article texts are read and hashed (I/O and hashlib, both without the GIL) beside the rules.
+        texts = None if unreadable else pool.submit(_run_texts, package, tables)
+        problems += _rules(package, tables, unreadable, texts, base)
         problems += schema_checks.result()
         if descriptor_check is not None:
             problems += frictionless_check.descriptor_problems(package, descriptor_check)
@@ -85,15 +89,16 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
     return [problem for table in tables.values() for problem in _run(pandera_check.check, table)]
 
 
-def _rules(package, tables: dict[str, csvfile.Table], unreadable: set[str], base: str | None) -> list[Problem]:
-    """The rules on each table, then, if every file could be read, those across tables and texts."""
+def _rules(package, tables: dict[str, csvfile.Table], unreadable: set[str], texts, base: str | None) -> list[Problem]:
+    """The rules on each table, then, if every file could be read, those across tables and the
+    article texts (`texts`, a future of _run_texts)."""
     problems = [problem for rule in rules.PER_TABLE_RULES for problem in _run(rule, tables)]
     # Rules across tables would only echo a broken file as false dangling keys or missing citations.
     if unreadable:
         return problems
     for rule in rules.CROSS_TABLE_RULES:
         problems += _run(rule, tables)
-    texts, text_problems = _run_texts(package, tables)
+    texts, text_problems = texts.result()
     problems += text_problems + _run(rules.verbatim, package, tables, texts)
     for table in tables.values():
         problems += _run(csvfile.canonical_problems, table)
