@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import unicodedata
-from pathlib import Path
 
 import ahocorasick
 import polars as pl
