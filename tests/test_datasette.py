@@ -256,6 +256,9 @@ def test_an_empty_answer_says_which_input_matches_nothing(site):
             ("citations_for_row", {"table": "events", "id": "nope"}, "events has no row “nope”")]:
         assert site.rows(f"{DB}/{path}", **params) == []
         assert says in site.get(f"{DB}/{path}", **params).text, path
+    # Both names are checked in one query: each answer reaches its own input.
+    html = site.get(f"{DB}/what_x_said_about_y", speaker="Lukashenko", subject="Nobody9").text
+    assert "no actor has a name containing “Nobody9”" in html and "containing “Lukashenko”" not in html
 
 
 def test_the_home_page_starts_a_user_off(site):

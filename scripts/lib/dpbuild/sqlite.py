@@ -55,6 +55,12 @@ def _arrow_strings(series: pl.Series) -> pa.Array:
     return series.to_arrow().cast(pa.string())
 
 
+def names_index(table: str) -> str:
+    """The FTS5 trigram table of a table's all_names: `all_names LIKE '%x%'` there matches as on
+    the table (SQLite's LIKE, ASCII case folded), from the index."""
+    return f"{table}_{ALL_NAMES}_fts"
+
+
 def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
     """The table plus the all_names column its schema's x-all-names asks for: the row's own name
     (its label column) and every other form of it from aliases, sorted, so that 'China', 'Cina'
@@ -201,6 +207,12 @@ def write(tables: list[TypedTable], path: Path) -> None:
             # Porter stemming ("hegemony" finds "hegemonism") over unicode61 with diacritics folded
             # ("Erevan" and "Erevàn" alike); the database is served immutable, so no triggers.
             db[table.name].enable_fts(table.schema["x-search"], create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
+        if table.schema.get("x-all-names"):
+            # A trigram index of the name forms: "does any actor's name contain X?", which a page
+            # asks when a query finds nothing, becomes a lookup instead of a scan of every actor.
+            names = names_index(table.name)
+            db.execute(f"CREATE VIRTUAL TABLE [{names}] USING fts5({ALL_NAMES}, tokenize='trigram')")
+            db.execute(f"INSERT INTO [{names}](rowid, {ALL_NAMES}) SELECT rowid, {ALL_NAMES} FROM [{table.name}]")
     for name, view in VIEWS.items():
         db.create_view(name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are

@@ -13,15 +13,35 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR = re.compile(r"\d{4}")
 
 
+# What an input of each kind must match in the data, as one EXISTS each (all of a page's are asked
+# in one query). actors_all_names_fts is the build's trigram index of actors.all_names
+# (dpbuild.sqlite.names_index): the queries' own LIKE, answered from an index, not a scan.
+MATCHES = {
+    "actor": "EXISTS (SELECT 1 FROM actors_all_names_fts WHERE all_names LIKE '%' || :{p} || '%')",
+    "table": "EXISTS (SELECT 1 FROM citations WHERE record_table = :{p})",
+}
+
+
 async def _has(db, sql: str, params: dict) -> bool:
     return bool((await db.execute(sql, params)).rows)
 
 
-async def problem(db, kind: str, name: str, value: str, values: dict) -> str | None:
-    """Why one input can match nothing, or None when it is fine (an empty input means 'any')."""
+async def _matching(db, inputs: dict[str, str], values: dict[str, str]) -> dict[str, bool]:
+    """For each non-empty input of a kind in MATCHES, whether the data has a match: one query."""
+    asked = [name for name, kind in inputs.items() if kind in MATCHES and values[name] != ""]
+    if not asked:
+        return {}
+    sql = "SELECT " + ", ".join(MATCHES[inputs[name]].format(p=f"p{i}") for i, name in enumerate(asked))
+    row = (await db.execute(sql, {f"p{i}": values[name] for i, name in enumerate(asked)})).rows[0]
+    return {name: bool(found) for name, found in zip(asked, row)}
+
+
+async def problem(db, kind: str, name: str, value: str, values: dict, matching: dict[str, bool]) -> str | None:
+    """Why one input can match nothing, or None when it is fine (an empty input means 'any');
+    `matching` says which inputs of a kind in MATCHES have a match."""
     if value == "":
         return None
-    if kind == "actor" and not await _has(db, "SELECT 1 FROM actors WHERE all_names LIKE '%' || :v || '%' LIMIT 1", {"v": value}):
+    if kind == "actor" and not matching[name]:
         return (f"{name}: no actor has a name containing “{value}”, in any of the name forms the articles use. "
                 "Try part of the name, or search the actors table.")
     if kind == "date" and not DATE.fullmatch(value):
@@ -30,7 +50,7 @@ async def problem(db, kind: str, name: str, value: str, values: dict) -> str | N
         return f"{name}: “{value}” is not a year written YYYY."
     if kind == "within" and value not in ("certainly", "may"):
         return f"{name}: “{value}” is neither certainly nor may."
-    if kind == "table" and not await _has(db, "SELECT 1 FROM citations WHERE record_table = :v LIMIT 1", {"v": value}):
+    if kind == "table" and not matching[name]:
         return f"{name}: no citation names a row of a table called “{value}”."
     if kind == "row" and values.get("table"):
         table = values["table"]
@@ -55,7 +75,8 @@ def extra_template_vars(view_name, request, datasette, database):
     async def empty_why():
         db = datasette.get_database(database)
         values = {name: request.args.get(name, "") for name in spec["inputs"]}
-        reasons = [await problem(db, kind, name, values[name], values) for name, kind in spec["inputs"].items()]
+        matching = await _matching(db, spec["inputs"], values)
+        reasons = [await problem(db, kind, name, values[name], values, matching) for name, kind in spec["inputs"].items()]
         return [r for r in reasons if r] or [spec["empty"]]
 
     return {"empty_why": empty_why}

@@ -1,0 +1,49 @@
+"""The site keeps the answers Datasette would otherwise work out on every request from things that
+never change while it runs (dpsite/plugins/kept_answers.py)."""
+from __future__ import annotations
+
+import asyncio
+
+from datasette.app import Datasette
+from datasette.database import Results
+
+from dpsite.plugins import kept_answers
+
+
+class CountingDatabase:
+    """Stands in for an immutable Datasette database with a table and a view."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    async def execute(self, sql, params=None, *args, **kwargs):
+        self.asked.append(sql)
+        return Results([("Events",), ("events_full",)], False, [("name",)])
+
+
+def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
+    db = CountingDatabase()
+    kept_answers._keep_spellings(db)
+
+    def spelling(name):
+        return asyncio.run(db.execute(kept_answers.SPELLING_SQL, [name])).rows
+
+    assert spelling("EVENTS") == [("Events",)]  # NOCASE folds ASCII
+    assert spelling("events_FULL") == [("events_full",)]
+    assert spelling("Évents") == []  # and nothing else
+    assert spelling("nothing") == []
+    assert len(db.asked) == 1  # the names were read once
+    asyncio.run(db.execute("select 1", []))
+    assert db.asked[-1] == "select 1"  # every other query still reaches SQLite
+
+
+def test_the_kept_query_is_the_one_datasette_asks():
+    """If a Datasette release words its query otherwise, nothing breaks, but nothing is kept either."""
+    assert kept_answers.SPELLING_SQL in Datasette.permission_allowed.__code__.co_consts
+
+
+def test_plugin_settings_are_handed_out_as_copies(site):
+    first = site.ds.plugin_config("datasette-cluster-map")
+    assert first, "the build configures the map"
+    first["latitude_column"] = "changed"
+    assert site.ds.plugin_config("datasette-cluster-map") == site.ds.metadata("plugins")["datasette-cluster-map"] != first
