@@ -47,8 +47,9 @@ serve: dist/inspect.json
 	$(BIN)/python scripts/serve.py --dist dist --port $(PORT)
 
 # Validation, build and serving measured at 10k, 100k and 1M synthetic rows; writes BENCHMARKS.md.
+# `make bench BEFORE=<commit>` also puts the site as it was at that commit under the same load.
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py --sizes 10000,100000,1000000
+	$(BIN)/python scripts/bench.py --sizes 10000,100000,1000000 $(if $(BEFORE),--before $(BEFORE))
 	$(BIN)/python scripts/bench_hostile.py
 
 # SECURITY.md's promises under attack: the site with worst-case SQL in flight, CI steps on

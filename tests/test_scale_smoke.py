@@ -57,3 +57,7 @@ def test_the_benchmark_report_judges_each_target_by_its_ratio():
     assert verdict["validation time at 10,000,000 rows over 1,000,000 (x)"] == "yes"
     assert verdict["build time at 10,000,000 rows over 1,000,000 (x)"] == "yes"
     assert any("a ratio of 36.0x" in line for line in lines)  # (40 - 4) / (2.5 - 1.5)
+    before = {"rps": 3.0, "p50_ms": 3000.0, "p95_ms": 30000.0, "errors": 4, "ref": "abc1234", "pages_not_answered_alone": 0}
+    with_before = report([small, big, huge], {"seconds": 1.3, "runs": [1.3], "floor_start": 0.2}, 1.5, before)
+    assert [line for line in with_before if line not in lines] == [
+        "| ours before, at abc1234 (its own build of its own 1,000,000-row package) | 3.0 | 3000 | 30000 | 4 |"]

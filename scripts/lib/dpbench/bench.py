@@ -12,7 +12,9 @@ For each size N, on a synthetic package (scripts/synth.py), in one run on this m
 - each page of the project's site against bare `datasette -i` on the same database (a canned
   query against the same SQL through ?sql=), one request at a time, and both under 32
   concurrent loopback clients: throughput, p50 and p95;
-- `make serve` with an unchanged dist/: seconds until the home page answers.
+- `make serve` with an unchanged dist/: seconds until the home page answers;
+- with --before REF, the site as it was at that git ref (its own build of its own package)
+  under the same 32 concurrent clients.
 Sizes above --peers-up-to (default 1,000,000; e.g. --sizes 1000000,10000000) measure our
 validation and build only. Prints a table, checks the targets as ratios, and writes BENCHMARKS.md
 with the machine's description.
@@ -39,7 +41,7 @@ import urllib.request
 from pathlib import Path
 
 from dpmodel import REPOSITORY
-from dpbuild.queries import CANNED_QUERIES
+from dpbuild.queries import CANNED_QUERIES, RENAMED_VIEWS
 from dpsite import serve
 
 ROOT = REPOSITORY
@@ -238,6 +240,35 @@ def site_against_bare(dist: Path, requests: int) -> dict:
     return result
 
 
+def before_concurrent(ref: str, n: int, work: Path) -> dict:
+    """The site as it was at git ref `ref`, under the same 32 clients and the same pages: its own
+    checkout (a git worktree), its own synthetic package of n rows, built and served by its own
+    scripts (synth.py, build.py, serve.py, whose command lines have not changed)."""
+    tree, package, dist = work / "before", work / "before-synth", work / "before-dist"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(tree), ref], check=True, capture_output=True)
+    try:
+        scripts = tree / "scripts"
+        subprocess.run([PYTHON, str(scripts / "synth.py"), "--rows", str(n), "--seed", "1", "--out", str(package)], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([PYTHON, str(scripts / "build.py"), str(package / "datapackage.json"), "--out", str(dist)], check=True,
+                       stdout=subprocess.DEVNULL)
+        former = {new: old for old, new in RENAMED_VIEWS.items()}  # a view renamed since is asked for by its name then
+        paths = [pair[0] for pair in page_pairs(dist).values()]
+        paths = [next((p.replace(f"/{new}", f"/{old}") for new, old in former.items() if f"/{new}" in p), p) for p in paths]
+        with socket_port() as port:
+            pass
+        server = started([PYTHON, str(scripts / "serve.py"), "--dist", str(dist), "--port", str(port)], port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            unanswered = sum(not timed_get(base + p)[1] for p in paths)
+            return {**concurrent(base, paths), "ref": ref, "pages_not_answered_alone": unanswered}
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def serve_start(repeat: int) -> float:
     """Seconds from `make serve` (dist/ up to date, .venv warm) until the home page answers; median."""
     subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -268,7 +299,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def report(rows: list[dict], engines: dict, start_seconds: float | None) -> list[str]:
+def report(rows: list[dict], engines: dict, start_seconds: float | None, before: dict | None = None) -> list[str]:
     mb = lambda b: f"{b / 1e6:,.0f} MB"  # noqa: E731
     peered = [r for r in rows if r["peers"]]
     lines = ["| rows | ours: time, peak RSS | frictionless | pyarrow floor | build (ours): time, peak RSS | sqlite-utils peer | build output |",
@@ -299,6 +330,11 @@ def report(rows: list[dict], engines: dict, start_seconds: float | None) -> list
     for side in ("ours", "bare"):
         c = site[f"{side}_concurrent"]
         lines.append(f"| {side} | {c['rps']:.1f} | {c['p50_ms']:.0f} | {c['p95_ms']:.0f} | {c['errors']} |")
+    if before:
+        lines.append(f"| ours before, at {before['ref']} (its own build of its own {big['n']:,}-row package) | {before['rps']:.1f} | "
+                     f"{before['p50_ms']:.0f} | {before['p95_ms']:.0f} | {before['errors']} |")
+        if before["pages_not_answered_alone"]:
+            lines.append(f"\n{before['pages_not_answered_alone']} of the pages did not answer at {before['ref']} even alone.")
     reading = max(0.0, big["floor"]["seconds"] - engines["floor_start"])
     checks_after_reading = big["ours"]["seconds"] - engines["seconds"] - reading
     marginal_ours = big["ours"]["seconds"] - mid["ours"]["seconds"]
@@ -345,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50, help="requests per endpoint in the load test")
     parser.add_argument("--write", default="BENCHMARKS.md", help="where to write the report ('' to skip)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of our validation and of the floor; the median is reported")
+    parser.add_argument("--before", metavar="REF", help="also the site as it was at this git ref (its own build, at the largest size "
+                                                         "the site is measured at) under the same concurrent load")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if not any(n <= args.peers_up_to for n in sizes):
@@ -356,14 +394,16 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             print(f"measuring {n:,} rows …", flush=True)
             rows.append(run_size(n, Path(tmp), args.requests, args.repeat, peers=n <= args.peers_up_to))
+        before = before_concurrent(args.before, max(n for n in sizes if n <= args.peers_up_to), Path(tmp)) if args.before else None
     start_seconds = serve_start(args.repeat)
-    lines = report(rows, engines, start_seconds)
+    lines = report(rows, engines, start_seconds, before)
     print("\n".join(lines))
     if args.write:
         text = ["# Benchmarks", "", f"Machine: {machine()}.", "",
                 f"Measured by `make bench` (scripts/bench.py, sizes {args.sizes}, peers and the site up to {args.peers_up_to:,} rows, "
                 f"{args.requests} requests per endpoint, median of {args.repeat} runs for our validation and the floor, one for "
-                f"the build and the slower peers) on {time.strftime('%Y-%m-%d')}. Synthetic packages from scripts/synth.py, seed 1.", ""] + lines
+                f"the build and the slower peers{', and the site as it was at ' + args.before if args.before else ''}) on "
+                f"{time.strftime('%Y-%m-%d')}. Synthetic packages from scripts/synth.py, seed 1.", ""] + lines
         (ROOT / args.write).write_text("\n".join(text) + "\n", encoding="utf-8")
     return 0
 
