@@ -13,6 +13,11 @@ import warnings
 
 import polars as pl
 
+from dpmodel import messages, vocabulary
+from dpmodel.csvfile import Table
+from dpmodel.descriptor import primary_key
+from dpmodel.problems import MAX_LISTED, Problem
+
 
 # Optional companions of pandera that its Polars API never uses: the pandas engine, and the
 # data synthesis strategies (hypothesis). Together they take a second to load.
@@ -50,11 +55,6 @@ def _pandera_polars():
 
 
 pa = _pandera_polars()
-
-from dpmodel import messages, vocabulary
-from dpmodel.csvfile import Table
-from dpmodel.descriptor import primary_key
-from dpmodel.problems import MAX_LISTED, Problem
 
 
 def _check(name: str, passes) -> pa.Check:
