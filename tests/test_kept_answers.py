@@ -20,6 +20,10 @@ class CountingDatabase:
         self.asked.append(sql)
         return Results([("Events",), ("events_full",)], False, [("name",)])
 
+    async def table_names(self):
+        self.asked.append("table_names")
+        return ["Events"]
+
 
 def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
     db = CountingDatabase()
@@ -35,6 +39,15 @@ def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
     assert len(db.asked) == 1  # the names were read once
     asyncio.run(db.execute("select 1", []))
     assert db.asked[-1] == "select 1"  # every other query still reaches SQLite
+
+
+def test_the_list_of_tables_is_read_once_and_handed_out_as_a_copy():
+    db = CountingDatabase()
+    kept_answers._keep_table_names(db)
+    first = asyncio.run(db.table_names())
+    first.append("changed")
+    assert asyncio.run(db.table_names()) == ["Events"]
+    assert db.asked == ["table_names"]
 
 
 def test_the_kept_query_is_the_one_datasette_asks():

@@ -22,23 +22,36 @@ MATCHES = {
 }
 
 
-async def _has(db, sql: str, params: dict) -> bool:
-    return bool((await db.execute(sql, params)).rows)
+async def _match_sql(db, kind: str, values: dict[str, str], param: str) -> str | None:
+    """The EXISTS that says whether an input of this kind matches anything, or None if its kind is
+    judged by its form alone (or its table does not exist: the table input says so)."""
+    if kind in MATCHES:
+        return MATCHES[kind].format(p=param)
+    table = values.get("table")
+    if kind == "row" and table and table in await db.table_names():
+        keys = [c for c in await db.primary_keys(table)] or ["rowid"]
+        key_sql = " || '/' || ".join(escape_sqlite(k) for k in keys)
+        return f"EXISTS (SELECT 1 FROM {escape_sqlite(table)} WHERE {key_sql} = :{param})"
+    return None
 
 
 async def _matching(db, inputs: dict[str, str], values: dict[str, str]) -> dict[str, bool]:
-    """For each non-empty input of a kind in MATCHES, whether the data has a match: one query."""
-    asked = [name for name, kind in inputs.items() if kind in MATCHES and values[name] != ""]
+    """For each non-empty input checked against the data, whether it matches anything: one query."""
+    asked = {}
+    for name, kind in inputs.items():
+        sql = await _match_sql(db, kind, values, f"p{len(asked)}") if values[name] != "" else None
+        if sql:
+            asked[name] = sql
     if not asked:
         return {}
-    sql = "SELECT " + ", ".join(MATCHES[inputs[name]].format(p=f"p{i}") for i, name in enumerate(asked))
-    row = (await db.execute(sql, {f"p{i}": values[name] for i, name in enumerate(asked)})).rows[0]
+    row = (await db.execute("SELECT " + ", ".join(asked.values()),
+                            {f"p{i}": values[name] for i, name in enumerate(asked)})).rows[0]
     return {name: bool(found) for name, found in zip(asked, row)}
 
 
-async def problem(db, kind: str, name: str, value: str, values: dict, matching: dict[str, bool]) -> str | None:
+def problem(kind: str, name: str, value: str, values: dict, matching: dict[str, bool]) -> str | None:
     """Why one input can match nothing, or None when it is fine (an empty input means 'any');
-    `matching` says which inputs of a kind in MATCHES have a match."""
+    `matching` says which inputs checked against the data match something."""
     if value == "":
         return None
     if kind == "actor" and not matching[name]:
@@ -52,13 +65,8 @@ async def problem(db, kind: str, name: str, value: str, values: dict, matching: 
         return f"{name}: “{value}” is neither certainly nor may."
     if kind == "table" and not matching[name]:
         return f"{name}: no citation names a row of a table called “{value}”."
-    if kind == "row" and values.get("table"):
-        table = values["table"]
-        if table in await db.table_names():
-            keys = [c for c in await db.primary_keys(table)] or ["rowid"]
-            key_sql = " || '/' || ".join(escape_sqlite(k) for k in keys)
-            if not await _has(db, f"SELECT 1 FROM {escape_sqlite(table)} WHERE {key_sql} = :v LIMIT 1", {"v": value}):
-                return f"{name}: {table} has no row “{value}” (a composite key is written with '/' between its parts)."
+    if kind == "row" and matching.get(name) is False:
+        return f"{name}: {values['table']} has no row “{value}” (a composite key is written with '/' between its parts)."
     return None
 
 
@@ -76,7 +84,7 @@ def extra_template_vars(view_name, request, datasette, database):
         db = datasette.get_database(database)
         values = {name: request.args.get(name, "") for name in spec["inputs"]}
         matching = await _matching(db, spec["inputs"], values)
-        reasons = [await problem(db, kind, name, values[name], values, matching) for name, kind in spec["inputs"].items()]
+        reasons = [problem(kind, name, values[name], values, matching) for name, kind in spec["inputs"].items()]
         return [r for r in reasons if r] or [spec["empty"]]
 
     return {"empty_why": empty_why}

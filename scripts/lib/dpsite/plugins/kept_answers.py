@@ -4,6 +4,8 @@ site runs: the metadata (a file written by the build) and the tables of an immut
 - "May this table be seen?" deep-copies the whole metadata, and asks SQLite how the table's name
   is spelt, one query each time: the home page asks about a hundred times, 130 ms in all at this
   package's size.
+- The list of tables is read from SQLite again by every page that needs it (a row's page, for its
+  evidence and its labels).
 - A plugin's settings are merged from the whole metadata on every call, and
   datasette-render-markdown (which datasette-dashboards brings) asks for them for every cell: a
   page of a thousand rows spent 40 ms on it.
@@ -29,6 +31,7 @@ def startup(datasette):
     for db in datasette.databases.values():
         if not db.is_mutable and not db.is_memory:
             _keep_spellings(db)
+            _keep_table_names(db)
 
 
 def _keep_table_permissions(datasette) -> None:
@@ -77,3 +80,15 @@ def _keep_spellings(db) -> None:
         return Results([(found,)] if found else [], False, [("name", None, None, None, None, None, None)])
 
     db.execute = execute_keeping_spellings
+
+
+def _keep_table_names(db) -> None:
+    table_names = db.table_names
+    kept: list[str] = []
+
+    async def kept_table_names():
+        if not kept:
+            kept.extend(await table_names())
+        return list(kept)
+
+    db.table_names = kept_table_names
