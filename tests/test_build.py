@@ -109,6 +109,19 @@ def test_full_text_search_in_italian_english_and_misspelt_names(dist):
     assert search("events", "Batken") != []
 
 
+def test_the_trigram_index_of_names_answers_like_as_the_actors_table_does(dist):
+    """The site asks the index whether any name contains what a visitor typed; it must say what
+    `all_names LIKE` on the table says (ASCII case folded, other letters not, % and _ wildcards)."""
+    from dpbuild.sqlite import names_index
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    index = names_index("actors")
+    assert conn.execute(f"SELECT count(*) FROM [{index}]").fetchone() == conn.execute("SELECT count(*) FROM actors").fetchone()
+    for typed in ("lukashenko", "LAVROV", "Xi Jinoping", "ina", "xi", "%", "_", "a_b", "szijjártó", "SZIJJÁRTÓ", "comunità", "nobody9"):
+        on_table = conn.execute("SELECT count(*) FROM actors WHERE all_names LIKE '%' || ? || '%'", (typed,)).fetchone()[0]
+        on_index = conn.execute(f"SELECT count(*) FROM [{index}] WHERE all_names LIKE '%' || ? || '%'", (typed,)).fetchone()[0]
+        assert on_index == on_table, typed
+
+
 def test_the_parquet_descriptor_lists_every_file_with_its_hash(dist):
     described = json.loads((dist / "datapackage.json").read_text())
     files = sorted(p.name for p in (dist / "parquet").glob("*.parquet"))
