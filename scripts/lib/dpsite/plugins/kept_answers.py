@@ -26,42 +26,27 @@ ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstu
 
 @hookimpl
 def startup(datasette):
-    _keep_table_permissions(datasette)
-    _keep_plugin_config(datasette)
+    datasette._table_permission_allows = _kept(datasette._table_permission_allows)
+    datasette.plugin_config = _kept(datasette.plugin_config)
     for db in datasette.databases.values():
         if not db.is_mutable and not db.is_memory:
             _keep_spellings(db)
             _keep_table_names(db)
 
 
-def _keep_table_permissions(datasette) -> None:
-    original = datasette._table_permission_allows
-    kept: dict[tuple, list] = {}
-
-    def allows(database, table):
-        key = (database, table)
-        if key not in kept:
-            if len(kept) >= MAX_KEPT:
-                kept.clear()
-            kept[key] = original(database, table)
-        return list(kept[key])  # a copy: callers get a list of their own, as before
-
-    datasette._table_permission_allows = allows
-
-
-def _keep_plugin_config(datasette) -> None:
-    plugin_config = datasette.plugin_config
+def _kept(function):
+    """function, each answer kept by its arguments (at most MAX_KEPT) and handed out as a copy."""
     kept: dict[tuple, object] = {}
 
-    def kept_plugin_config(plugin_name, database=None, table=None, fallback=True):
-        key = (plugin_name, database, table, fallback)
+    def kept_function(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
         if key not in kept:
             if len(kept) >= MAX_KEPT:
                 kept.clear()
-            kept[key] = plugin_config(plugin_name, database=database, table=table, fallback=fallback)
+            kept[key] = function(*args, **kwargs)
         return copy.deepcopy(kept[key])
 
-    datasette.plugin_config = kept_plugin_config
+    return kept_function
 
 
 def _keep_spellings(db) -> None:
