@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import ExitStack, closing, contextmanager
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -90,12 +90,8 @@ def folder_bytes(path: Path) -> int:
 
 def load(dist: Path, requests_per_endpoint: int) -> dict:
     """Bounded sequential load on loopback; latency percentiles and error count per endpoint."""
-    with socket_port() as port:
-        pass
-    server = started(serve.command(dist, port=port), port)
-    base = f"http://127.0.0.1:{port}"
     name = json.loads((dist / "datapackage.json").read_text())["name"]
-    try:
+    with serving(lambda port: serve.command(dist, port=port)) as base:
         endpoints = {"table+facet": f"/{name}/events?_facet=event_type", "search": f"/{name}/statements?_search=cooperazione"}
         for query, spec in CANNED_QUERIES.items():
             endpoints[query] = f"/{name}/{query}?" + urllib.parse.urlencode(spec["params"])
@@ -106,9 +102,6 @@ def load(dist: Path, requests_per_endpoint: int) -> dict:
             results[label] = {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
                               "errors": sum(not ok for _, ok in answers)}
         return results
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 class socket_port:
@@ -176,6 +169,20 @@ def started(command: list[str], port: int) -> subprocess.Popen:
             time.sleep(0.2)
 
 
+@contextmanager
+def serving(command_for_port):
+    """A server started from command_for_port(port) on a free loopback port, until the block ends:
+    its base URL."""
+    with socket_port() as port:
+        pass
+    server = started(command_for_port(port), port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def page_pairs(dist: Path) -> dict[str, tuple[str, str]]:
     """Each page of the site, with the page bare Datasette serves for the same data: a canned
     query becomes the same SQL through ?sql= (bare Datasette has no canned queries)."""
@@ -232,22 +239,14 @@ def site_against_bare(dist: Path, requests: int) -> dict:
     """Each page of the project's site and of bare Datasette, both serving, asked in turn (in_turn);
     then each under 32 concurrent clients while the other is idle."""
     pairs = page_pairs(dist)
-    servers, bases = {}, {}
-    try:
-        for side in ("ours", "bare"):
-            with socket_port() as port:
-                pass
-            servers[side] = started(serve.command(dist, port=port) if side == "ours" else bare_command(dist, port), port)
-            bases[side] = f"http://127.0.0.1:{port}"
+    with ExitStack() as stack:
+        bases = {"ours": stack.enter_context(serving(lambda port: serve.command(dist, port=port))),
+                 "bare": stack.enter_context(serving(lambda port: bare_command(dist, port)))}
         result = {"pages": {label: in_turn({"ours": bases["ours"] + mine, "bare": bases["bare"] + theirs}, requests)
                             for label, (mine, theirs) in pairs.items()}}
         for index, side in enumerate(("ours", "bare")):
             result[f"{side}_concurrent"] = concurrent(bases[side], [pair[index] for pair in pairs.values()])
         return result
-    finally:
-        for server in servers.values():
-            server.terminate()
-            server.wait(timeout=10)
 
 
 def before_concurrent(ref: str, n: int, work: Path) -> dict:
@@ -265,16 +264,9 @@ def before_concurrent(ref: str, n: int, work: Path) -> dict:
         former = {new: old for old, new in RENAMED_VIEWS.items()}  # a view renamed since is asked for by its name then
         paths = [pair[0] for pair in page_pairs(dist).values()]
         paths = [next((p.replace(f"/{new}", f"/{old}") for new, old in former.items() if f"/{new}" in p), p) for p in paths]
-        with socket_port() as port:
-            pass
-        server = started([PYTHON, str(scripts / "serve.py"), "--dist", str(dist), "--port", str(port)], port)
-        try:
-            base = f"http://127.0.0.1:{port}"
+        with serving(lambda port: [PYTHON, str(scripts / "serve.py"), "--dist", str(dist), "--port", str(port)]) as base:
             unanswered = sum(not timed_get(base + p)[1] for p in paths)
             return {**concurrent(base, paths), "ref": ref, "pages_not_answered_alone": unanswered}
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
 
