@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 from dpbuild import build
 from dpsite import serve
 from dpcheck import validate
-from dpcheck import frictionless_check
+from dpcheck import descriptor_check
 
 # Frictionless's descriptor check in this process: one import for the whole suite instead of a
 # new Python process per validation. Tests about the process itself switch it back.
-frictionless_check.IN_PROCESS = True
+descriptor_check.IN_PROCESS = True
 
 
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]

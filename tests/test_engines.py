@@ -8,7 +8,7 @@ import sys
 
 from dpmodel import csvfile, dates, descriptor
 
-from dpcheck import frictionless_check, pandera_check
+from dpcheck import descriptor_check, frictionless_check, pandera_check
 
 import pytest
 
@@ -130,11 +130,20 @@ def test_the_validator_runs_the_descriptor_check_in_a_process_of_its_own(pkg):
 
 
 def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
-    monkeypatch.setattr(frictionless_check, "IN_PROCESS", False)
-    monkeypatch.setattr(frictionless_check, "_CHILD", "import sys; sys.exit('killed')")
+    monkeypatch.setattr(descriptor_check, "IN_PROCESS", False)
+    monkeypatch.setattr(descriptor_check, "_CHILD", "import sys; sys.exit('killed')")
     code, lines = pkg.validate()
     assert code == 1
     assert "datapackage.json: frictionless could not validate the descriptor (killed)" in lines
+
+
+def test_the_validator_starts_the_descriptor_check_before_it_imports_polars():
+    """The descriptor check's process imports Frictionless while the validator imports Polars
+    and loads the descriptor: neither waits for the other's imports (BENCHMARKS.md)."""
+    script = ("import sys; from dpcheck import validate; from dpmodel import descriptor; "
+              "print([m for m in ('polars', 'pandera', 'frictionless') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["[]"], out.stderr
 
 
 def test_pandera_is_loaded_without_pandas_or_hypothesis_which_stay_importable():

@@ -1,21 +1,14 @@
 """Run Frictionless on the package and word its findings as the rest of the validator does."""
 from __future__ import annotations
 
-import copy
-import json
-import os
 import re
-import subprocess
-import sys
-import threading
 import warnings
-from dataclasses import dataclass
 
 from dpmodel import messages, vocabulary
-from dpmodel.descriptor import Package, Resource, as_list, foreign_keys, primary_key
+from dpmodel.descriptor import Package, Resource, foreign_keys
 from dpmodel.problems import Problem
 
-from . import frictionless_metadata
+from . import descriptor_check, frictionless_metadata
 
 
 def _constraint_message(field: dict, note: str, cell) -> str:
@@ -59,115 +52,6 @@ def reads_unreadable(package: Package, resource: Resource | None, unreadable: se
         for fk in foreign_keys(resource.schema, resource.name) if fk.resource in package.resources)
 
 
-def _keys_as_lists(schema: dict) -> dict:
-    """The schema with primary and foreign keys written as lists: Table Schema 1 allows a single
-    field name as a string, which Frictionless 5 (reading the version 2 profile) refuses."""
-    schema = dict(schema)
-    if "primaryKey" in schema:
-        schema["primaryKey"] = primary_key(schema)
-    if "foreignKeys" in schema:
-        schema["foreignKeys"] = [dict(fk, fields=as_list(fk["fields"]), reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])))
-                                 for fk in schema["foreignKeys"]]
-    return schema
-
-
-def _inlined(package: Package) -> dict:
-    """The descriptor with each Table Schema in place of its path, so Frictionless validates the
-    schemas too; the paths themselves were checked when the package was loaded."""
-    descriptor = copy.deepcopy(package.descriptor)
-    for resource in descriptor.get("resources", []):
-        loaded = package.resources.get(resource.get("name"))
-        if loaded is not None and loaded.schema is not None:
-            resource["schema"] = _keys_as_lists(loaded.schema)
-    return descriptor
-
-
-# The descriptor check on its own, for start_descriptor_check's process: it reads the descriptor,
-# already loaded and its schemas inlined, from its standard input and prints the messages as JSON.
-# It opens no file and imports Frictionless alone, while the validator loads the descriptor.
-_CHILD = """
-import json, sys
-from dpmodel import hermetic
-hermetic.forbid_network()
-from dpcheck import frictionless_metadata
-print(json.dumps(frictionless_metadata.messages(json.load(sys.stdin))))
-"""
-
-
-# Whether the descriptor check runs in this process instead (the test suite: one import of
-# Frictionless for hundreds of validations, rather than a new Python process for each).
-IN_PROCESS = False
-DESCRIPTOR_CHECK_SECONDS = 120  # every CI step ends in bounded time (SECURITY.md)
-
-
-@dataclass
-class DescriptorCheck:
-    process: subprocess.Popen
-    pipe: int | None  # the write end of its standard input, until send_descriptor() takes it
-
-
-def start_descriptor_check() -> DescriptorCheck:
-    """Begin the descriptor check in a process of its own (it is pure Python: in a thread it would
-    hold the GIL the other checks need); send_descriptor() gives it the package once loaded, and
-    descriptor_problems() collects its answer."""
-    read_end, write_end = os.pipe()
-    try:
-        process = subprocess.Popen([sys.executable, "-P", "-c", _CHILD],  # -P: modules from the install only, never the working folder
-                                   stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except BaseException:
-        os.close(write_end)
-        raise
-    finally:
-        os.close(read_end)
-    return DescriptorCheck(process, write_end)
-
-
-def send_descriptor(check: DescriptorCheck, package: Package) -> None:
-    """Hand the loaded descriptor to the check, from a thread: the pipe holds 64 KB, and the
-    validator goes on reading tables while the check takes in the rest."""
-    data, pipe = json.dumps(_inlined(package)).encode(), check.pipe
-    check.pipe = None
-
-    def write() -> None:
-        try:
-            with open(pipe, "wb") as stream:
-                stream.write(data)
-        except OSError:  # the check died or was stopped: descriptor_problems() says so
-            pass
-    threading.Thread(target=write, name="descriptor-check-input", daemon=True).start()
-
-
-def stop(check: DescriptorCheck) -> None:
-    """End a descriptor check whose answer is no longer needed (the descriptor did not load)."""
-    check.process.kill()
-    check.process.communicate()
-    if check.pipe is not None:
-        os.close(check.pipe)
-        check.pipe = None
-
-
-def descriptor_problems(package: Package, check: DescriptorCheck) -> list[Problem]:
-    """The problems the descriptor check found, or why it could not say."""
-    if check.pipe is not None:  # never sent: the check must not wait for it
-        send_descriptor(check, package)
-    process = check.process
-    try:
-        out, err = process.communicate(timeout=DESCRIPTOR_CHECK_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return [Problem(package.descriptor_name, None, None,
-                        f"frictionless could not validate the descriptor within {DESCRIPTOR_CHECK_SECONDS} s")]
-    try:
-        messages_found = json.loads(out) if process.returncode == 0 else None
-    except ValueError:
-        messages_found = None
-    if not isinstance(messages_found, list):
-        last = (err.strip().splitlines() or ["no output"])[-1]
-        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor ({last})")]
-    return [Problem(package.descriptor_name, None, None, message) for message in messages_found]
-
-
 def check(package: Package, descriptor_path: str, unreadable: set[str] = frozenset(), rows: bool = False) -> list[Problem]:
     """Frictionless validation of the descriptor: the package and every resource and Table Schema
     against the Data Package specification (Frictionless's own metadata validation, without
@@ -188,7 +72,7 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
         return [Problem(package.descriptor_name, None, None, f"frictionless is not installed: {exc}")]
     if not rows:
-        return [Problem(package.descriptor_name, None, None, message) for message in frictionless_metadata.messages(_inlined(package))]
+        return [Problem(package.descriptor_name, None, None, message) for message in frictionless_metadata.messages(descriptor_check.inlined(package))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -690,12 +690,14 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
                           problems, table, "excerpt", "whose excerpt is not found verbatim in its source")
         for index, source, excerpt, text in missing.iter_rows():
             problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
-    for table in tables.values():
-        for field in (f["name"] for f in _fields(table) if f.get("x-occurs-in-sources")):
-            printed = _occurring(set(table.frame[field].drop_nulls().to_list()), texts.values())
-            for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed)), problems, field,
-                                           "that occur in no article text"):
-                problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
+    occurring = [(table, f["name"]) for table in tables.values() for f in _fields(table) if f.get("x-occurs-in-sources")]
+    # Every such field's values searched for together: one pass over the texts, not one per field.
+    printed = _occurring({value for table, field in occurring for value in table.frame[field].drop_nulls().unique().to_list()},
+                         texts.values())
+    for table, field in occurring:
+        for number, row in _rows_where(table, pl.col(field).is_not_null() & ~pl.col(field).is_in(list(printed)), problems, field,
+                                       "that occur in no article text"):
+            problems.append(Problem(table.path, number, field, f"{shown(row[field])} does not occur as a whole word in any article text"))
     citations = citations_of(tables)  # once, for every field checked against its row's sources
     for table in tables.values():
         for field in (f for f in _fields(table) if f.get("x-verbatim-in-cited-source") or f.get("x-contains")):

@@ -25,8 +25,6 @@ from functools import lru_cache
 import re._constants as C  # noqa: N812 - the parser's opcodes
 import re._parser as parser
 
-import polars as pl
-
 UNICODE_MAX = 0x10FFFF
 # Character categories, approximated from above: their ASCII members plus all of non-ASCII.
 NON_ASCII = [(0x80, UNICODE_MAX)]
@@ -170,6 +168,9 @@ def _item(op, av, inside_repeat: bool) -> Node:
 @lru_cache(maxsize=4096)  # schemas repeat a handful of patterns many times
 def problem(pattern: str) -> str | None:
     """Why the pattern is refused, or None if it is safe to run (see the module's rule)."""
+    # Imported here, not above: loading a descriptor must not wait for Polars, so that the
+    # validator can start Frictionless's process first (dpcheck/descriptor_check.py).
+    import polars as pl
     try:
         pl.select(pl.lit("").str.contains(pattern))
     except pl.exceptions.PolarsError:

@@ -1,0 +1,130 @@
+"""Frictionless's validation of the descriptor, in a process of its own.
+
+The check is pure Python: in a thread it would hold the GIL the other checks need. The validator
+starts it before anything else, even before it imports Polars, so that this process imports
+Frictionless while the validator imports its engines and loads the descriptor; the loaded
+descriptor then reaches it on its standard input. This module imports neither Polars nor
+Frictionless, so importing it costs the validator nothing before the start.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+
+from dpmodel.descriptor import Package, as_list, primary_key
+from dpmodel.problems import Problem
+
+
+def _keys_as_lists(schema: dict) -> dict:
+    """The schema with primary and foreign keys written as lists: Table Schema 1 allows a single
+    field name as a string, which Frictionless 5 (reading the version 2 profile) refuses."""
+    schema = dict(schema)
+    if "primaryKey" in schema:
+        schema["primaryKey"] = primary_key(schema)
+    if "foreignKeys" in schema:
+        schema["foreignKeys"] = [dict(fk, fields=as_list(fk["fields"]), reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])))
+                                 for fk in schema["foreignKeys"]]
+    return schema
+
+
+def inlined(package: Package) -> dict:
+    """The descriptor with each Table Schema in place of its path, so Frictionless validates the
+    schemas too; the paths themselves were checked when the package was loaded."""
+    descriptor = copy.deepcopy(package.descriptor)
+    for resource in descriptor.get("resources", []):
+        loaded = package.resources.get(resource.get("name"))
+        if loaded is not None and loaded.schema is not None:
+            resource["schema"] = _keys_as_lists(loaded.schema)
+    return descriptor
+
+
+# The descriptor check on its own, for start()'s process: it reads the descriptor,
+# already loaded and its schemas inlined, from its standard input and prints the messages as JSON.
+# It opens no file and imports Frictionless alone, before the descriptor arrives: while the
+# validator imports Polars and loads the descriptor.
+_CHILD = """
+import json, sys
+from dpmodel import hermetic
+hermetic.forbid_network()
+from dpcheck import frictionless_metadata
+import frictionless  # now, while the validator loads the descriptor, not once it has arrived
+print(json.dumps(frictionless_metadata.messages(json.load(sys.stdin))))
+"""
+
+
+# Whether the descriptor check runs in this process instead (the test suite: one import of
+# Frictionless for hundreds of validations, rather than a new Python process for each).
+IN_PROCESS = False
+SECONDS = 120  # every CI step ends in bounded time (SECURITY.md)
+
+
+@dataclass
+class DescriptorCheck:
+    process: subprocess.Popen
+    pipe: int | None  # the write end of its standard input, until send() takes it
+
+
+def start() -> DescriptorCheck:
+    """Begin the descriptor check; send() gives it the package once loaded, and problems()
+    collects its answer."""
+    read_end, write_end = os.pipe()
+    try:
+        process = subprocess.Popen([sys.executable, "-P", "-c", _CHILD],  # -P: modules from the install only, never the working folder
+                                   stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except BaseException:
+        os.close(write_end)
+        raise
+    finally:
+        os.close(read_end)
+    return DescriptorCheck(process, write_end)
+
+
+def send(check: DescriptorCheck, package: Package) -> None:
+    """Hand the loaded descriptor to the check, from a thread: the pipe holds 64 KB, and the
+    validator goes on reading tables while the check takes in the rest."""
+    data, pipe = json.dumps(inlined(package)).encode(), check.pipe
+    check.pipe = None
+
+    def write() -> None:
+        try:
+            with open(pipe, "wb") as stream:
+                stream.write(data)
+        except OSError:  # the check died or was stopped: problems() says so
+            pass
+    threading.Thread(target=write, name="descriptor-check-input", daemon=True).start()
+
+
+def stop(check: DescriptorCheck) -> None:
+    """End a descriptor check whose answer is no longer needed (the descriptor did not load)."""
+    check.process.kill()
+    check.process.communicate()
+    if check.pipe is not None:
+        os.close(check.pipe)
+        check.pipe = None
+
+
+def problems(package: Package, check: DescriptorCheck) -> list[Problem]:
+    """The problems the descriptor check found, or why it could not say."""
+    if check.pipe is not None:  # never sent: the check must not wait for it
+        send(check, package)
+    process = check.process
+    try:
+        out, err = process.communicate(timeout=SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return [Problem(package.descriptor_name, None, None,
+                        f"frictionless could not validate the descriptor within {SECONDS} s")]
+    try:
+        messages_found = json.loads(out) if process.returncode == 0 else None
+    except ValueError:
+        messages_found = None
+    if not isinstance(messages_found, list):
+        last = (err.strip().splitlines() or ["no output"])[-1]
+        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor ({last})")]
+    return [Problem(package.descriptor_name, None, None, message) for message in messages_found]
