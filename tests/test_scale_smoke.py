@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 
 from dpbuild import build
 from dpbench import synth
@@ -61,3 +62,13 @@ def test_the_benchmark_report_judges_each_target_by_its_ratio():
     with_before = report([small, big, huge], {"seconds": 1.3, "runs": [1.3], "floor_start": 0.2}, 1.5, before)
     assert [line for line in with_before if line not in lines] == [
         "| ours before, at abc1234 (its own build of its own 1,000,000-row package) | 3.0 | 3000 | 30000 | 4 |"]
+
+
+def test_validations_are_timed_in_turn_so_a_slow_spell_falls_on_each_alike(tmp_path):
+    """One untimed run of each, then rounds of one run of each; the median of each is reported."""
+    from dpbench.bench import medians_in_turn
+    log = tmp_path / "order"
+    append = lambda label: ([sys.executable, "-c", f"open({str(log)!r}, 'a').write('{label} ')"], tmp_path)  # noqa: E731
+    found = medians_in_turn(1, {"ours": append("ours"), "peer": append("peer")})
+    assert log.read_text().split() == ["ours", "peer", "ours", "peer"]
+    assert sorted(found) == ["ours", "peer"] and all(len(r["runs"]) == 1 and r["exit"] == 0 for r in found.values())

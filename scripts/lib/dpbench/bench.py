@@ -4,7 +4,7 @@
 For each size N, on a synthetic package (scripts/synth.py), in one run on this machine:
 - our full validation (scripts/validate.py: every check) against its peer, `frictionless
   validate`, and the floor, pyarrow reading the same CSVs with no checks: wall time (the median
-  of --repeat runs for ours and the floor) and peak RSS;
+  of --repeat runs of each, the three run in turn) and peak RSS;
 - the build (Parquet, SQLite with indexes and FTS, metadata) against its peer,
   `sqlite-utils insert --csv` of the same files with no indexes: wall time and output size;
 - Datasette on loopback under a bounded load: p50/p95 latency and errors for a table page with a
@@ -75,8 +75,24 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
 def median_of(runs: int, cmd: list[str], cwd: Path | None = None) -> dict:
     """The run of median wall time among `runs` runs after one untimed run (a busy moment on a
     shared machine skews one run, not the median), with the highest peak RSS and exit code seen."""
-    measure(cmd, cwd)  # untimed: every timed run then reads the same warm files and compiled modules
-    results = sorted((measure(cmd, cwd) for _ in range(runs)), key=lambda r: r["seconds"])
+    return medians_in_turn(runs, {"only": (cmd, cwd)})["only"]
+
+
+def medians_in_turn(runs: int, commands: dict[str, tuple[list[str], Path | None]]) -> dict[str, dict]:
+    """median_of for several commands (by label: the command and its folder), run in turn, one of
+    each per round: a slow spell of a shared machine then falls on all of them alike, so their
+    ratios hold even when the absolute times drift."""
+    for cmd, cwd in commands.values():
+        measure(cmd, cwd)  # untimed: every timed run then reads the same warm files and compiled modules
+    results = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, (cmd, cwd) in commands.items():
+            results[label].append(measure(cmd, cwd))
+    return {label: _median(found) for label, found in results.items()}
+
+
+def _median(results: list[dict]) -> dict:
+    results = sorted(results, key=lambda r: r["seconds"])
     middle = dict(results[len(results) // 2])
     middle["rss"] = max(r["rss"] for r in results)
     middle["exit"] = max(results, key=lambda r: abs(r["exit"]))["exit"]
@@ -123,8 +139,11 @@ def run_size(n: int, work: Path, requests: int, repeat: int, peers: bool = True)
     descriptor = package / "datapackage.json"
     tables = [r for r in json.loads(descriptor.read_text())["resources"] if "schema" in r]
     row = {"n": n, "csv_bytes": sum((package / r["path"]).stat().st_size for r in tables), "peers": peers}
-    row["ours"] = median_of(repeat, [PYTHON, str(SCRIPTS / "validate.py"), str(descriptor), "--large"])
-    row["floor"] = median_of(repeat, [PYTHON, "-c", PYARROW_FLOOR, "datapackage.json"], cwd=package)
+    validations = {"ours": ([PYTHON, str(SCRIPTS / "validate.py"), str(descriptor), "--large"], None),
+                   "floor": ([PYTHON, "-c", PYARROW_FLOOR, "datapackage.json"], package)}
+    if peers:
+        validations["frictionless"] = ([str(BIN / "frictionless"), "validate", "datapackage.json"], package)
+    row.update(medians_in_turn(repeat, validations))
     dist = work / f"dist-{n}"
     row["build"] = measure([PYTHON, "-c", BUILD, str(descriptor), str(dist)])
     row["build_bytes"] = folder_bytes(dist)
@@ -132,7 +151,6 @@ def run_size(n: int, work: Path, requests: int, repeat: int, peers: bool = True)
         shutil.rmtree(package, ignore_errors=True)
         shutil.rmtree(dist, ignore_errors=True)
         return row
-    row["frictionless"] = measure([str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=package)
     peer_db = work / f"peer-{n}.db"
     start = time.perf_counter()
     for r in tables:
@@ -382,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the largest size at which the peers (frictionless, sqlite-utils) and the site are measured too")
     parser.add_argument("--requests", type=int, default=50, help="requests per endpoint in the load test")
     parser.add_argument("--write", default="BENCHMARKS.md", help="where to write the report ('' to skip)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of our validation and of the floor; the median is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of our validation, the floor and frictionless (in turn); the median of each is reported")
     parser.add_argument("--before", metavar="REF", help="also the site as it was at this git ref (its own build, at the largest size "
                                                          "the site is measured at) under the same concurrent load")
     args = parser.parse_args(argv)
@@ -404,8 +422,8 @@ def main(argv: list[str] | None = None) -> int:
         text = ["# Benchmarks", "", f"Machine: {machine()}.", "",
                 f"Measured by `make bench` (scripts/bench.py, sizes {args.sizes}, peers and the site up to {args.peers_up_to:,} rows, "
                 f"{args.requests} requests per endpoint (the two sites asked in turn), median of {args.repeat} runs after an untimed one for "
-                f"our validation and the floor, one for "
-                f"the build and the slower peers{', and the site as it was at ' + args.before if args.before else ''}) on "
+                f"our validation, the floor and frictionless (run in turn), one for "
+                f"the build and its peer{', and the site as it was at ' + args.before if args.before else ''}) on "
                 f"{time.strftime('%Y-%m-%d')}. Synthetic packages from scripts/synth.py, seed 1.", ""] + lines
         (ROOT / args.write).write_text("\n".join(text) + "\n", encoding="utf-8")
     return 0
