@@ -164,3 +164,32 @@ def test_a_check_that_cannot_run_is_reported_not_passed(pkg):
     field["constraints"]["pattern"] = "^(?!x)[a-z-]+$"  # look-around: Polars cannot run it
     found = [str(p) for p in pandera_check.check(table)]
     assert len(found) == 1 and found[0].startswith("data/places.csv place_id: the check pattern failed as a whole: ComputeError"), found
+
+
+def test_text_without_characters_from_u0300_on_is_nfc_without_decoding():
+    """The canonical reader skips the NFC pass for text whose characters are all below U+0300:
+    each of them is unchanged by NFC and a starter, and no two of them compose."""
+    import unicodedata
+    below = [chr(c) for c in range(0x300)]
+    assert all(unicodedata.combining(c) == 0 and unicodedata.normalize("NFC", c) == c for c in below)
+    assert all(unicodedata.normalize("NFC", a + b) == a + b for a in below for b in below)
+    assert csvfile._nfc("Mosca, città\n".encode()) is True
+    assert csvfile._nfc("l’Europa\n".encode()) is True  # U+2019: decoded and found NFC
+    assert csvfile._nfc("Mosca\u0301\n".encode()) is False  # a combining accent NFC would compose
+
+
+def test_the_order_check_agrees_with_sorting_by_the_key():
+    """csvfile._sorted (one pass over adjacent rows) against Python sorting the rows by sort_key,
+    on random two-column keys with empty cells, ties and characters beyond ASCII."""
+    import random
+    import polars as pl
+    rng = random.Random(7)
+    alphabet = [None, "", "a", "b", "ab", "é", "z", "\U0001F600", "a,b"]
+    for _ in range(300):
+        rows = [(rng.choice(alphabet), rng.choice(alphabet)) for _ in range(rng.randint(2, 6))]
+        if rng.random() < 0.5:
+            rows.sort(key=lambda r: tuple(c or "" for c in r))
+        frame = pl.DataFrame(rows, schema={"k1": pl.String, "k2": pl.String}, orient="row")
+        expected = rows == sorted(rows, key=lambda r: tuple(c or "" for c in r))
+        assert csvfile._sorted(frame, ["k1", "k2"]) is expected, rows
+        assert csvfile._sorted(frame, ["k1"]) is ([r[0] or "" for r in rows] == sorted(r[0] or "" for r in rows)), rows
