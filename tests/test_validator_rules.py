@@ -129,6 +129,16 @@ def test_an_article_file_not_listed_in_the_descriptor(pkg):
     fails_with(pkg, "articles/2025-01-new-article.txt: is not listed in datapackage.json; add it as a resource with its hash")
 
 
+def test_the_same_missing_excerpt_is_reported_on_each_of_its_rows(pkg):
+    """Each distinct excerpt is searched for once; every row that quotes it gets its line."""
+    cited = [r for r in pkg.read("citations")[1] if r["source_id"] == SOURCE][:2]
+    wrong = "Il presidente russo Vladimir Putin ha incontrato al Cremlino il ministro degli Esteri cinese"
+    numbers = [pkg.set("citations", {k: row[k] for k in ("record_table", "record_id", "source_id")}, "excerpt", wrong) for row in cited]
+    message = (f"excerpt: not found verbatim in articles/{SOURCE}.txt: the first 75 characters match, then "
+               "'gli Esteri cinese' differs from the text, which has 'lla Difesa cinese Li Shangfu, '")
+    fails_with(pkg, *(f"data/citations.csv:{number} {message}" for number in sorted(numbers)))
+
+
 def test_changed_article_text(pkg):
     article = pkg.root / "articles" / f"{SOURCE}.txt"
     article.write_bytes(article.read_bytes().replace("Cremlino".encode(), "Palazzo".encode(), 1))

@@ -647,6 +647,13 @@ def _occurring(needles: set[str], texts) -> set[str]:
     return found
 
 
+def _occurs_in_text(value: str) -> pl.Expr:
+    """Whether the column `value` occurs in the column _text, compared as bytes: the same answer
+    for UTF-8 (a character's first byte never occurs inside another character), found by a
+    faster search than Polars's for text."""
+    return pl.col("_text").cast(pl.Binary).bin.contains(pl.col(value).cast(pl.Binary))
+
+
 def _verbatim_field(table: Table, field: dict, citations: pl.DataFrame, articles: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:
     """A field marked x-verbatim-in-cited-source (a statement's quote, its context) occurs in a
     source cited for its row; one marked x-contains holds the named field's value verbatim (a
@@ -662,7 +669,7 @@ def _verbatim_field(table: Table, field: dict, citations: pl.DataFrame, articles
     quoted = (_indexed(table).select(INDEX, _key_expr(table).alias("record_id"), pl.col(name).alias("_value")).drop_nulls("_value")
               .join(_cited(citations, table), on="record_id", how="inner")
               .join(articles, on="source_id", how="inner"))
-    unfound = (quoted.group_by(INDEX).agg(pl.col("_text").str.contains(pl.col("_value"), literal=True).any().alias("found"),
+    unfound = (quoted.group_by(INDEX).agg(_occurs_in_text("_value").any().alias("found"),
                                           pl.first("_value"), pl.col("source_id"))
                .filter(~pl.col("found")).sort(INDEX))
     unfound = _listed(unfound, problems, table, name, f"whose {name} is not found verbatim in a cited source")
@@ -683,10 +690,12 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
     for table in tables.values():
         if not table.resource.schema.get("x-record-reference"):
             continue
-        # Each excerpt searched for in its own source's text, as a literal, in one vectorised pass.
-        absent = ~pl.col("_text").str.contains(pl.col("excerpt"), literal=True)
-        missing = _listed(_indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
-                          .join(articles, on="source_id", how="inner").filter(absent).sort(INDEX),
+        # Each distinct excerpt searched for once in its own source's text, in one vectorised pass
+        # (excerpts repeat: one passage supports several rows).
+        excerpts = _indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
+        absent = (excerpts.select("source_id", "excerpt").unique().join(articles, on="source_id", how="inner")
+                  .filter(~_occurs_in_text("excerpt")))
+        missing = _listed(excerpts.join(absent, on=["source_id", "excerpt"], how="inner").sort(INDEX),
                           problems, table, "excerpt", "whose excerpt is not found verbatim in its source")
         for index, source, excerpt, text in missing.iter_rows():
             problems.append(Problem(table.path, table.row_number(index), "excerpt", _not_found(excerpt, text, text_paths[source])))
