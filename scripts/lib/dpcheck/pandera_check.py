@@ -8,6 +8,7 @@ Each check is one Polars expression, so a million rows cost a few vectorised pas
 from __future__ import annotations
 
 import importlib.abc
+import os
 import sys
 import warnings
 
@@ -41,6 +42,9 @@ def _pandera_polars():
     if any(name in sys.modules for name in ("pandera", *_UNUSED)):
         import pandera.polars
         return pandera.polars
+    # numpy (which pandera imports) does no linear algebra here: without this, OpenBLAS starts a
+    # thread per core that spins for nothing beside the checks.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     finder = _Hidden()
     sys.meta_path.insert(0, finder)
     try:
