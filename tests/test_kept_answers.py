@@ -24,6 +24,10 @@ class CountingDatabase:
         self.asked.append("table_names")
         return ["Events"]
 
+    async def primary_keys(self, table):
+        self.asked.append(f"primary_keys {table}")
+        return ["event_id"] if table == "Events" else []
+
 
 def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
     db = CountingDatabase()
@@ -48,6 +52,16 @@ def test_the_list_of_tables_is_read_once_and_handed_out_as_a_copy():
     first.append("changed")
     assert asyncio.run(db.table_names()) == ["Events"]
     assert db.asked == ["table_names"]
+
+
+def test_a_tables_primary_key_is_read_once_and_handed_out_as_a_copy():
+    db = CountingDatabase()
+    kept_answers._keep_primary_keys(db)
+    first = asyncio.run(db.primary_keys("Events"))
+    first.append("changed")
+    assert asyncio.run(db.primary_keys("Events")) == ["event_id"]
+    assert asyncio.run(db.primary_keys("nothing")) == []
+    assert db.asked == ["primary_keys Events", "primary_keys nothing"]
 
 
 def test_the_kept_query_is_the_one_datasette_asks():

@@ -4,8 +4,9 @@ site runs: the metadata (a file written by the build) and the tables of an immut
 - "May this table be seen?" deep-copies the whole metadata, and asks SQLite how the table's name
   is spelt, one query each time: the home page asks about a hundred times, 130 ms in all at this
   package's size.
-- The list of tables is read from SQLite again by every page that needs it (a row's page, for its
-  evidence and its labels).
+- The list of tables, and a table's primary key, are read from SQLite again by every page that
+  needs them (a row's page, for its evidence and its labels; an empty canned-query answer, to
+  check the row it was asked about).
 - A plugin's settings are merged from the whole metadata on every call, and
   datasette-render-markdown (which datasette-dashboards brings) asks for them for every cell: a
   page of a thousand rows spent 40 ms on it.
@@ -32,6 +33,7 @@ def startup(datasette):
         if not db.is_mutable and not db.is_memory:
             _keep_spellings(db)
             _keep_table_names(db)
+            _keep_primary_keys(db)
 
 
 def _kept(function):
@@ -77,3 +79,17 @@ def _keep_table_names(db) -> None:
         return list(kept)
 
     db.table_names = kept_table_names
+
+
+def _keep_primary_keys(db) -> None:
+    primary_keys = db.primary_keys
+    kept: dict[str, list[str]] = {}
+
+    async def kept_primary_keys(table):
+        if table not in kept:
+            if len(kept) >= MAX_KEPT:  # table names can come from requests
+                kept.clear()
+            kept[table] = await primary_keys(table)
+        return list(kept[table])
+
+    db.primary_keys = kept_primary_keys
