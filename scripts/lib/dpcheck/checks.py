@@ -38,7 +38,7 @@ def check(package: Package, descriptor_path: str, base: str | None, frictionless
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
-        # Rules across tables would only echo a broken file as false dangling keys or missing citations.
+        # With a file unread, the texts wait like the rules across tables: they would only echo it.
         texts = None if unreadable else pool.submit(_texts, package, tables)
         problems += _rules(tables, unreadable, base, package)
         if texts is not None:
@@ -61,7 +61,8 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
 
 
 def _rules(tables: dict[str, csvfile.Table], unreadable: set[str], base: str | None, package: Package) -> list[Problem]:
-    """The rules on each table, then, if every file could be read, those across tables."""
+    """The rules on each table, then, if every file could be read, those across tables (a broken
+    file would only show up there as false dangling keys or missing citations)."""
     problems = [problem for rule in rules.PER_TABLE_RULES for problem in run(rule, tables)]
     if unreadable:
         return problems
