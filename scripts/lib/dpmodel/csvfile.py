@@ -121,7 +121,9 @@ def _sorted(frame: pl.DataFrame, key: list[str]) -> bool:
     compared with the one before, one pass instead of a sort."""
     if not key or frame.height < 2:
         return True
-    in_order = pl.lit(True)  # built from the last key column: equal there, so far, is in order
+    # Built from the last key column back: a row is in order if at its first key cell that differs
+    # from the row before it is greater, or if no cell differs.
+    in_order = pl.lit(True)
     for k in reversed(key):
         cell, before = pl.col(k).fill_null(""), pl.col(k).fill_null("").shift(1)
         in_order = (before < cell) | ((before == cell) & in_order)
