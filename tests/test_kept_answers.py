@@ -47,7 +47,7 @@ def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
 
 def test_the_list_of_tables_is_read_once_and_handed_out_as_a_copy():
     db = CountingDatabase()
-    kept_answers._keep_table_names(db)
+    db.table_names = kept_answers._kept_async(db.table_names)
     first = asyncio.run(db.table_names())
     first.append("changed")
     assert asyncio.run(db.table_names()) == ["Events"]
@@ -56,7 +56,7 @@ def test_the_list_of_tables_is_read_once_and_handed_out_as_a_copy():
 
 def test_a_tables_primary_key_is_read_once_and_handed_out_as_a_copy():
     db = CountingDatabase()
-    kept_answers._keep_primary_keys(db)
+    db.primary_keys = kept_answers._kept_async(db.primary_keys)
     first = asyncio.run(db.primary_keys("Events"))
     first.append("changed")
     assert asyncio.run(db.primary_keys("Events")) == ["event_id"]

@@ -29,7 +29,7 @@ async def _match_sql(db, kind: str, values: dict[str, str], param: str) -> str |
         return MATCHES[kind].format(p=param)
     table = values.get("table")
     if kind == "row" and table and table in await db.table_names():
-        keys = [c for c in await db.primary_keys(table)] or ["rowid"]
+        keys = await db.primary_keys(table) or ["rowid"]
         key_sql = " || '/' || ".join(escape_sqlite(k) for k in keys)
         return f"EXISTS (SELECT 1 FROM {escape_sqlite(table)} WHERE {key_sql} = :{param})"
     return None

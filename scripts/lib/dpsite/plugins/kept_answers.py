@@ -32,8 +32,8 @@ def startup(datasette):
     for db in datasette.databases.values():
         if not db.is_mutable and not db.is_memory:
             _keep_spellings(db)
-            _keep_table_names(db)
-            _keep_primary_keys(db)
+            db.table_names = _kept_async(db.table_names)
+            db.primary_keys = _kept_async(db.primary_keys)
 
 
 def _kept(function):
@@ -46,6 +46,21 @@ def _kept(function):
             if len(kept) >= MAX_KEPT:
                 kept.clear()
             kept[key] = function(*args, **kwargs)
+        return copy.deepcopy(kept[key])
+
+    return kept_function
+
+
+def _kept_async(function):
+    """_kept for a coroutine function: each awaited answer kept by its arguments."""
+    kept: dict[tuple, object] = {}
+
+    async def kept_function(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in kept:
+            if len(kept) >= MAX_KEPT:
+                kept.clear()
+            kept[key] = await function(*args, **kwargs)
         return copy.deepcopy(kept[key])
 
     return kept_function
@@ -67,29 +82,3 @@ def _keep_spellings(db) -> None:
         return Results([(found,)] if found else [], False, [("name", None, None, None, None, None, None)])
 
     db.execute = execute_keeping_spellings
-
-
-def _keep_table_names(db) -> None:
-    table_names = db.table_names
-    kept: list[str] = []
-
-    async def kept_table_names():
-        if not kept:
-            kept.extend(await table_names())
-        return list(kept)
-
-    db.table_names = kept_table_names
-
-
-def _keep_primary_keys(db) -> None:
-    primary_keys = db.primary_keys
-    kept: dict[str, list[str]] = {}
-
-    async def kept_primary_keys(table):
-        if table not in kept:
-            if len(kept) >= MAX_KEPT:  # table names can come from requests
-                kept.clear()
-            kept[table] = await primary_keys(table)
-        return list(kept[table])
-
-    db.primary_keys = kept_primary_keys
