@@ -86,3 +86,50 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
 
     check()
     assert seen["refused"] > 1000, seen  # the mutations do break things: the property is not vacuous
+
+
+def _reference_file(root: Path, path: str) -> Path | None:
+    """What safe_path accepts, written plainly with pathlib: a relative path without '..' or a
+    backslash, every step of it an existing non-link, ending at a regular file."""
+    from pathlib import PurePosixPath
+    pure = PurePosixPath(path)
+    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts or not pure.parts or descriptor.URL.match(path):
+        return None
+    current = root
+    for part in pure.parts:
+        current = current / part
+        if current.is_symlink() or not current.exists():
+            return None
+    return current if current.is_file() else None
+
+
+def test_safe_path_accepts_exactly_the_plain_files_inside_the_package(tmp_path):
+    """safe_path splits paths by hand and looks each folder up once per load; it must accept
+    what pathlib would, and nothing else, over paths made of every awkward piece."""
+    root = tmp_path / "package"
+    (root / "d" / "e").mkdir(parents=True)
+    (root / "d" / "f.txt").write_text("x")
+    (root / "d" / "e" / "g.txt").write_text("x")
+    (tmp_path / "outside.txt").write_text("x")
+    (root / "link").symlink_to(root / "d")
+    (root / "d" / "out.txt").symlink_to(tmp_path / "outside.txt")
+    # Weighted toward real steps, so that a fair share of paths is accepted.
+    pieces = st.sampled_from(["d"] * 5 + ["e"] * 3 + ["f.txt"] * 4 + ["g.txt"] * 4 + [".."] * 3 + ["."] * 2 + [""] * 2
+                             + ["link", "out.txt", "x", "\\", ":"])
+    seen = {"accepted": 0, "refused": 0}
+
+    @settings(max_examples=1500, deadline=None)
+    @given(st.lists(pieces, min_size=1, max_size=4), st.booleans())
+    def check(parts, absolute):
+        path = ("/" if absolute else "") + "/".join(parts)
+        file, why = descriptor.safe_path(root, path)
+        expected = _reference_file(root, path)
+        assert (file, why is None) == (expected, expected is not None), (path, why)
+        seen["accepted" if file else "refused"] += 1
+
+    check()
+    assert seen["accepted"] and seen["refused"] > 500, seen  # few distinct paths can be accepted: listed below
+    for path in ["d/f.txt", "./d/f.txt", "d//f.txt", "d/./f.txt", "d/f.txt/", "d/e/g.txt"]:
+        assert descriptor.safe_path(root, path) == (root / path.replace("//", "/").replace("./", "").rstrip("/"), None)
+    for path in ["d/../d/f.txt", "d/e/../f.txt", "link/f.txt", "d/out.txt", "/d/f.txt", "d\\f.txt", "d", "x:/d/f.txt"]:
+        assert descriptor.safe_path(root, path)[0] is None, path

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from dpmodel import csvfile, dates, descriptor
+from dpmodel import REPOSITORY, csvfile, dates, descriptor
 
 from dpcheck import descriptor_check, frictionless_check, pandera_check
 
@@ -59,6 +59,43 @@ def test_pandera_schema_is_generated_from_the_table_schema():
     assert [c.name for c in schema.columns["code"].checks] == ["pattern"]
     assert [c.name for c in schema.columns["share"].checks] == ["type", "minimum"]
     assert schema.unique == ["code"]
+
+
+# Cells that break some rule of most fields: types, patterns, ranges, lengths, formats, codes.
+_ODD_CELLS = [None, "", "x", "-1", "1.5", "1e999", "NaN", "2023-02-30", "2023-13", "99999999999999999999", "ZZ",
+              "A" * 300, "true", "http://", "sha256:00", " padded "]
+_UNIQUENESS = ["field_uniqueness", "multiple_fields_uniqueness"]
+
+
+def test_the_fast_schema_fails_exactly_where_the_detailed_one_does():
+    """check() runs fast_schema_for and asks schema_for only when it fails, so the fast schema
+    must miss nothing. On every table of the package, with each field given each odd cell in a row
+    of its own, its one check of the cells fails on exactly the rows where schema_for's checks do
+    (uniqueness aside: both schemas ask pandera for the same)."""
+    import polars as pl
+    package, _ = descriptor.load(REPOSITORY / "datapackage.json")
+    failing_rows = 0
+    for resource in package.tables():
+        table, _ = csvfile.read(resource)
+        schema, fast = resource.schema, pandera_check.fast_schema_for(resource.schema)
+        assert fast.validate(table.frame, lazy=True) is not None  # the package itself passes
+        detailed = pandera_check.schema_for(schema)
+        assert fast.unique == detailed.unique
+        assert {n: c.unique for n, c in fast.columns.items()} == {n: c.unique for n, c in detailed.columns.items()}
+        first = table.frame.row(0, named=True)
+        rows = [first] + [{**first, field: cell} for field in table.frame.columns for cell in _ODD_CELLS]
+        frame = pl.DataFrame(rows, schema={c: pl.String for c in table.frame.columns}, orient="row")
+        try:
+            detailed.validate(frame, lazy=True)
+            expected = set()
+        except pandera_check.pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases.filter(~pl.col("check").is_in(_UNIQUENESS))
+            assert cases["index"].null_count() == 0, cases
+            expected = set(cases["index"].to_list())
+        passed = fast.checks[0](frame.lazy()).check_output.collect().to_series()
+        assert {i for i, ok in enumerate(passed) if not ok} == expected, resource.name
+        failing_rows += len(expected)
+    assert failing_rows > 500  # the odd cells do break rules, of most tables
 
 
 def test_both_tools_report_a_duplicate_key_once(pkg):

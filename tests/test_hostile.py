@@ -99,6 +99,18 @@ def symlinked_file(pkg):
     return ["datapackage.json resources[5].path: resource 'places': 'data/places.csv' passes through a symbolic link; resources must be plain files"]
 
 
+def symlinked_folder(pkg):
+    """Every text in a folder that is a symbolic link is refused, each on its own line (the loader
+    looks each folder up once: it must not take a refused one for a checked one)."""
+    target = pkg.root.parent / "elsewhere"
+    (pkg.root / "articles").rename(target)
+    os.symlink(target, pkg.root / "articles")
+    texts = [(i, r) for i, r in enumerate(json.loads(pkg.descriptor.read_text())["resources"]) if r["path"].startswith("articles/")]
+    assert len(texts) > 1
+    return [f"datapackage.json resources[{i}].path: resource '{r['name']}': '{r['path']}' passes through a symbolic link; "
+            "resources must be plain files" for i, r in texts]
+
+
 def missing_data_file(pkg):
     pkg.path("events").unlink()
     return ["data/events.csv: does not exist (listed as resource 'events' in datapackage.json)"]
@@ -421,7 +433,7 @@ def invalid_semver(pkg):
     return "datapackage.json version: 'v1' is not a SemVer version"
 
 CASES = [malformed_descriptor_json, descriptor_not_an_object, duplicate_resource_name, path_with_parent_directory,
-         absolute_path, url_path, symlinked_file, missing_data_file, missing_schema_file, malformed_schema_json,
+         absolute_path, url_path, symlinked_file, symlinked_folder, missing_data_file, missing_schema_file, malformed_schema_json,
          pattern_the_checks_cannot_run,
          file_not_utf8, byte_order_mark, crlf_line_endings, nul_byte, empty_file, unterminated_quote,
          ragged_row_extra_cell, ragged_row_missing_cell, blank_row, extra_column, missing_column, renamed_column,
@@ -775,7 +787,7 @@ def fails_cleanly(pkg, expected: str | list[str], *options: str) -> str:
 def _descriptor_loads(case) -> bool:
     return case not in (malformed_descriptor_json, descriptor_not_an_object,
                         duplicate_resource_name, path_with_parent_directory,
-                        absolute_path, url_path, symlinked_file,
+                        absolute_path, url_path, symlinked_file, symlinked_folder,
                         missing_data_file, missing_schema_file, malformed_schema_json,
                         pattern_the_checks_cannot_run, target_kind_without_a_foreign_key,
                         described_by_an_unknown_field)

@@ -8,7 +8,6 @@ Frictionless, so importing it costs the validator nothing before the start.
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -34,13 +33,16 @@ def _keys_as_lists(schema: dict) -> dict:
 
 def inlined(package: Package) -> dict:
     """The descriptor with each Table Schema in place of its path, so Frictionless validates the
-    schemas too; the paths themselves were checked when the package was loaded."""
-    descriptor = copy.deepcopy(package.descriptor)
-    for resource in descriptor.get("resources", []):
+    schemas too; the paths themselves were checked when the package was loaded. It shares the
+    rest with package.descriptor (a copy of thousands of resources would cost the validator's
+    critical path): serialise or deep-copy it before anything may change it."""
+    resources = []
+    for resource in package.descriptor.get("resources", []):
         loaded = package.resources.get(resource.get("name"))
         if loaded is not None and loaded.schema is not None:
-            resource["schema"] = _keys_as_lists(loaded.schema)
-    return descriptor
+            resource = {**resource, "schema": _keys_as_lists(loaded.schema)}
+        resources.append(resource)
+    return {**package.descriptor, "resources": resources}
 
 
 # The descriptor check on its own, for start()'s process: it reads the descriptor,
@@ -87,13 +89,13 @@ def start() -> DescriptorCheck:
 def send(check: DescriptorCheck, package: Package) -> None:
     """Hand the loaded descriptor to the check, from a thread: the pipe holds 64 KB, and the
     validator goes on reading tables while the check takes in the rest."""
-    data, pipe = json.dumps(inlined(package)).encode(), check.pipe
+    descriptor, pipe = inlined(package), check.pipe
     check.pipe = None
 
     def write() -> None:
         try:
             with open(pipe, "wb") as stream:
-                stream.write(data)
+                stream.write(json.dumps(descriptor).encode())
         except OSError:  # the check died or was stopped: problems() says so
             pass
     threading.Thread(target=write, name="descriptor-check-input", daemon=True).start()

@@ -1,6 +1,7 @@
 """Run Frictionless on the package and word its findings as the rest of the validator does."""
 from __future__ import annotations
 
+import copy
 import re
 import warnings
 
@@ -72,7 +73,8 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
         return [Problem(package.descriptor_name, None, None, f"frictionless is not installed: {exc}")]
     if not rows:
-        return [Problem(package.descriptor_name, None, None, message) for message in frictionless_metadata.messages(descriptor_check.inlined(package))]
+        descriptor = copy.deepcopy(descriptor_check.inlined(package))  # Frictionless may change what it is given
+        return [Problem(package.descriptor_name, None, None, message) for message in frictionless_metadata.messages(descriptor)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -101,11 +101,14 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
             target = tables.get(fk.resource)
             if target is None:
                 continue  # the target table could not be read; its own problems say why
-            known = target.frame.select(pl.col(r).alias(f) for f, r in zip(fields, ref_fields)).drop_nulls().unique()
+            known = target.frame.select(pl.col(r).alias(f) for f, r in zip(fields, ref_fields))
+            # First only whether a value is missing (an anti join keeps no index, sorts nothing and
+            # needs no distinct keys: half the work); which rows, only if one is.
+            if table.frame.select(fields).drop_nulls(fields).join(known, on=fields, how="anti").height == 0:
+                continue
+            known = known.drop_nulls().unique()
             values = _indexed(table).select(INDEX, *fields).drop_nulls(fields)
             missing = values.join(known, on=fields, how="anti").sort(INDEX)
-            if missing.height == 0:
-                continue
             missing = _listed(missing, problems, table, ",".join(fields), f"whose {','.join(fields)} is not in {target.name}")
             # A suggestion compares the value with every known key: only for short lists of keys.
             suggestions = [KEY_SEPARATOR.join(k) for k in known.iter_rows()] if known.height <= MAX_SUGGESTED_FROM else []
@@ -557,7 +560,7 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
             problems.append(Problem(package.descriptor_name, None, f"resource {resource.name}",
                                     f"has no hash; add \"hash\": \"sha256:{digest}\""))
         else:
-            problems += _descriptor_hash(package, resource, data)
+            problems += _descriptor_hash(package, resource, data, digest)
         try:
             texts[row["source_id"]] = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -565,12 +568,12 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
     return texts, problems + _unaccounted_articles(package, sources)
 
 
-def _descriptor_hash(package: Package, resource, data: bytes) -> list[Problem]:
+def _descriptor_hash(package: Package, resource, data: bytes, sha256: str) -> list[Problem]:
     """The hash the descriptor lists for a text, "algorithm:hex" or bare hex meaning MD5 as in
-    the Data Package spec, must be the text's."""
+    the Data Package spec, must be the text's (`sha256`, its SHA-256, already computed)."""
     algorithm, _, expected = resource.hash.rpartition(":")
     try:
-        found = hashlib.new(algorithm or "md5", data).hexdigest()
+        found = sha256 if algorithm == "sha256" else hashlib.new(algorithm or "md5", data).hexdigest()
     except ValueError:
         return [Problem(package.descriptor_name, None, f"resource {resource.name}", f"hash {shown(resource.hash)} names an unknown algorithm")]
     if found == expected.lower():

@@ -7,7 +7,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import limits, patterns, profile
 from .problems import Problem
@@ -26,6 +26,7 @@ class Resource:
     schema: dict | None = None  # the Table Schema of a table; None for an article text
     schema_path: str | None = None
     hash: str | None = None
+    size: int | None = None  # bytes, when the file was found
 
     @property
     def is_table(self) -> bool:
@@ -86,30 +87,41 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
     Only relative POSIX paths that stay inside the package and pass through no symlink are
     accepted: a contribution must not make the validator read /etc/passwd, a file elsewhere or a URL.
     """
+    file, _, why = _safe_file(root, path, set())
+    return (None if why else Path(file)), why
+
+
+def _safe_file(root: Path, path: object, folders: set[str]) -> tuple[str | None, os.stat_result | None, str | None]:
+    """safe_path's answer as a string, with the file's lstat (its size); `folders` holds the
+    folders already found to be plain folders inside root, which a package with thousands of
+    texts in one folder then looks up once, not once for each text."""
     if not isinstance(path, str) or not path:
-        return None, "path must be a non-empty string"
+        return None, None, "path must be a non-empty string"
     if "://" in path or URL.match(path):
-        return None, f"{path!r} is a URL; resources must be files inside the package (nothing is ever fetched)"
-    pure = PurePosixPath(path)  # parsed once: a package may list thousands of article texts
-    if "\\" in path or path.startswith("/") or pure.is_absolute():
-        return None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
-    parts = pure.parts
+        return None, None, f"{path!r} is a URL; resources must be files inside the package (nothing is ever fetched)"
+    if "\\" in path or path.startswith("/"):
+        return None, None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
+    parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath(path).parts
     if ".." in parts:
-        return None, f"{path!r} leads outside the package ('..')"
+        return None, None, f"{path!r} leads outside the package ('..')"
     if not parts:
-        return None, f"{path!r} is not a file"
+        return None, None, f"{path!r} is not a file"
     current = str(root)
-    for part in parts:
+    for i, part in enumerate(parts):
         current = os.path.join(current, part)
+        if i < len(parts) - 1 and current in folders:
+            continue
         try:
-            mode = os.lstat(current).st_mode  # lstat: a symlink is seen, not followed
+            found = os.lstat(current)  # lstat: a symlink is seen, not followed
         except (OSError, ValueError):
-            return None, f"{path!r} does not exist"
-        if stat.S_ISLNK(mode):
-            return None, f"{path!r} passes through a symbolic link; resources must be plain files"
-    if not stat.S_ISREG(mode):
-        return None, f"{path!r} is not a file"
-    return Path(current), None
+            return None, None, f"{path!r} does not exist"
+        if stat.S_ISLNK(found.st_mode):
+            return None, None, f"{path!r} passes through a symbolic link; resources must be plain files"
+        if i < len(parts) - 1 and stat.S_ISDIR(found.st_mode):
+            folders.add(current)
+    if not stat.S_ISREG(found.st_mode):
+        return None, None, f"{path!r} is not a file"
+    return current, found, None
 
 
 def load_json(file: Path, shown_as: str, max_bytes: int) -> tuple[object | None, Problem | None]:
@@ -204,6 +216,7 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
 
     package = Package(root, shown_as, descriptor, limits=limit)
     paths: dict[str, str] = {}
+    folders: set[str] = set()
     for i, res in enumerate(descriptor["resources"]):
         where = f"resources[{i}]"
         name = res["name"]
@@ -215,14 +228,14 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
                                                                      "a file may be listed once"))
             continue
         paths[res["path"]] = name
-        file, why = safe_path(root, res["path"])
+        file, found, why = _safe_file(root, res["path"], folders)
         if why and why.endswith("does not exist"):
             problems.append(Problem(res["path"], None, None, f"does not exist (listed as resource {name!r} in {shown_as})"))
             continue
         if why:
             problems.append(Problem(shown_as, None, f"{where}.path", f"resource {name!r}: {why}"))
             continue
-        resource = Resource(name, res["path"], file, hash=res.get("hash"))
+        resource = Resource(name, res["path"], Path(file), hash=res.get("hash"), size=found.st_size)
         schema = res.get("schema")
         if schema is not None:
             schema_problems = _load_schema(resource, schema, root, shown_as, where, limit)
@@ -276,7 +289,7 @@ def _sizes(package: Package, limit: limits.Limits) -> list[Problem]:
     problems = []
     totals = {True: 0, False: 0}
     for resource in package.resources.values():
-        n = resource.file.stat().st_size
+        n = resource.size if resource.size is not None else resource.file.stat().st_size
         most = limit.table_bytes if resource.is_table else limit.text_bytes
         if n > most:
             problems.append(Problem(resource.path, None, None, f"is {limits.size(n)}; a {'table' if resource.is_table else 'text'} "
