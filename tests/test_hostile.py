@@ -533,6 +533,14 @@ def oversized_table(pkg):
     return "data/aliases.csv: is 33.0 MiB; a table may be at most 32.0 MiB"
 
 
+def oversized_unlisted_text(pkg):
+    """A source's text not listed in the descriptor is measured as it is read: never read whole."""
+    with open(pkg.root / "articles" / "big.txt", "wb") as f:
+        f.truncate(300 * 1024)
+    number = pkg.set("sources", {"source_id": SOURCE}, "text_path", "articles/big.txt")
+    return f"data/sources.csv:{number} text_path: articles/big.txt is larger than the 262,144 bytes a text may be"
+
+
 def package_name_with_dot_dot(pkg):
     _descriptor(pkg, lambda d: d.update(name="../../outside"))
     return "datapackage.json name: \"../../outside\" does not match"
@@ -636,6 +644,7 @@ def negative_zero(pkg):
 ISSUE_10_CASES = [profile_url, resource_profile_url, dollar_schema_url, dollar_schema_in_a_table_schema, schema_url, dialect_url,
                   path_with_other_scheme, dialect_as_a_string, encoding_as_a_number, foreign_key_resource_as_a_list,
                   descriptor_nested_100000_deep, schema_nested_100000_deep, five_megabyte_descriptor, oversized_table,
+                  oversized_unlisted_text,
                   package_name_with_dot_dot, resource_name_with_dot_dot, unknown_descriptor_key, unknown_schema_keyword,
                   same_article_listed_twice, catastrophic_pattern, licence_link_javascript, organisation_parent_cycle,
                   event_its_own_parent, bidi_control, line_separator, zero_width_space, leading_space, trailing_space,

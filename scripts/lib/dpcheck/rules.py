@@ -546,10 +546,11 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
         if why:
             problems.append(Problem(sources.path, number, "text_path", why))
             continue
-        if file.stat().st_size > package.limits.text_bytes:  # a listed text was measured when it was loaded
+        with open(file, "rb") as stream:  # read up to the limit: no stat, and bounded even if the file grows meanwhile
+            data = stream.read(package.limits.text_bytes + 1)
+        if len(data) > package.limits.text_bytes:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is larger than the {package.limits.text_bytes:,} bytes a text may be"))
             continue
-        data = file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if row["text_sha256"] and digest != row["text_sha256"]:
             problems.append(Problem(sources.path, number, "text_sha256",
