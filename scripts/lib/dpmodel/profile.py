@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jsonschema
 import jsonschema_rs
+
+if TYPE_CHECKING:
+    import jsonschema
 
 from . import REPOSITORY
 from .problems import Problem
@@ -31,7 +34,9 @@ def _profile(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def validator(name: str) -> jsonschema.Draft202012Validator:
-    """jsonschema's validator, whose errors carry what the messages need (rule, limit, description)."""
+    """jsonschema's validator, whose errors carry what the messages need (rule, limit, description).
+    Imported only here, for a file found invalid: a tenth of a second of every validation otherwise."""
+    import jsonschema
     return jsonschema.Draft202012Validator(_profile(name))
 
 
