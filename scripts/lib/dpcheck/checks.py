@@ -30,16 +30,18 @@ def check(package: Package, descriptor_path: str, base: str | None, frictionless
     `frictionless_here`, also Frictionless's check of the descriptor (with `frictionless_rows`, of
     every row too), in this process."""
     # Two cores are kept busy: Polars releases the GIL while it reads, joins and scans, so
-    # pandera's import (half a second, without pandas: see pandera_check) and its checks, and the
-    # article texts with the verbatim rule, run beside the other rules in threads.
+    # pandera's import (half a second, without pandas: see pandera_check) and the article texts'
+    # reading run beside the tables' reading, and pandera's checks, and the texts' checks with
+    # the verbatim rule, beside the other rules, in threads.
     problems = history.version_format(package)
     with ThreadPoolExecutor(max_workers=3) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
+        texts_read = pool.submit(rules.read_texts, package)
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
         # With a file unread, the texts wait like the rules across tables: they would only echo it.
-        texts = None if unreadable else pool.submit(_texts, package, tables)
+        texts = None if unreadable else pool.submit(_texts, package, tables, texts_read)
         problems += _rules(tables, unreadable, base, package)
         if texts is not None:
             problems += texts.result()
@@ -75,11 +77,11 @@ def _rules(tables: dict[str, csvfile.Table], unreadable: set[str], base: str | N
     return problems
 
 
-def _texts(package: Package, tables: dict[str, csvfile.Table]) -> list[Problem]:
-    """The article texts against their hashes, then every excerpt, quote and name against them
-    (I/O and hashlib release the GIL; the searches are mostly Polars and Aho-Corasick)."""
+def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> list[Problem]:
+    """The article texts (`texts_read`, a future of rules.read_texts) against their hashes, then
+    every excerpt, quote and name against them (the searches are mostly Polars and Aho-Corasick)."""
     try:
-        texts, problems = rules.source_texts(package, tables)
+        texts, problems = rules.source_texts(package, tables, texts_read.result())
     except Exception as exc:  # noqa: BLE001
         return [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})")]
     return problems + run(rules.verbatim, package, tables, texts)

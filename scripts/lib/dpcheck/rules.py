@@ -529,8 +529,26 @@ def _cycles(parent_of: dict[str, str]) -> list[list[str]]:
 
 # --- the article texts ------------------------------------------------------------------------
 
-def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, str], list[Problem]]:
-    """Each source's text, checked against its text_sha256 and its listing in the descriptor."""
+def _read_text(file, most: int) -> tuple[bytes, str]:
+    """A text's bytes, at most `most` plus one (no stat: bounded even if the file grows after
+    loading), and their SHA-256."""
+    with open(file, "rb") as stream:
+        data = stream.read(most + 1)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def read_texts(package: Package) -> dict[str, tuple[bytes, str]]:
+    """Every text the descriptor lists, as _read_text gives it, by path: the validator reads them
+    in a thread while Polars parses the tables (both mostly outside the GIL), not later beside the
+    checks, where each read would wait for the interpreter."""
+    return {resource.path: _read_text(resource.file, package.limits.text_bytes)
+            for resource in package.resources.values() if not resource.is_table}
+
+
+def source_texts(package: Package, tables: dict[str, Table],
+                 read: dict[str, tuple[bytes, str]] | None = None) -> tuple[dict[str, str], list[Problem]]:
+    """Each source's text, checked against its text_sha256 and its listing in the descriptor
+    (`read`: texts already read by read_texts)."""
     texts: dict[str, str] = {}
     sources = tables.get("sources")
     if sources is None:
@@ -546,12 +564,11 @@ def source_texts(package: Package, tables: dict[str, Table]) -> tuple[dict[str, 
         if why:
             problems.append(Problem(sources.path, number, "text_path", why))
             continue
-        with open(file, "rb") as stream:  # read up to the limit: no stat, and bounded even if the file grows meanwhile
-            data = stream.read(package.limits.text_bytes + 1)
+        listed = read.get(path) if read is not None and resource is not None else None
+        data, digest = listed or _read_text(file, package.limits.text_bytes)
         if len(data) > package.limits.text_bytes:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is larger than the {package.limits.text_bytes:,} bytes a text may be"))
             continue
-        digest = hashlib.sha256(data).hexdigest()
         if row["text_sha256"] and digest != row["text_sha256"]:
             problems.append(Problem(sources.path, number, "text_sha256",
                                     f"does not match {path} (its SHA-256 is {digest}): the text has changed"))
