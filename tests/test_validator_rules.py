@@ -164,3 +164,16 @@ def test_wrong_hash_in_the_descriptor_is_reported_once(pkg):
     assert len(problems(lines)) == 1
     assert problems(lines)[0].startswith(f"articles/{SOURCE}.txt: its SHA-256 does not match the hash in datapackage.json")
 
+
+
+def test_a_text_gone_after_loading_is_left_to_the_sources_check(pkg):
+    """The texts are read ahead, while the tables are parsed; one that cannot be read then is not
+    the whole step's failure there, only left out (source_texts reads it again if a source names it)."""
+    from dpcheck import rules
+    from dpmodel import descriptor
+    package, _ = descriptor.load(pkg.descriptor)
+    texts = [r for r in package.resources.values() if not r.is_table]
+    texts[0].file.unlink()
+    read = rules.read_texts(package)
+    assert sorted(read) == sorted(r.path for r in texts[1:])
+    assert all(len(data) == r.size for r, (data, _) in zip(texts[1:], (read[r.path] for r in texts[1:])))

@@ -540,9 +540,16 @@ def _read_text(file, most: int) -> tuple[bytes, str]:
 def read_texts(package: Package) -> dict[str, tuple[bytes, str]]:
     """Every text the descriptor lists, as _read_text gives it, by path: the validator reads them
     in a thread while Polars parses the tables (both mostly outside the GIL), not later beside the
-    checks, where each read would wait for the interpreter."""
-    return {resource.path: _read_text(resource.file, package.limits.text_bytes)
-            for resource in package.resources.values() if not resource.is_table}
+    checks, where each read would wait for the interpreter. One that cannot be read is left to
+    source_texts, which reads it again only if a source names it, as it would without this."""
+    texts = {}
+    for resource in package.resources.values():
+        if not resource.is_table:
+            try:
+                texts[resource.path] = _read_text(resource.file, package.limits.text_bytes)
+            except OSError:
+                continue
+    return texts
 
 
 def source_texts(package: Package, tables: dict[str, Table],
