@@ -571,8 +571,7 @@ def source_texts(package: Package, tables: dict[str, Table],
         if why:
             problems.append(Problem(sources.path, number, "text_path", why))
             continue
-        listed = read.get(path) if read is not None and resource is not None else None
-        data, digest = listed or _read_text(file, package.limits.text_bytes)
+        data, digest = (read or {}).get(path) or _read_text(file, package.limits.text_bytes)
         if len(data) > package.limits.text_bytes:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is larger than the {package.limits.text_bytes:,} bytes a text may be"))
             continue

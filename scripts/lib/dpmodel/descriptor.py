@@ -289,7 +289,7 @@ def _sizes(package: Package, limit: limits.Limits) -> list[Problem]:
     problems = []
     totals = {True: 0, False: 0}
     for resource in package.resources.values():
-        n = resource.size if resource.size is not None else resource.file.stat().st_size
+        n = resource.size  # measured when its path was checked, above
         most = limit.table_bytes if resource.is_table else limit.text_bytes
         if n > most:
             problems.append(Problem(resource.path, None, None, f"is {limits.size(n)}; a {'table' if resource.is_table else 'text'} "
