@@ -108,17 +108,19 @@ def _passes(field: dict) -> list[pl.Expr]:
     return passes
 
 
-def fast_schema_for(table_schema: dict) -> pa.DataFrameSchema:
+def fast_schema_for(table_schema: dict, key_unique: bool = False) -> pa.DataFrameSchema:
     """The schema of schema_for with every cell check and `required` folded into one check of the
     whole table: it passes exactly when schema_for's does (a null check result passes both, as
     pandera ignores it), in a few Polars passes instead of three for each check of each column,
     which on small tables cost far more than the data. It cannot say which check failed; check()
-    then asks schema_for."""
+    then asks schema_for. With `key_unique` (Table.key_unique: the reader found the keys in strict
+    order), the primary key's uniqueness is known and not hashed again."""
     columns = {field["name"]: pa.Column(pl.String, nullable=True, required=True, unique=_unique(field, table_schema))
                for field in table_schema["fields"]}
     passes = [rule for field in table_schema["fields"] for rule in _passes(field)]
     cells = [pa.Check(lambda data: data.lazyframe.select(pl.all_horizontal(passes)), name="cells", n_failure_cases=1)] if passes else []
-    return pa.DataFrameSchema(columns, checks=cells, strict=True, ordered=True, unique=primary_key(table_schema) or None)
+    unique = None if key_unique else primary_key(table_schema) or None
+    return pa.DataFrameSchema(columns, checks=cells, strict=True, ordered=True, unique=unique)
 
 
 def _message(field: dict, check: str, value) -> str:
@@ -148,7 +150,7 @@ def check(table: Table) -> list[Problem]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fast_schema_for(table.resource.schema).validate(table.frame, lazy=True)
+            fast_schema_for(table.resource.schema, table.key_unique).validate(table.frame, lazy=True)
         return []
     except Exception:  # noqa: BLE001 - whatever failed, the detailed schema names it
         pass

@@ -28,11 +28,14 @@ class Table:
     for the checks, and rows as dicts with their file row numbers for messages and scripts."""
 
     def __init__(self, resource: Resource, frame: pl.DataFrame, text: str = "", canonical: bool = False,
-                 rows: list[dict] | None = None, row_numbers: list[int] | None = None):
+                 rows: list[dict] | None = None, row_numbers: list[int] | None = None, key_unique: bool = False):
         self.resource = resource
         self.frame = frame
         self.text = text  # the file's text, kept by the strict reader only (to say where it differs from canonical form)
         self.canonical = canonical  # known to be in canonical form already (the fast reader's proof)
+        # Known to have no primary key twice: the fast reader found each row's key greater than
+        # the one before (no key: nothing to repeat). pandera_check then need not hash every key.
+        self.key_unique = key_unique
         self._rows = rows
         self._row_numbers = row_numbers
 
@@ -95,11 +98,12 @@ def _read_canonical(resource: Resource, data: bytes) -> Table | None:
         return None
     if frame.columns != resource.field_names or frame.height + 1 != data.count(b"\n"):
         return None  # a wrong header, or a cell spanning lines (row numbers would drift)
-    if _written(frame) != data or not _nfc(data):
+    if not _writes_back(frame, data) or not _nfc(data):
         return None
-    if not _sorted(frame, resource.primary_key):
+    in_order, strictly = _key_order(frame, resource.primary_key)
+    if not in_order:
         return None
-    return Table(resource, frame, canonical=True)
+    return Table(resource, frame, canonical=True, key_unique=strictly)
 
 
 # The first bytes of UTF-8 characters from U+0300 on. Every character below U+0300 (ASCII, Latin-1,
@@ -116,25 +120,46 @@ def _nfc(data: bytes) -> bool:
     return unicodedata.is_normalized("NFC", data.decode("utf-8"))
 
 
-def _sorted(frame: pl.DataFrame, key: list[str]) -> bool:
-    """Whether the rows are in key order, as sort_key orders them (an empty cell as ""): each row
-    compared with the one before, one pass instead of a sort."""
+def _key_order(frame: pl.DataFrame, key: list[str]) -> tuple[bool, bool]:
+    """Whether the rows are in key order, as sort_key orders them (an empty cell as ""), and
+    whether strictly so, each key greater than the one before: then no key repeats (an empty cell
+    is never "" here, so no two keys read alike). Each row compared with the one before, one pass
+    instead of a sort."""
     if not key or frame.height < 2:
-        return True
+        return True, True
     # Built from the last key column back: a row is in order if at its first key cell that differs
-    # from the row before it is greater, or if no cell differs.
-    in_order = pl.lit(True)
+    # from the row before it is greater, or if no cell differs (strictly: only the former).
+    in_order, ahead = pl.lit(True), pl.lit(False)
     for k in reversed(key):
         cell, before = pl.col(k).fill_null(""), pl.col(k).fill_null("").shift(1)
         in_order = (before < cell) | ((before == cell) & in_order)
-    return frame.select(in_order.slice(1).all()).item()
+        ahead = (before < cell) | ((before == cell) & ahead)
+    return frame.select(in_order.slice(1).all().alias("in_order"), ahead.slice(1).all().alias("strictly")).row(0)
 
 
-def _written(frame: pl.DataFrame) -> bytes:
-    """A frame as canonical CSV, byte for byte what render() writes for the same rows."""
-    out = io.BytesIO()
-    frame.write_csv(out, quote_style="necessary", line_terminator="\n", null_value="")
-    return out.getvalue()
+class _Comparer:
+    """A file for Polars to write CSV into that keeps nothing: it compares each chunk written
+    with the bytes at the same place in `data` (no copy of a table the size of the file)."""
+
+    def __init__(self, data: bytes):
+        self.data, self.at, self.same = data, 0, True
+
+    def write(self, chunk) -> int:
+        n = len(chunk)
+        self.same = self.same and self.data.startswith(chunk, self.at)
+        self.at += n
+        return n
+
+    def flush(self) -> None:
+        pass
+
+
+def _writes_back(frame: pl.DataFrame, data: bytes) -> bool:
+    """Whether the frame written as canonical CSV (as render() writes the same rows) is `data`,
+    byte for byte."""
+    comparer = _Comparer(data)
+    frame.write_csv(comparer, quote_style="necessary", line_terminator="\n", null_value="")
+    return comparer.same and comparer.at == len(data)
 
 
 def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[Problem]]:
