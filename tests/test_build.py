@@ -109,6 +109,17 @@ def test_full_text_search_in_italian_english_and_misspelt_names(dist):
     assert search("events", "Batken") != []
 
 
+def test_each_full_text_index_holds_its_table_exactly_once(dist):
+    """FTS5's integrity check of each index against its table (the indexes are created empty and
+    filled once every table is in): a row missing, changed or indexed twice fails it."""
+    conn = sqlite3.connect(dist / f"{NAME}.db")
+    indexes = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' COLLATE NOCASE")]
+    assert set(indexes) >= {"statements_fts", "events_fts", "actors_fts"}
+    for index in indexes:
+        conn.execute(f"INSERT INTO [{index}]([{index}], rank) VALUES ('integrity-check', 1)")  # raises if it does not hold
+        assert conn.execute(f"SELECT count(*) FROM [{index}]").fetchone()[0] > 0, index
+
+
 def test_the_trigram_index_of_names_answers_like_as_the_actors_table_does(dist):
     """The site asks the index whether any name contains what a visitor typed; it must say what
     `all_names LIKE` on the table says (ASCII case folded, other letters not, % and _ wildcards)."""

@@ -191,6 +191,13 @@ def write(tables: list[TypedTable], path: Path) -> None:
     for table in _in_dependency_order(tables):
         pk = primary_key(table.schema)
         db.execute(create_sql(table))
+        if table.schema.get("x-search"):
+            # Porter stemming ("hegemony" finds "hegemonism") over unicode61 with diacritics folded
+            # ("Erevan" and "Erevàn" alike); the database is served immutable, so no triggers.
+            # Created empty with its table, so that it gathers entries in a larger buffer when
+            # the loop below fills it.
+            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
+            _fts_buffer(db, f"{table.name}_fts")
         insert(db.conn, table)
         for fk in foreign_keys(table.schema, table.name):
             if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
@@ -203,15 +210,14 @@ def write(tables: list[TypedTable], path: Path) -> None:
         if spec:  # the polymorphic key: looked up as (record_table, record_id)
             db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
     for table in tables:
-        if table.schema.get("x-search"):
-            # Porter stemming ("hegemony" finds "hegemonism") over unicode61 with diacritics folded
-            # ("Erevan" and "Erevàn" alike); the database is served immutable, so no triggers.
-            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
+        if table.schema.get("x-search"):  # its full-text index, created above
+            db[table.name].populate_fts(table.schema["x-search"])
         if table.schema.get("x-all-names"):
             # A trigram index of the name forms: "does any actor's name contain X?", which a page
             # asks when a query finds nothing, becomes a lookup instead of a scan of every actor.
             names = names_index(table.name)
             db.execute(f"CREATE VIRTUAL TABLE [{names}] USING fts5({ALL_NAMES}, tokenize='trigram')")
+            _fts_buffer(db, names)
             db.execute(f"INSERT INTO [{names}](rowid, {ALL_NAMES}) SELECT rowid, {ALL_NAMES} FROM [{table.name}]")
     for name, view in VIEWS.items():
         db.create_view(name, view["sql"].strip())
@@ -222,6 +228,16 @@ def write(tables: list[TypedTable], path: Path) -> None:
     # No VACUUM: tables are filled once, in key order, and indexed after, so there is little to
     # reclaim (and the bytes are the same build after build either way).
     db.close()
+
+
+FTS_BUFFER = 16 * 1024 * 1024  # bytes of new index entries FTS5 gathers in memory before writing them
+
+
+def _fts_buffer(db, index: str) -> None:
+    """An empty FTS5 index set to gather up to FTS_BUFFER of entries before writing a segment:
+    with FTS5's 1 MB default, a large table's index is written as thousands of small segments
+    merged again and again (at ten million rows, 9.5 s instead of 6.2 s for the statements)."""
+    db.execute(f"INSERT INTO [{index}]([{index}], rank) VALUES ('hashsize', {FTS_BUFFER})")
 
 
 def foreign_key_problems(path: Path) -> list[tuple]:
