@@ -110,8 +110,8 @@ def test_full_text_search_in_italian_english_and_misspelt_names(dist):
 
 
 def test_each_full_text_index_holds_its_table_exactly_once(dist):
-    """FTS5's integrity check of each index against its table (the indexes are created empty and
-    filled once every table is in): a row missing, changed or indexed twice fails it."""
+    """FTS5's integrity check of each index against its table (each is created empty and
+    filled once its table's rows are in): a row missing, changed or indexed twice fails it."""
     conn = sqlite3.connect(dist / f"{NAME}.db")
     indexes = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' COLLATE NOCASE")]
     assert set(indexes) >= {"statements_fts", "events_fts", "actors_fts"}

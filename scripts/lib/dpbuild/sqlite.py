@@ -191,14 +191,17 @@ def write(tables: list[TypedTable], path: Path) -> None:
     for table in _in_dependency_order(tables):
         pk = primary_key(table.schema)
         db.execute(create_sql(table))
-        if table.schema.get("x-search"):
+        search = table.schema.get("x-search")
+        if search:
             # Porter stemming ("hegemony" finds "hegemonism") over unicode61 with diacritics folded
             # ("Erevan" and "Erevàn" alike); the database is served immutable, so no triggers.
-            # Created empty with its table, so that it gathers entries in a larger buffer when
-            # the loop below fills it.
-            db[table.name].enable_fts(table.schema["x-search"], create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
+            # sqlite-utils fills an index as it creates it: created while the table is empty, it
+            # is given a larger buffer first, and filled once the rows are in.
+            db[table.name].enable_fts(search, create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
             _fts_buffer(db, f"{table.name}_fts")
         insert(db.conn, table)
+        if search:
+            db[table.name].populate_fts(search)
         for fk in foreign_keys(table.schema, table.name):
             if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
                 db[table.name].create_index(fk.fields, index_name=f"idx_{table.name}_{'_'.join(fk.fields)}")
@@ -210,8 +213,6 @@ def write(tables: list[TypedTable], path: Path) -> None:
         if spec:  # the polymorphic key: looked up as (record_table, record_id)
             db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
     for table in tables:
-        if table.schema.get("x-search"):  # its full-text index, created above
-            db[table.name].populate_fts(table.schema["x-search"])
         if table.schema.get("x-all-names"):
             # A trigram index of the name forms: "does any actor's name contain X?", which a page
             # asks when a query finds nothing, becomes a lookup instead of a scan of every actor.

@@ -132,8 +132,8 @@ def _key_order(frame: pl.DataFrame, key: list[str]) -> tuple[bool, bool]:
     in_order, ahead = pl.lit(True), pl.lit(False)
     for k in reversed(key):
         cell, before = pl.col(k).fill_null(""), pl.col(k).fill_null("").shift(1)
-        in_order = (before < cell) | ((before == cell) & in_order)
-        ahead = (before < cell) | ((before == cell) & ahead)
+        greater, same = before < cell, before == cell
+        in_order, ahead = greater | (same & in_order), greater | (same & ahead)
     return frame.select(in_order.slice(1).all().alias("in_order"), ahead.slice(1).all().alias("strictly")).row(0)
 
 
