@@ -2,8 +2,11 @@
 """Rows added, removed and changed against a git ref: the command line of dpcheck.diff (its docstring says how; `--help` too)."""
 import sys
 
+from dpmodel import os_limits
+
+os_limits.apply()  # memory and CPU limits, before the engines are imported (SECURITY.md)
 from dpcheck.diff import main
 from dpmodel.hermetic import forbid_network
 
 forbid_network()  # checks and builds never open a connection (SECURITY.md)
-sys.exit(main())
+sys.exit(os_limits.run(main))

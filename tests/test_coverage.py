@@ -312,3 +312,28 @@ def test_a_footnote_is_accounted_for_by_its_upstream_source(pkg):
     code, lines = run(pkg)
     assert code == 1
     assert f"{source}: quotes 35/35, dates 20/20, footnotes 7/8, 98.4%" in lines
+
+
+# --- hostile excerpts: bounded work, and a line for each excerpt capped --------------------
+
+@pytest.mark.parametrize("excerpts_of", [
+    lambda n: ["a" * i for i in range(1, n + 1)],  # the probe's 40 nested excerpts (49 s and 1.4 GB before)
+    lambda n: ["a"] * (n * 50),  # one excerpt, cited by many rows
+    lambda n: ["aa", "aaa"] * n,  # overlapping, repeated
+])
+def test_nested_and_repeated_excerpts_of_a_long_article_are_measured_in_bounded_work(pkg, monkeypatch, excerpts_of):
+    from dpmodel import excerpts
+    works = []
+    real = excerpts.find
+    monkeypatch.setattr(excerpts, "find", lambda *a, **k: works.append((found := real(*a, **k)).work) or found)
+    text = "a" * 260_000
+    (pkg.root / ARTICLE).write_text(text)
+    fields, rows = pkg.read("citations")
+    model = next(r for r in rows if r["source_id"] == SOURCE)
+    wanted = excerpts_of(40)
+    pkg.write("citations", fields, rows + [{**model, "record_id": f"{model['record_id']}", "excerpt": e} for e in wanted])
+    code, lines = run(pkg)
+    distinct = set(wanted)
+    assert sum(works) <= 2 * (len(text) * 2 + sum(map(len, distinct)) + len(distinct) * excerpts.CAP) + 100_000
+    capped = [line for line in lines if "occurs more than" in line]
+    assert len(capped) == len(distinct) and all(line.startswith(f"{ARTICLE}: ") for line in capped)

@@ -18,6 +18,8 @@ def run(rule, *args) -> list[Problem]:
     """A rule that fails unexpectedly is reported as a problem, never as a traceback."""
     try:
         return rule(*args)
+    except MemoryError:  # the step's limit (os_limits), not the rule's fault: the entry point says so in one line
+        raise
     except Exception as exc:  # noqa: BLE001
         return [Problem("scripts/validate.py", None, None,
                         f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
@@ -82,6 +84,8 @@ def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> li
     every excerpt, quote and name against them (the searches are mostly Polars and Aho-Corasick)."""
     try:
         texts, problems = rules.source_texts(package, tables, texts_read.result())
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001
         return [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})")]
     return problems + run(rules.verbatim, package, tables, texts)

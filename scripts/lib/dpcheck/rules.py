@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import unicodedata
 
-import ahocorasick
 import polars as pl
 
-from dpmodel import dates, messages, vocabulary
+from dpmodel import dates, messages, safe_open, vocabulary
+from dpmodel import excerpts as occurrences
 from dpmodel.csvfile import Table, canonical_number
 from dpmodel.descriptor import KEY_SEPARATOR, Package, safe_path
 from dpmodel.descriptor import foreign_keys as schema_foreign_keys
@@ -249,7 +250,7 @@ def target_kinds(tables: dict[str, Table]) -> list[Problem]:
             wrong = _listed(pointed.filter(~pl.col("_kind").is_in(spec["values"])).sort(INDEX), problems, table, name,
                             f"pointing at a {fk.resource} row whose {spec['field']} is not one of {', '.join(spec['values'])}")
             for index, value, kind in wrong.select(INDEX, name, "_kind").iter_rows():
-                problems.append(Problem(table.path, table.row_number(index), name, f"{shown(value)} {spec['rule'].format(kind=kind)}"))
+                problems.append(Problem(table.path, table.row_number(index), name, f"{shown(value)} {messages.fill(spec['rule'], kind=kind)}"))
     return problems
 
 
@@ -529,11 +530,10 @@ def _cycles(parent_of: dict[str, str]) -> list[list[str]]:
 
 # --- the article texts ------------------------------------------------------------------------
 
-def _read_text(file, most: int) -> tuple[bytes, str]:
-    """A text's bytes, at most `most` plus one (no stat: bounded even if the file grows after
-    loading), and their SHA-256."""
-    with open(file, "rb") as stream:
-        data = stream.read(most + 1)
+def _read_text(package: Package, path: str) -> tuple[bytes, str]:
+    """A text's bytes and their SHA-256, read through safe_open (no link on its path, a regular
+    file, at most the text limit: safe_open.TooLarge beyond it, safe_open.Refused if unreadable)."""
+    data = safe_open.read(package.root, path, package.limits.text_bytes)
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -546,8 +546,8 @@ def read_texts(package: Package) -> dict[str, tuple[bytes, str]]:
     for resource in package.resources.values():
         if not resource.is_table:
             try:
-                texts[resource.path] = _read_text(resource.file, package.limits.text_bytes)
-            except OSError:
+                texts[resource.path] = _read_text(package, resource.path)
+            except safe_open.Refused:
                 continue
     return texts
 
@@ -567,13 +567,17 @@ def source_texts(package: Package, tables: dict[str, Table],
             continue
         resource = package.resource_by_path(path)
         # A listed text's path was checked when the descriptor was loaded.
-        file, why = (resource.file, None) if resource is not None else safe_path(package.root, path)
+        why = None if resource is not None else safe_path(package.root, path)[1]
         if why:
             problems.append(Problem(sources.path, number, "text_path", why))
             continue
-        data, digest = (read or {}).get(path) or _read_text(file, package.limits.text_bytes)
-        if len(data) > package.limits.text_bytes:
+        try:
+            data, digest = (read or {}).get(path) or _read_text(package, path)
+        except safe_open.TooLarge:
             problems.append(Problem(sources.path, number, "text_path", f"{path} is larger than the {package.limits.text_bytes:,} bytes a text may be"))
+            continue
+        except safe_open.Refused as exc:
+            problems.append(Problem(sources.path, number, "text_path", f"{path} {exc}"))
             continue
         if row["text_sha256"] and digest != row["text_sha256"]:
             problems.append(Problem(sources.path, number, "text_sha256",
@@ -646,39 +650,38 @@ def _not_found(needle: str, text: str, where: str) -> str:
     return message
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+# A mark put at every word boundary (between a word character and another, and at the edges of a
+# string that starts or ends with one): a name occurs as a whole word exactly where its marked
+# form occurs in the marked text ("NATO" in "la NATO", not in "sanzionato"), so the boundary
+# check is part of the one search. A control character: never in a valid name (safe_text).
+_BOUNDARY = "\x02"
+_EDGES = re.compile(r"\b")
+
+
+def _marked(text: str) -> str:
+    return _EDGES.sub(_BOUNDARY, text.replace(_BOUNDARY, " "))
 
 
 def _occurring(needles: set[str], texts) -> set[str]:
-    """The needles found as whole words in any of the texts ("NATO" in "la NATO", not in
-    "sanzionato"): one Aho-Corasick pass over each text, instead of searching every text for
-    every needle (quadratic as aliases and articles grow together)."""
-    automaton = ahocorasick.Automaton()
-    for needle in needles:
-        automaton.add_word(needle, needle)
-    if not needles:
-        return set()
-    automaton.make_automaton()
-    found = set()
-    for text in texts:
-        for end, needle in automaton.iter(text):
-            if needle in found:  # most matches are of names already found: skip their boundary checks
-                continue
-            start = end - len(needle) + 1
-            before = text[start - 1] if start > 0 else " "
-            after = text[end + 1] if end + 1 < len(text) else " "
-            # A boundary matters only where the alias itself begins or ends with a letter or digit.
-            if not (_word_char(needle[0]) and _word_char(before)) and not (_word_char(needle[-1]) and _word_char(after)):
-                found.add(needle)
-    return found
+    """The needles found as whole words in any of the texts: one pass over all the texts for all
+    the needles (dpmodel.excerpts, the first occurrence is enough), however names nest or repeat.
+    Texts are joined by a space, itself a boundary, so no match spans two texts."""
+    marked = {_marked(needle): needle for needle in needles if needle}
+    found = occurrences.find(_marked(" ".join(texts)), marked, cap=1)
+    return {marked[m] for m, starts in found.starts.items() if starts}
 
 
-def _occurs_in_text(value: str) -> pl.Expr:
-    """Whether the column `value` occurs in the column _text, compared as bytes: the same answer
-    for UTF-8 (a character's first byte never occurs inside another character), found by a
-    faster search than Polars's for text."""
-    return pl.col("_text").cast(pl.Binary).bin.contains(pl.col(value).cast(pl.Binary))
+def _present(pairs: pl.DataFrame, value: str, texts: dict[str, str]) -> pl.DataFrame:
+    """The (source_id, value) pairs whose value occurs in that source's text: each text searched
+    once for all its distinct values together (dpmodel.excerpts, the first occurrence is enough),
+    linear in the text and the values, however the values nest or repeat."""
+    by_source: dict[str, list[str]] = {}
+    for source, text_value in pairs.select("source_id", value).unique().iter_rows():
+        if source in texts:
+            by_source.setdefault(source, []).append(text_value)
+    rows = [(source, needle) for source, values in by_source.items()
+            for needle, starts in occurrences.find(texts[source], values, cap=1).starts.items() if starts]
+    return pl.DataFrame(rows, schema={"source_id": pl.String, value: pl.String}, orient="row")
 
 
 def _verbatim_field(table: Table, field: dict, citations: pl.DataFrame, articles: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:
@@ -696,8 +699,9 @@ def _verbatim_field(table: Table, field: dict, citations: pl.DataFrame, articles
     quoted = (_indexed(table).select(INDEX, _key_expr(table).alias("record_id"), pl.col(name).alias("_value")).drop_nulls("_value")
               .join(_cited(citations, table), on="record_id", how="inner")
               .join(articles, on="source_id", how="inner"))
-    unfound = (quoted.group_by(INDEX).agg(_occurs_in_text("_value").any().alias("found"),
-                                          pl.first("_value"), pl.col("source_id"))
+    present = _present(quoted, "_value", texts).with_columns(pl.lit(True).alias("_found"))
+    unfound = (quoted.join(present, on=["source_id", "_value"], how="left")
+               .group_by(INDEX).agg(pl.col("_found").fill_null(False).any().alias("found"), pl.first("_value"), pl.col("source_id"))
                .filter(~pl.col("found")).sort(INDEX))
     unfound = _listed(unfound, problems, table, name, f"whose {name} is not found verbatim in a cited source")
     for index, _, value, sources in unfound.iter_rows():
@@ -717,11 +721,11 @@ def verbatim(package: Package, tables: dict[str, Table], texts: dict[str, str]) 
     for table in tables.values():
         if not table.resource.schema.get("x-record-reference"):
             continue
-        # Each distinct excerpt searched for once in its own source's text, in one vectorised pass
-        # (excerpts repeat: one passage supports several rows).
+        # Each distinct excerpt searched for once in its own source's text, all of a text's
+        # excerpts in one pass (excerpts repeat: one passage supports several rows).
         excerpts = _indexed(table).select(INDEX, "source_id", "excerpt").drop_nulls()
         absent = (excerpts.select("source_id", "excerpt").unique().join(articles, on="source_id", how="inner")
-                  .filter(~_occurs_in_text("excerpt")))
+                  .join(_present(excerpts, "excerpt", texts), on=["source_id", "excerpt"], how="anti"))
         missing = _listed(excerpts.join(absent, on=["source_id", "excerpt"], how="inner").sort(INDEX),
                           problems, table, "excerpt", "whose excerpt is not found verbatim in its source")
         for index, source, excerpt, text in missing.iter_rows():

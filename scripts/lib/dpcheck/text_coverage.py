@@ -39,15 +39,17 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import itertools
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from dpmodel import csvfile, descriptor, hermetic
+from dpmodel import csvfile, descriptor, excerpts, hermetic, safe_open
 
 EXCLUSIONS = "articles/coverage_exclusions.csv"
 EXCLUSION_FIELDS = ["source_id", "text", "reason"]
@@ -124,6 +126,7 @@ class Results:
     sources: list[SourceResult]
     stale: list[Stale]
     exclusions_path: str
+    capped: list[tuple[str, str]] = field(default_factory=list)  # (text path, string) occurring more than excerpts.CAP times
 
     @property
     def total(self) -> int:
@@ -186,14 +189,9 @@ def line_of(text: str, offset: int) -> int:
 
 # --- what the data covers -----------------------------------------------------------------
 
-def occurrences(needle: str, text: str) -> list[tuple[int, int]]:
-    """Every place needle occurs, overlapping ones too: a short excerpt may be cited twice."""
-    found = []
-    start = text.find(needle)
-    while needle and start != -1:
-        found.append((start, start + len(needle)))
-        start = text.find(needle, start + 1)
-    return found
+def occurrences(needle: str, text: str, cap: int = excerpts.CAP) -> list[tuple[int, int]]:
+    """The first `cap` places needle occurs, overlapping ones too: a short excerpt may be cited twice."""
+    return [(start, start + len(needle)) for start in excerpts.find(text, [needle], cap).starts.get(needle, [])]
 
 
 def covering_strings(citations: list[dict], quotes: dict[str, str]) -> dict[str, list[str]]:
@@ -209,8 +207,17 @@ def covering_strings(citations: list[dict], quotes: dict[str, str]) -> dict[str,
     return strings
 
 
-def covered_intervals(text: str, strings: list[str]) -> list[tuple[int, int]]:
-    return sorted({span for s in set(strings) for span in occurrences(s, text)})
+def covered_intervals(text: str, strings: list[str], capped: set[str] | None = None) -> list[tuple[int, int]]:
+    """The intervals the strings cover, each distinct string's first excerpts.CAP occurrences,
+    all found in one pass over the text (dpmodel.excerpts); `capped` receives the strings that
+    occur more often than that, for the report to say so."""
+    found = excerpts.find(text, strings)
+    if capped is not None:
+        capped |= found.capped
+    # Sorted as one integer each (start, then end): sorting pairs as tuples is ten times slower
+    # at the hundreds of thousands of occurrences a hostile package may list.
+    codes = sorted({start << 32 | (start + len(string)) for string, starts in found.starts.items() for start in starts})
+    return [(code >> 32, code & 0xFFFFFFFF) for code in codes]
 
 
 class Intervals:
@@ -268,28 +275,30 @@ def _first(problems, fallback: str) -> str:
 
 
 def article_text(package, path: str) -> str:
-    file, why = descriptor.safe_path(package.root, path)
+    """The text, read through safe_open: no link on its path, a regular file, within the limit."""
+    _, why = descriptor.safe_path(package.root, path)
     if why:
         raise BadInput(f"sources.csv text_path: {why}")
     try:
-        return file.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot be read: {exc.strerror}") from None
+        return safe_open.read(package.root, path, package.limits.text_bytes).decode("utf-8")
+    except safe_open.Refused as exc:
+        raise BadInput(f"{path}: cannot be read: it {exc}") from None
     except UnicodeDecodeError:
         raise BadInput(f"{path}: is not valid UTF-8") from None
 
 
-def load_exclusions(file: Path, shown_as: str) -> list[tuple[int, dict]]:
-    """(file row, row) of each exclusion; no file means no exclusions.
-
-    Read with the package's strict CSV reader, as if the file were a table of the package.
+def load_exclusions(root: Path, path: str, shown_as: str) -> list[tuple[int, dict]]:
+    """(file row, row) of each exclusion in the file `path` names below `root`; no file means no
+    exclusions. Read with the package's strict CSV reader, as if the file were a table of the
+    package (through safe_open: no link on the way below root, a regular file, within the limits).
     """
-    if not file.exists():
+    file = root / path
+    if not os.path.lexists(file):  # lexists: a link there is refused below, not taken for no file
         return []
     schema = {"fields": [{"name": n, "type": "string"} for n in EXCLUSION_FIELDS], "primaryKey": EXCLUSION_FIELDS[:2]}
-    table, problems = csvfile.read(descriptor.Resource("coverage_exclusions", shown_as, file, schema=schema))
+    table, problems = csvfile.read(descriptor.Resource("coverage_exclusions", path, file, schema=schema))
     if table is None:
-        raise BadInput(_first(problems, f"{shown_as} cannot be read"))
+        raise BadInput(_first([dataclasses.replace(p, file=shown_as) for p in problems], f"{shown_as} cannot be read"))
     return list(table.numbered())
 
 
@@ -312,14 +321,16 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
     descriptor_path = Path(descriptor_path)
     package, rows = load_tables(descriptor_path)
     if exclusions_path is None:
-        exclusions_file, shown_as = package.root / EXCLUSIONS, EXCLUSIONS
-    else:
-        exclusions_file, shown_as = Path(exclusions_path), str(exclusions_path)
-    exclusions = load_exclusions(exclusions_file, shown_as)
+        exclusions = load_exclusions(package.root, EXCLUSIONS, EXCLUSIONS)
+        shown_as = EXCLUSIONS
+    else:  # a file named on the command line: its folder is the caller's choice, the file itself no link
+        shown_as = str(exclusions_path)
+        exclusions = load_exclusions(Path(exclusions_path).parent, Path(exclusions_path).name, shown_as)
     quotes = {r["statement_id"]: r["quote"] for r in rows["statements"]}
 
     results = []
     used = set()
+    capped_strings: list[tuple[str, str]] = []
     strings = covering_strings(rows["citations"], quotes)
     addresses: dict[str, list[str]] = {}
     for row in rows["upstream_sources"]:
@@ -331,7 +342,9 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
             continue
         text = article_text(package, source["text_path"])
         result = SourceResult(source["source_id"], source["text_path"], items_of(text))
-        intervals = Intervals(covered_intervals(text, strings.get(source["source_id"], [])))
+        capped: set[str] = set()
+        intervals = Intervals(covered_intervals(text, strings.get(source["source_id"], []), capped))
+        capped_strings += [(source["text_path"], string) for string in sorted(capped)]
         excluded = [(n, row) for n, row in exclusions if row["source_id"] == source["source_id"]]
         for item in result.items:
             for n, row in excluded:
@@ -344,7 +357,7 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
         results.append(result)
 
     stale = [Stale(n, row["source_id"] or "", row["text"] or "") for n, row in exclusions if n not in used]
-    return Results(results, stale, shown_as)
+    return Results(results, stale, shown_as, capped_strings)
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -366,6 +379,8 @@ def report(results: Results) -> list[str]:
     for st in results.stale:
         lines.append(f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
                      f"is not a quote or date of {st.source_id or 'any source'}; remove or correct it")
+    lines += [f"{path}: '{shortened(string)}' occurs more than {excerpts.CAP:,} times; only its first {excerpts.CAP:,} "
+              "occurrences count as covering" for path, string in results.capped]
     lines.append(f"coverage: {percent(results.percent)} ({results.accounted} of {results.total} items accounted for)")
     return lines
 
@@ -387,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as exc:
         print(f"coverage: cannot measure: {exc}")
         return 1
+    except MemoryError:  # the step's limit (os_limits): the entry point says so in one line
+        raise
     except Exception as exc:  # noqa: BLE001
         print(f"coverage: cannot measure: {type(exc).__name__}: {exc}")
         return 1

@@ -17,6 +17,7 @@ import unicodedata
 
 import polars as pl
 
+from . import limits, safe_open
 from .descriptor import Resource
 from .problems import MAX_LISTED, Problem, shown
 
@@ -75,15 +76,38 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
-    """The table, or None when its file cannot be trusted row by row (encoding, header, NUL)."""
+    """The table, or None when its file cannot be trusted row by row (encoding, header, NUL, or
+    more rows or cells than the limits allow, counted before anything is parsed)."""
+    most = getattr(resource, "limits", limits.DEFAULT)  # set by descriptor.load; a Resource made by hand gets the defaults
     try:
-        data = resource.file.read_bytes()
-    except OSError as exc:
-        return None, [Problem(resource.path, None, None, f"cannot be read: {exc.strerror}")]
+        data = safe_open.read_at(resource.file, resource.path, most.table_bytes)
+    except safe_open.TooLarge as exc:
+        return None, [Problem(resource.path, None, None, f"is {limits.size(exc.size)}; a table may be at most "
+                                                         f"{limits.size(most.table_bytes)} (SECURITY.md: bounded CI steps)")]
+    except safe_open.Refused as exc:
+        return None, [Problem(resource.path, None, None, f"cannot be read: it {exc}")]
+    too_many = _too_many(resource, data, most)
+    if too_many:
+        return None, [too_many]
     table = _read_canonical(resource, data)
     if table is not None:
         return table, []
     return _read_strictly(resource, data)
+
+
+def _too_many(resource: Resource, data: bytes, most: limits.Limits) -> Problem | None:
+    """More rows or cells than a table may have, counted on the bytes: every line but the header
+    is a row to the parsers (a blank line too, which is why 31 MiB of them cost minutes), and each
+    row has as many cells as the header has fields. One pass of a byte count, no parsing."""
+    rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+    fields = max(len(resource.field_names), 1)
+    if rows > most.table_rows:
+        return Problem(resource.path, None, None, f"has {rows:,} lines after the header; a table may have at most "
+                                                  f"{most.table_rows:,} rows (SECURITY.md: bounded CI steps)")
+    if rows * fields > most.table_cells:
+        return Problem(resource.path, None, None, f"has {rows:,} rows of {fields} fields, {rows * fields:,} cells; a table may have at most "
+                                                  f"{most.table_cells:,} (SECURITY.md: bounded CI steps)")
+    return None
 
 
 def _read_canonical(resource: Resource, data: bytes) -> Table | None:

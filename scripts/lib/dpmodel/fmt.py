@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 
-from dpmodel import csvfile, descriptor, hermetic
+from dpmodel import csvfile, descriptor, hermetic, safe_open
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,11 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         fields = resource.schema["fields"]
         rows = sorted((csvfile.canonical_cells(fields, row) for row in table.rows), key=csvfile.sort_key(table))
         text = csvfile.render(resource.field_names, rows)
-        if text.encode("utf-8") != resource.file.read_bytes():
-            status = 1 if args.check else status
-            print(f"{resource.path}: {'would be rewritten' if args.check else 'rewritten'} in canonical form")
-            if not args.check:
-                resource.file.write_bytes(text.encode("utf-8"))
+        root = safe_open.root_of(resource.file, resource.path)
+        try:
+            if text.encode("utf-8") != safe_open.read(root, resource.path, package.limits.table_bytes):
+                status = 1 if args.check else status
+                if not args.check:
+                    safe_open.rewrite(root, resource.path, text.encode("utf-8"))
+                print(f"{resource.path}: {'would be rewritten' if args.check else 'rewritten'} in canonical form")
+        except safe_open.Refused as exc:  # changed since it was read above
+            print(f"{resource.path}: {exc}")
+            status = 1
     return status
 
 

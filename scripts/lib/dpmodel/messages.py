@@ -6,10 +6,23 @@ same way here, the report shows it once.
 from __future__ import annotations
 
 import difflib
+import re
 
 from .problems import shown
 
 REQUIRED = "is required but empty"
+
+
+def fill(template: str, **values: object) -> str:
+    """A message a schema declares (x-target-kind.rule) with each `{name}` given here replaced by
+    its value as plain text, in one pass. Never str.format or a template engine: a schema's text
+    is data, and `{kind:>1000000000}` or `{0.__class__}` must stay what they say, not pad a string
+    to a gigabyte or reach into an object. Braces that name nothing given are left as written,
+    and a value is never searched again for placeholders."""
+    if not values:
+        return template
+    names = "|".join(re.escape(name) for name in values)
+    return re.sub(r"\{(" + names + r")\}", lambda m: str(values[m.group(1)]), template)
 
 
 def pattern(value: str, regex: str) -> str:

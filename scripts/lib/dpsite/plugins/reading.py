@@ -1,19 +1,36 @@
 """Reading pages: /-/articles/<source_id> shows an article's text with every cited excerpt
 marked and linked to the row it supports, so a reader checks a fact against its source in one
 click. The texts come from the database's source_texts table (written by the build); excerpts
-are found as the validator finds them, verbatim, every occurrence."""
+are found as the validator and the coverage find them, verbatim, by the same search
+(dpmodel.excerpts: all of an article's excerpts in one pass over its text).
+
+The page's work is bounded whatever the data holds, since it runs in the server: at most
+MAX_TARGETS rows per excerpt are read (SQL, a window per excerpt), at most MAX_MARKS occurrences
+are marked (the first in the text), and each marked piece names at most MAX_TARGETS rows."""
+from itertools import islice
+
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
+from dpmodel import excerpts
+
 TEXTS = "source_texts"
+MAX_TARGETS = 10  # rows named by one mark (its title lists them; the link goes to the first)
+MAX_MARKS = 1000  # occurrences marked on one page; an article's real excerpts are a few dozen
+MAX_EXCERPTS = 10_000  # distinct excerpts read for one article
 SOURCE = "SELECT s.source_id, s.title, s.published_date, t.text FROM sources s JOIN source_texts t ON t.source_id = s.source_id WHERE s.source_id = :id"
-CITED = "SELECT record_table, record_id, excerpt FROM citations WHERE source_id = :id ORDER BY record_table, record_id"
+CITED = f"""SELECT record_table, record_id, excerpt FROM (
+  SELECT record_table, record_id, excerpt, row_number() OVER (PARTITION BY excerpt ORDER BY record_table, record_id) AS n
+  FROM citations WHERE source_id = :id AND excerpt <> ''
+) WHERE n <= {MAX_TARGETS} ORDER BY record_table, record_id LIMIT {MAX_EXCERPTS * MAX_TARGETS}"""
+CITING = "SELECT count(*) FROM (SELECT DISTINCT record_table, record_id FROM citations WHERE source_id = :id)"
 
 
-def segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:
+def segments(text: str, spans: list[tuple[int, int, str]], most: int | None = None) -> list[tuple[str, list[str]]]:
     """The text cut where any span starts or ends, each piece with the targets of the spans
-    covering it: one sweep over the sorted boundaries, not a scan of every span per piece."""
+    covering it (with `most`, at most that many of them): one sweep over the sorted boundaries,
+    not a scan of every span per piece."""
     events: dict[int, list[tuple[int, str]]] = {}
     for start, end, target in spans:
         events.setdefault(start, []).append((1, target))
@@ -26,7 +43,7 @@ def segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, li
             active[target] = active.get(target, 0) + step
             if not active[target]:
                 del active[target]
-        pieces.append((text[a:b], sorted(active)))
+        pieces.append((text[a:b], sorted(active if most is None else islice(active, most))))
     return pieces
 
 
@@ -50,16 +67,17 @@ async def article_page(datasette, request):
         raise NotFound("No such article")
     source = dict(found[0])
     text = source["text"]
-    spans = []
+    targets: dict[str, list[str]] = {}
     for row in (await db.execute(CITED, params)).rows:
-        target = f"{row['record_table']}/{row['record_id']}"
-        start = text.find(row["excerpt"])
-        while start != -1 and row["excerpt"]:
-            spans.append((start, start + len(row["excerpt"]), target))
-            start = text.find(row["excerpt"], start + 1)
-    pieces = [(piece, [(t, _row_url(datasette, database, *t.split("/", 1))) for t in targets]) for piece, targets in segments(text, spans)]
+        targets.setdefault(row["excerpt"], []).append(f"{row['record_table']}/{row['record_id']}")
+    found = excerpts.find(text, targets, total=MAX_MARKS)
+    pieces = []
+    for piece, marked in segments(text, found.spans(), most=MAX_TARGETS):
+        named = list(dict.fromkeys(t for excerpt in marked for t in targets[excerpt]))[:MAX_TARGETS]
+        pieces.append((piece, [(t, _row_url(datasette, database, *t.split("/", 1))) for t in named]))
+    cited = (await db.execute(CITING, params)).rows[0][0]
     return Response.html(await datasette.render_template("article.html", {"source": source, "pieces": pieces, "database": database,
-                                                                           "cited": len({t for _, _, t in spans})}, request=request))
+                                                                           "cited": cited}, request=request))
 
 
 @hookimpl
