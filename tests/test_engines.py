@@ -56,8 +56,8 @@ def test_pandera_schema_is_generated_from_the_table_schema():
         "primaryKey": ["code"]})
     assert list(schema.columns) == ["code", "share"]
     assert schema.columns["code"].nullable is False
-    assert [c.name for c in schema.columns["code"].checks] == ["pattern"]
-    assert [c.name for c in schema.columns["share"].checks] == ["type", "minimum"]
+    assert [c.name for c in schema.columns["code"].checks] == ["domain", "pattern"]
+    assert [c.name for c in schema.columns["share"].checks] == ["type", "domain", "minimum"]
     assert schema.unique == ["code"]
 
 

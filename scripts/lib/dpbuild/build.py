@@ -27,13 +27,14 @@ from datasette.inspect import inspect_hash
 
 from dpbuild.typed import typed
 from dpmodel import csvfile, descriptor, hermetic, limits
+from dpmodel.names import quoted
 
 
 def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAULT, spreadsheet: bool = True) -> Path:
     package, _ = descriptor.load(descriptor_file, limit)
     tables = [typed(csvfile.read(resource)[0]) for resource in package.tables()]
     by_name = {t.name: t for t in tables}
-    out.mkdir(parents=True, exist_ok=True)
+    out = outputs.folder(out)  # a real folder, made without following a link on the way
     # Parquet and the spreadsheet are written beside the database, on the other core: pyarrow and
     # SQLite both work outside Python's lock, and each output is its own file.
     with ThreadPoolExecutor(max_workers=1) as beside:
@@ -51,10 +52,11 @@ def _files(tables, descriptor: dict, out: Path, spreadsheet: bool) -> None:
         workbook = outputs.inside(out, f"{descriptor.get('name', 'data')}.xlsx")
         try:
             xlsx.write(tables, descriptor, workbook)
-        except xlsx.TooBigForExcel as exc:  # the data is valid; only Excel cannot hold it whole
+        except xlsx.TooBigForExcel as exc:
+            # Never a download silently missing: the build fails, naming what Excel cannot hold.
             workbook.unlink(missing_ok=True)
-            print(f"{workbook}: not written, because Excel cannot hold {exc}; the CSV, Parquet and SQLite files have it all",
-                  file=sys.stderr)
+            raise xlsx.TooBigForExcel(f"{workbook.name}: not written, because Excel cannot hold {exc}; "
+                                      "the build stops (--no-xlsx builds without the spreadsheet)") from None
 
 
 def _database(package, tables, by_name, out: Path) -> Path:
@@ -79,7 +81,7 @@ def inspect(db_path: Path) -> dict:
     tests/test_build.py holds it equal to Datasette's own output."""
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
         tables = [name for (name,) in conn.execute("select name from sqlite_master where type='table'")]
-        counts = {name: {"count": conn.execute(f"select count(*) from [{name}]").fetchone()[0]} for name in tables}
+        counts = {name: {"count": conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]} for name in tables}
     return {db_path.stem: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size, "file": db_path.name, "tables": counts}}
 
 
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         db_path = build(Path(args.descriptor), Path(args.out), limit, spreadsheet=not args.no_xlsx)
-    except outputs.OutsideOutput as exc:
+    except (outputs.OutsideOutput, xlsx.TooBigForExcel) as exc:
         print(f"{args.descriptor}: {exc}")
         return 1
     for path in sorted(Path(args.out).rglob("*")):

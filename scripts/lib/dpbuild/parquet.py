@@ -12,7 +12,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .outputs import inside
+from dpmodel import names
+
+from .outputs import inside, remove_tree
 from .typed import TypedTable
 
 
@@ -49,17 +51,27 @@ def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
 # by-year/<table>/year=YYYY/part-0.parquet.
 
 
+# Years written per call of write_dataset: Arrow refuses more partitions than its max_partitions
+# (1,024) in one call, and a reduced date's year may be any of 10,000.
+YEARS_AT_ONCE = 512
+
+
 def write_by_year(tables: list[TypedTable], out: Path) -> None:
-    folder = inside(out, "parquet", "by-year")
-    if folder.exists():
-        shutil.rmtree(folder)
+    remove_tree(out, "parquet", "by-year")  # never through a link
     for table in tables:
         field = table.schema.get("x-partition-date")
         if not field:
             continue
         data = table.to_arrow()
-        years = pc.year(data.column(f"{field}_earliest")).cast(pa.int32())
-        ds.write_dataset(data.append_column("year", years), inside(out, "parquet", "by-year", table.name), format="parquet",
-                         partitioning=ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive"),
-                         basename_template="part-{i}.parquet", use_threads=False,
-                         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))
+        years = pc.year(data.column(names.date_column(field, "earliest"))).cast(pa.int32())
+        data = data.append_column(names.PARTITION_COLUMN, years)
+        distinct = pc.unique(years).drop_null().sort().to_pylist()
+        # Batches of years, in order: each partition is written whole by one call, as part-0.
+        batches = [distinct[i:i + YEARS_AT_ONCE] for i in range(0, len(distinct), YEARS_AT_ONCE)] or [[]]
+        for i, batch in enumerate(batches):
+            rows = pc.is_in(years, value_set=pa.array(batch, pa.int32()))
+            chosen = data if len(batches) == 1 else data.filter(pc.or_(rows, pc.is_null(years)) if i == 0 else rows)
+            ds.write_dataset(chosen, inside(out, "parquet", "by-year", table.name), format="parquet",
+                             partitioning=ds.partitioning(pa.schema([(names.PARTITION_COLUMN, pa.int32())]), flavor="hive"),
+                             basename_template="part-{i}.parquet", use_threads=False, existing_data_behavior="overwrite_or_ignore",
+                             file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))

@@ -9,46 +9,49 @@ import polars as pl
 import pyarrow as pa
 import sqlite_utils
 
-from dpmodel import vocabulary
+from dpmodel import names as dpnames, vocabulary
 from dpmodel.descriptor import foreign_keys, primary_key
+from dpmodel.names import quoted
 
 from .queries import VIEWS
 from .typed import TypedTable
 
-ALL_NAMES = "all_names"  # the column x-all-names adds
+ALL_NAMES = dpnames.ALL_NAMES  # the column x-all-names adds
 
 
 def _quoted(names: list[str]) -> str:
-    return ", ".join(f"[{n}]" for n in names)
+    return ", ".join(quoted(n) for n in names)
 
 
 def create_sql(table: TypedTable) -> str:
     """CREATE TABLE from the Table Schema: types, NOT NULL, the primary key and every foreign key,
     composite ones included (written here: sqlite-utils takes single-column keys only)."""
-    lines = [f"[{f['name']}] {vocabulary.field_type(f).sqlite}" + (" NOT NULL" if vocabulary.is_required(f) else "")
+    lines = [f"{quoted(f['name'])} {vocabulary.field_type(f).sqlite}" + (" NOT NULL" if vocabulary.is_required(f) else "")
              for f in table.schema["fields"]]
     lines.append(f"PRIMARY KEY ({_quoted(primary_key(table.schema))})")
-    lines += [f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES [{fk.resource}]({_quoted(fk.ref_fields)})"
+    lines += [f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES {quoted(fk.resource)}({_quoted(fk.ref_fields)})"
               for fk in foreign_keys(table.schema, table.name)]
-    return f"CREATE TABLE [{table.name}] (\n   " + ",\n   ".join(lines) + "\n)"
+    return f"CREATE TABLE {quoted(table.name)} (\n   " + ",\n   ".join(lines) + "\n)"
 
 
 def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
-    """Referenced tables first, so each foreign key is created against an existing table."""
+    """Referenced tables first, so each foreign key is created against an existing table where
+    one can be: tables whose keys form a cycle follow in package order (SQLite takes a foreign
+    key to a table created later, and checks every key once all rows are in)."""
     done: list[TypedTable] = []
     pending = list(tables)
     while pending:
         ready = [t for t in pending
-                 if all(fk.resource in {d.name for d in done} | {t.name} for fk in foreign_keys(t.schema, t.name))]
-        if not ready:
-            raise ValueError(f"foreign keys form a cycle among {[t.name for t in pending]}")
+                 if all(fk.resource in {d.name for d in done} | {t.name} for fk in foreign_keys(t.schema, t.name))] or pending[:1]
         done.extend(ready)
         pending = [t for t in pending if t not in ready]
     return done
 
 
 def _frame(table: TypedTable, *names: str) -> pl.DataFrame:
-    return pl.from_arrow(pa.table({n: table.columns[n] for n in names}))
+    """The columns as text: keys are joined across tables, whose fields' types the validator holds
+    equal, and names are text (a boolean or number label is shown as the CSV writes it)."""
+    return pl.from_arrow(pa.table({n: table.columns[n] for n in names})).cast(pl.String)
 
 
 def _arrow_strings(series: pl.Series) -> pa.Array:
@@ -58,7 +61,7 @@ def _arrow_strings(series: pl.Series) -> pa.Array:
 def names_index(table: str) -> str:
     """The FTS5 trigram table of a table's all_names: `all_names LIKE '%x%'` there matches as on
     the table (SQLite's LIKE, ASCII case folded), from the index."""
-    return f"{table}_{ALL_NAMES}_fts"
+    return dpnames.names_index(table)
 
 
 def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
@@ -126,7 +129,7 @@ def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> Typed
     return TypedTable(table.name, dict(table.schema, fields=fields), columns)
 
 
-SOURCE_TEXTS = "source_texts"
+SOURCE_TEXTS = dpnames.SOURCE_TEXTS
 
 
 def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
@@ -166,7 +169,7 @@ def insert(conn: sqlite3.Connection, table: TypedTable) -> None:
     for name in scratch:
         conn.execute(f"CREATE TABLE {name} (v)")
     joins = " ".join(f"JOIN {s} ON {s}.rowid = {scratch[0]}.rowid" for s in scratch[1:])
-    into = (f"INSERT INTO [{table.name}] ({_quoted(names)}) SELECT {', '.join(f'{s}.v' for s in scratch)} "
+    into = (f"INSERT INTO {quoted(table.name)} ({_quoted(names)}) SELECT {', '.join(f'{s}.v' for s in scratch)} "
             f"FROM {scratch[0]} {joins} ORDER BY {scratch[0]}.rowid")
     for start in range(0, frame.height, BATCH_ROWS):
         batch = frame.slice(start, BATCH_ROWS)
@@ -198,30 +201,31 @@ def write(tables: list[TypedTable], path: Path) -> None:
             # sqlite-utils fills an index as it creates it: created while the table is empty, it
             # is given a larger buffer first, and filled once the rows are in.
             db[table.name].enable_fts(search, create_triggers=False, tokenize="porter unicode61 remove_diacritics 2")
-            _fts_buffer(db, f"{table.name}_fts")
+            _fts_buffer(db, dpnames.search_index(table.name))
         insert(db.conn, table)
         if search:
             db[table.name].populate_fts(search)
         for fk in foreign_keys(table.schema, table.name):
             if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
-                db[table.name].create_index(fk.fields, index_name=f"idx_{table.name}_{'_'.join(fk.fields)}")
+                db[table.name].create_index(fk.fields, index_name=dpnames.index_name(table.name, '_'.join(fk.fields)), find_unique_name=True)
         for field in table.schema["fields"]:
             if field["name"].endswith("_earliest") and field.get("x-derived-from"):
                 # Date ranges and the default sort read these; at a million rows a scan would not do.
-                db[table.name].create_index([field["name"]], index_name=f"idx_{table.name}_{field['name']}")
+                db[table.name].create_index([field["name"]], index_name=dpnames.index_name(table.name, field["name"]), find_unique_name=True)
         spec = table.schema.get("x-record-reference")
         if spec:  # the polymorphic key: looked up as (record_table, record_id)
-            db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=f"idx_{table.name}_record")
+            db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=dpnames.index_name(table.name, "record"),
+                                        find_unique_name=True)
     for table in tables:
         if table.schema.get("x-all-names"):
             # A trigram index of the name forms: "does any actor's name contain X?", which a page
             # asks when a query finds nothing, becomes a lookup instead of a scan of every actor.
             names = names_index(table.name)
-            db.execute(f"CREATE VIRTUAL TABLE [{names}] USING fts5({ALL_NAMES}, tokenize='trigram')")
+            db.execute(f"CREATE VIRTUAL TABLE {quoted(names)} USING fts5({quoted(ALL_NAMES)}, tokenize='trigram')")
             _fts_buffer(db, names)
-            db.execute(f"INSERT INTO [{names}](rowid, {ALL_NAMES}) SELECT rowid, {ALL_NAMES} FROM [{table.name}]")
+            db.execute(f"INSERT INTO {quoted(names)}(rowid, {quoted(ALL_NAMES)}) SELECT rowid, {quoted(ALL_NAMES)} FROM {quoted(table.name)}")
     for name, view in VIEWS.items():
-        db.create_view(name, view["sql"].strip())
+        _create_view(db, name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are
     # cheap; without them it assumes large tables and uses the indexes, the plans that stay right
     # as the data grows (tests/test_query_plans.py checks them).
@@ -231,6 +235,17 @@ def write(tables: list[TypedTable], path: Path) -> None:
     db.close()
 
 
+def _create_view(db, name: str, sql: str) -> None:
+    """The view, if its query runs on this package's tables; else an empty view of that name, so
+    that the site's links and metadata find it (a package without events has no events to show)."""
+    db.create_view(name, sql)
+    try:
+        db.execute(f"SELECT * FROM {quoted(name)} LIMIT 0")
+    except sqlite3.OperationalError:
+        db.execute(f"DROP VIEW {quoted(name)}")
+        db.create_view(name, f"SELECT NULL AS {quoted('empty')} WHERE 0")
+
+
 FTS_BUFFER = 16 * 1024 * 1024  # bytes of new index entries FTS5 gathers in memory before writing them
 
 
@@ -238,7 +253,7 @@ def _fts_buffer(db, index: str) -> None:
     """An empty FTS5 index set to gather up to FTS_BUFFER of entries before writing a segment:
     with FTS5's 1 MB default, a large table's index is written as thousands of small segments
     merged again and again (at ten million rows, 9.5 s instead of 6.2 s for the statements)."""
-    db.execute(f"INSERT INTO [{index}]([{index}], rank) VALUES ('hashsize', {FTS_BUFFER})")
+    db.execute(f"INSERT INTO {quoted(index)}({quoted(index)}, rank) VALUES ('hashsize', ?)", [FTS_BUFFER])
 
 
 def foreign_key_problems(path: Path) -> list[tuple]:

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 import polars as pl
 import pyarrow as pa
 
-from dpmodel import dates, vocabulary
+from dpmodel import dates, names, vocabulary
 from dpmodel.csvfile import Table
 
-DERIVED_DATE_COLUMNS = {
-    "precision": ("string", "Precision of {field}: year, month or day (derived from its length)."),
-    "earliest": ("date", "First calendar day {field} can mean (derived)."),
-    "latest": ("date", "Last calendar day {field} can mean (derived)."),
-}
+# The derived columns' names come from names.date_column, which the validator also reads to refuse
+# a field of the same name.
+DERIVED_DATE_COLUMNS = dict(zip(names.DATE_SUFFIXES, [
+    ("string", "Precision of {field}: year, month or day (derived from its length)."),
+    ("date", "First calendar day {field} can mean (derived)."),
+    ("date", "Last calendar day {field} can mean (derived)."),
+]))
 
 
 @dataclass
@@ -38,7 +40,7 @@ def arrow_type(field: dict) -> pa.DataType:
 
 def derived_fields(field: dict) -> list[dict]:
     """Table Schema fields for the columns derived from one reduced-date field."""
-    return [{"name": f"{field['name']}_{suffix}", "type": kind, "description": desc.format(field=field["name"]),
+    return [{"name": names.date_column(field["name"], suffix), "type": kind, "description": desc.format(field=field["name"]),
              "x-derived-from": field["name"]}
             for suffix, (kind, desc) in DERIVED_DATE_COLUMNS.items()]
 
@@ -51,11 +53,11 @@ def date_columns(cell: pl.Expr, name: str) -> list[pl.Expr]:
     length = cell.str.len_chars()
     day = lambda text: text.str.to_date("%Y-%m-%d", strict=False)  # noqa: E731
     return [
-        length.replace_strict(dates.PRECISION, default=None, return_dtype=pl.String).alias(f"{name}_precision"),
+        length.replace_strict(dates.PRECISION, default=None, return_dtype=pl.String).alias(names.date_column(name, "precision")),
         pl.when(length == 4).then(day(cell + "-01-01")).when(length == 7).then(day(cell + "-01"))
-          .otherwise(day(cell)).alias(f"{name}_earliest"),
+          .otherwise(day(cell)).alias(names.date_column(name, "earliest")),
         pl.when(length == 4).then(day(cell + "-12-31")).when(length == 7).then(day(cell + "-01").dt.month_end())
-          .otherwise(day(cell)).alias(f"{name}_latest"),
+          .otherwise(day(cell)).alias(names.date_column(name, "latest")),
     ]
 
 

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import xlsxwriter
 
+from dpmodel import names, vocabulary
+
 from . import codebook
 from .metadata import derived_columns, wide_columns
 from .typed import TypedTable
 
-MAX_CELL = 32_767
+MAX_CELL = vocabulary.MAX_TEXT  # 32,767: the text domain the validator holds every cell to
 MAX_ROWS = 1_048_576 - 1  # one row for the header
-MAX_SHEET_NAME = 31
+MAX_SHEET_NAME = names.MAX_TABLE_NAME  # 31, Excel's bound: the name grammar holds every table within it
 OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
@@ -79,7 +81,7 @@ def write(tables: list[TypedTable], descriptor: dict, path: Path) -> None:
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     licence = (descriptor.get("licenses") or [{}])[0]
-    about = book.add_worksheet("About")
+    about = book.add_worksheet(names.SHEETS[0])
     about.set_column(0, 0, 14)
     about.set_column(1, 1, 100)
     lines = [("Title", descriptor.get("title", "")), ("Version", descriptor.get("version", "")),
@@ -91,7 +93,7 @@ def write(tables: list[TypedTable], descriptor: dict, path: Path) -> None:
     for r, (key, value) in enumerate(lines):
         about.write_string(r, 0, key, bold)
         about.write_string(r, 1, str(value), wrap)
-    sheet = book.add_worksheet("Columns")
+    sheet = book.add_worksheet(names.SHEETS[1])
     headers = ["table", "column", "type", "required", "rule", "description"]
     for col, (name, width) in enumerate(zip(headers, [24, 26, 10, 9, 50, 80])):
         sheet.set_column(col, col, width)

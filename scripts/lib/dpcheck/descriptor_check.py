@@ -15,6 +15,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+from dpmodel import descriptor
 from dpmodel.descriptor import Package, as_list, primary_key
 from dpmodel.problems import Problem
 
@@ -112,6 +113,10 @@ def stop(check: DescriptorCheck) -> None:
 
 def problems(package: Package, check: DescriptorCheck) -> list[Problem]:
     """The problems the descriptor check found, or why it could not say."""
+    return _problems(package, check)
+
+
+def _problems(package: Package, check: DescriptorCheck) -> list[Problem]:
     if check.pipe is not None:  # never sent: the check must not wait for it
         send(check, package)
     process = check.process

@@ -68,6 +68,10 @@ def check(package: Package, descriptor_path: str, unreadable: set[str] = frozens
     reader's own line says what is wrong, more precisely. Foreign keys and the texts' hashes are
     left to the rules, which check every one and word the fix.
     """
+    return _check(package, descriptor_path, unreadable, rows)
+
+
+def _check(package: Package, descriptor_path: str, unreadable: set[str], rows: bool) -> list[Problem]:
     try:
         from frictionless import validate
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data

@@ -74,6 +74,9 @@ def _rules(field: dict) -> list[tuple[str, object]]:
     expression to where it passes: its type, each constraint that judges a cell, its format."""
     kind, form = vocabulary.field_type(field), vocabulary.field_format(field)
     rules = [("type", lambda cell: kind.valid(cell, field))] if kind.valid else []
+    if kind.domain:  # judged on cells of the type only: a cell that is not a number is told so, once
+        valid = (lambda cell: kind.valid(cell, field)) if kind.valid else (lambda cell: pl.lit(True))
+        rules.append(("domain", lambda cell: ~valid(cell) | kind.domain(cell, field)))
     rules += [(c.name, lambda cell, c=c, value=value: c.passes(cell, value))
               for c, value in vocabulary.constraints(field) if c.passes is not None]
     if form.passes is not None:
@@ -128,6 +131,8 @@ def _message(field: dict, check: str, value) -> str:
         return messages.REQUIRED
     if check == "type":
         return messages.wrong_type(value, vocabulary.field_type(field).expected)
+    if check == "domain":
+        return vocabulary.outside_domain(value, field)
     if check == "format":
         return vocabulary.field_format(field).message(value)
     if check in vocabulary.CONSTRAINTS:

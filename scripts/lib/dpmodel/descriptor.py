@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import limits, patterns, profile
+from . import limits, names as dpnames, patterns, profile, safe_open
 from .problems import Problem
 
 # How a composite primary key is written as one value (citations.record_id, redirects): the
@@ -91,47 +91,38 @@ def safe_path(root: Path, path: object) -> tuple[Path | None, str | None]:
     return (None if why else Path(file)), why
 
 
-def _safe_file(root: Path, path: object, folders: set[str]) -> tuple[str | None, os.stat_result | None, str | None]:
-    """safe_path's answer as a string, with the file's lstat (its size); `folders` holds the
-    folders already found to be plain folders inside root, which a package with thousands of
-    texts in one folder then looks up once, not once for each text."""
+def _safe_file(root: Path, path: object, folders: set[str] | None = None) -> tuple[str | None, os.stat_result | None, str | None]:
+    """safe_path's answer as a string, with the file's fstat (its size), taken on a descriptor
+    opened by safe_open: no symbolic link anywhere on the path, only a regular file (a FIFO, a
+    device or a folder is refused without waiting on it). `folders` is no longer needed (each
+    open walks its folders relative to the one before) and kept for callers that pass it."""
     if not isinstance(path, str) or not path:
         return None, None, "path must be a non-empty string"
     if "://" in path or URL.match(path):
         return None, None, f"{path!r} is a URL; resources must be files inside the package (nothing is ever fetched)"
     if "\\" in path or path.startswith("/"):
         return None, None, f"{path!r} is an absolute path; resources must be relative to datapackage.json"
-    parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath(path).parts
-    if ".." in parts:
-        return None, None, f"{path!r} leads outside the package ('..')"
-    if not parts:
-        return None, None, f"{path!r} is not a file"
-    current = str(root)
-    for i, part in enumerate(parts):
-        current = os.path.join(current, part)
-        if i < len(parts) - 1 and current in folders:
-            continue
-        try:
-            found = os.lstat(current)  # lstat: a symlink is seen, not followed
-        except (OSError, ValueError):
-            return None, None, f"{path!r} does not exist"
-        if stat.S_ISLNK(found.st_mode):
-            return None, None, f"{path!r} passes through a symbolic link; resources must be plain files"
-        if i < len(parts) - 1 and stat.S_ISDIR(found.st_mode):
-            folders.add(current)
-    if not stat.S_ISREG(found.st_mode):
-        return None, None, f"{path!r} is not a file"
-    return current, found, None
-
-
-def load_json(file: Path, shown_as: str, max_bytes: int) -> tuple[object | None, Problem | None]:
     try:
-        with open(file, "rb") as f:
-            raw = f.read(max_bytes + 1)
-    except OSError as exc:
-        return None, Problem(shown_as, None, None, f"cannot be read: {exc.strerror}")
-    if len(raw) > max_bytes:
+        fd = safe_open.open_file(root, path)
+    except safe_open.Refused as exc:
+        why = str(exc).replace("files must be plain files inside the package", "resources must be plain files")
+        return None, None, f"{path!r} {why}"
+    try:
+        found = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return os.path.join(str(root), *safe_open.parts_of(path)), found, None
+
+
+def load_json(root: Path, path: str, shown_as: str, max_bytes: int) -> tuple[object | None, Problem | None]:
+    """The JSON file `path` names under `root`, read through safe_open (no link, a regular file,
+    its size checked on the open descriptor), or the problem that stops it."""
+    try:
+        raw = safe_open.read(root, path, max_bytes)
+    except safe_open.TooLarge:
         return None, Problem(shown_as, None, None, f"is larger than {limits.size(max_bytes)}, the most a file of its kind may be")
+    except safe_open.Refused as exc:
+        return None, Problem(shown_as, None, None, str(exc))
     try:
         return json.loads(raw.decode("utf-8")), None
     except UnicodeDecodeError:
@@ -143,9 +134,19 @@ def load_json(file: Path, shown_as: str, max_bytes: int) -> tuple[object | None,
 
 
 def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
-    """What the profile cannot say: names that refer to other names, and patterns safe to run."""
+    """What the profile cannot say: names that refer to other names within the schema (names.REFERENCES;
+    those naming another table are resolved with the package, by check_tables), names the build
+    would also create, and patterns safe to run."""
     names = [f["name"] for f in schema["fields"]]
     problems = [Problem(shown_as, None, name, "is the name of two fields") for name in sorted({n for n in names if names.count(n) > 1})]
+    problems += [Problem(shown_as, None, name, f"is {why}'s name; a field may not have it")
+                 for name, why in dpnames.RESERVED_COLUMNS.items() if name in names]
+    created = dpnames.created_columns(schema)
+    problems += [Problem(shown_as, None, name, f"is a name the build creates for {why}: rename the field")
+                 for name, why in created if name in names]
+    made = [name for name, _ in created]
+    problems += [Problem(shown_as, None, name, f"is a column the build would create twice ({'; '.join(w for n, w in created if n == name)})")
+                 for name in sorted({n for n in made if made.count(n) > 1})]
     for f in schema["fields"]:
         pattern = (f.get("constraints") or {}).get("pattern")
         why = patterns.problem(pattern) if pattern is not None else None
@@ -156,41 +157,44 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
                                                                "(this package's profile, stricter than the Data Package standard)"))
     elif any(k not in names for k in primary_key(schema)):
         problems.append(Problem(shown_as, None, "primaryKey", "must name fields of the schema"))
+    keys = [("primaryKey", primary_key(schema))] + [("foreignKeys", as_list(fk[side]["fields"] if side else fk["fields"]))
+                                                    for fk in schema.get("foreignKeys", []) for side in ("", "reference")]
+    problems += [Problem(shown_as, None, keyword, f"names a field twice in one key ({', '.join(key)})")
+                 for keyword, key in keys if len(set(key)) != len(key)]
     for fk in schema.get("foreignKeys", []):
         if any(k not in names for k in as_list(fk["fields"])) or len(as_list(fk["fields"])) != len(as_list(fk["reference"]["fields"])):
             problems.append(Problem(shown_as, None, "foreignKeys", f"malformed foreign key {json.dumps(fk)[:80]}"))
+        elif not fk["reference"].get("resource") and as_list(fk["reference"]["fields"]) != primary_key(schema):
+            problems.append(Problem(shown_as, None, "foreignKeys", f"references {', '.join(as_list(fk['reference']['fields']))}, "
+                                                                   "which is not this table's primary key (a foreign key points at a row by its key)"))
     reduced = {f["name"] for f in schema["fields"] if f.get("x-reduced-date")}
-    named = [("x-date-range", n) for n in schema.get("x-date-range", [])]
-    if "x-date-basis" in schema:
-        named += [("x-date-basis", schema["x-date-basis"]["field"])] + [("x-date-basis", n) for n in schema["x-date-basis"]["dates"]]
-    named += [("x-record-reference", schema["x-record-reference"][k]) for k in ("table_field", "id_field") if k in schema.get("x-record-reference", {})]
-    named += [("x-redirects", n) for n in schema.get("x-redirects", {}).values()]
-    named += [("x-evidence", n) for group in schema.get("x-evidence", []) for n in group]
-    derived = {f"{n}_{suffix}" for n in reduced for suffix in ("precision", "earliest", "latest")}
-    browse = schema.get("x-datasette", {})
-    shown_names = [browse[k] for k in ("label_column", "sort", "sort_desc") if k in browse] + browse.get("facets", [])
-    named += [("x-datasette", n) for n in shown_names if n not in derived]
-    added = {spec["column"] for spec in schema.get("x-search-names", [])} | ({"all_names"} if "x-all-names" in schema else set())
-    named += [("x-search", n) for n in schema.get("x-search", []) if n not in added]
-    named += [("x-search-names", spec["field"]) for spec in schema.get("x-search-names", []) if "resource" not in spec]
-    if "x-partition-date" in schema:
-        named.append(("x-partition-date", schema["x-partition-date"]))
-    if "x-published-date" in schema:
-        named.append(("x-published-date", schema["x-published-date"]))
-    if "x-not-after-source" in schema:
-        spec = schema["x-not-after-source"]
-        named += [("x-not-after-source", spec["date"])] + ([("x-not-after-source", spec["unless"]["field"])] if "unless" in spec else [])
-    named += [("x-contains", f["x-contains"]) for f in schema["fields"] if "x-contains" in f]
-    if "x-described-by" in schema:
-        named.append(("x-described-by", schema["x-described-by"]["when_field"]))
+    columns = set(names) | {n for n in made if n != dpnames.PARTITION_COLUMN}
     single_keys = {tuple(fk.fields) for fk in foreign_keys(schema)}
     problems += [Problem(shown_as, None, f["name"], "x-target-kind needs a foreign key on this field alone")
                  for f in schema["fields"] if "x-target-kind" in f and (f["name"],) not in single_keys]
-    for key, name in named:
-        if name not in names:
-            problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a field of the schema"))
-        elif key in ("x-date-range", "x-partition-date") and name not in reduced:
-            problems.append(Problem(shown_as, None, key, f"names {name!r}, which is not a reduced date (x-reduced-date)"))
+    for path, name, kind, via in dpnames.references(schema):
+        where, keyword = dpnames.place(schema, path)
+        said = "" if where == keyword else f"{keyword} "
+        if kind == "field_in" and via[0] == "table" and dpnames.beside(schema, path, via[1]):
+            continue  # a field of another table: check_tables, with the package
+        if kind == "field_in" and via[0] == "key":
+            key = dpnames.beside(schema, path, via[1])
+            if isinstance(key, str) and (key,) not in single_keys and keyword != "x-target-kind":
+                problems.append(Problem(shown_as, None, where, f"{said}needs a foreign key on {key!r} alone"))
+            continue  # a field of the table that key points to: check_tables
+        if kind in ("field", "reduced", "field_in") and name not in names:
+            problems.append(Problem(shown_as, None, where, f"{said}names {name!r}, which is not a field of the schema"))
+        elif kind == "column" and name not in columns:
+            problems.append(Problem(shown_as, None, where, f"{said}names {name!r}, which is not a field of the schema "
+                                                           "nor a column the build adds to it"))
+        elif kind == "reduced" and name not in reduced:
+            problems.append(Problem(shown_as, None, where, f"{said}names {name!r}, which is not a reduced date (x-reduced-date)"))
+    for spec in schema.get("x-search-names", []):
+        if "resource" not in spec and spec["field"] in names and (spec["field"],) not in single_keys:
+            problems.append(Problem(shown_as, None, "x-search-names", f"needs a foreign key on {spec['field']!r} alone"))
+    if "x-published-date" in schema and "text" in primary_key(schema):
+        problems.append(Problem(shown_as, None, "primaryKey", f"may not be named 'text': the build's table {dpnames.SOURCE_TEXTS} "
+                                                              "holds each source's key beside its column text"))
     return problems
 
 
@@ -203,9 +207,9 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
     is opened, nothing is fetched, and no value of a wrong type or size gets past the profile."""
     shown_as = descriptor_file.name
     root = descriptor_file.parent.resolve()
-    if not descriptor_file.is_file():
+    if not descriptor_file.exists() and not descriptor_file.is_symlink():
         return None, [Problem(shown_as, None, None, f"descriptor not found at {descriptor_file}")]
-    descriptor, problem = load_json(descriptor_file, shown_as, limit.descriptor_bytes)
+    descriptor, problem = load_json(root, shown_as, shown_as, limit.descriptor_bytes)
     if problem:
         return None, [problem]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list) or not descriptor["resources"]:
@@ -236,6 +240,7 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
             problems.append(Problem(shown_as, None, f"{where}.path", f"resource {name!r}: {why}"))
             continue
         resource = Resource(name, res["path"], Path(file), hash=res.get("hash"), size=found.st_size)
+        resource.limits = limit  # what csvfile.read may read of it (bytes, rows, cells): this load's limits
         schema = res.get("schema")
         if schema is not None:
             schema_problems = _load_schema(resource, schema, root, shown_as, where, limit)
@@ -248,6 +253,7 @@ def load(descriptor_file: Path, limit: limits.Limits = limits.DEFAULT) -> tuple[
                                         f"resource {name!r} must be UTF-8 CSV with comma, double quotes and LF line endings"))
         package.resources[name] = resource
     problems += _sizes(package, limit)
+    problems += check_tables(package)
 
     # Names the descriptor declares, even for resources refused above: those already have their line.
     declared = {r["name"]: r for r in descriptor["resources"]}
@@ -270,7 +276,7 @@ def _load_schema(resource: Resource, schema: object, root: Path, shown_as: str, 
         if why:
             return [Problem(shown_as, None, f"{where}.schema", f"resource {resource.name!r}: {why}")]
         resource.schema_path = schema
-        schema, problem = load_json(schema_file, schema, limit.schema_bytes)
+        schema, problem = load_json(root, schema, schema, limit.schema_bytes)
         if problem:
             return [problem]
         problems = profile.check(schema, "table-schema", resource.schema_path)
@@ -300,4 +306,57 @@ def _sizes(package: Package, limit: limits.Limits) -> list[Problem]:
             problems.append(Problem(package.descriptor_name, None, "resources",
                                     f"the {'tables' if is_table else 'texts'} come to {limits.size(totals[is_table])}; "
                                     f"at most {limits.size(most)} together (SECURITY.md: bounded CI steps)"))
+    return problems
+
+
+def check_tables(package: Package) -> list[Problem]:
+    """What needs the whole package: no table named like an object the build creates for another
+    (names.table_name_problem), and every name a schema gives of another table's field or of a
+    table (names.REFERENCES) resolved, so a rule or the build never meets a name pointing nowhere.
+    Foreign keys also point at their table's primary key, with fields of the same types."""
+    problems = []
+    tables = {t.name: t for t in package.tables()}
+    schemas = {name: t.schema for name, t in tables.items()}
+    for i, res in enumerate(package.descriptor.get("resources", [])):
+        if res.get("name") in tables:
+            why = dpnames.table_name_problem(res["name"], schemas)
+            if why:
+                problems.append(Problem(package.descriptor_name, None, f"resources[{i}].name", why))
+    for table in tables.values():
+        schema, shown_as = table.schema, table.schema_path or package.descriptor_name
+        fields = {f["name"]: f for f in schema["fields"]}
+        for path, name, kind, via in dpnames.references(schema):
+            where, keyword = dpnames.place(schema, path)
+            said = "" if where == keyword else f"{keyword} "
+            if kind == "table" and path[0] != "foreignKeys" and name not in tables:  # foreign keys: load() says so
+                problems.append(Problem(shown_as, None, where, f"{said}names {name!r}, which is not a table of the package"))
+            if kind != "field_in":
+                continue
+            if via[0] == "table":
+                target = dpnames.beside(schema, path, via[1]) or table.name
+            else:
+                key = dpnames.beside(schema, path, via[1])
+                target = next((fk.resource for fk in foreign_keys(schema, table.name) if fk.fields == [key]), None)
+            if target in tables and name not in tables[target].field_names:
+                problems.append(Problem(shown_as, None, where, f"{said}names {name!r}, which is not a field of {target}"))
+        if schema.get("x-search") and dpnames.search_index(table.name) in schema["x-search"]:
+            problems.append(Problem(shown_as, None, "x-search", f"{dpnames.search_index(table.name)!r} is the name of the "
+                                                                "full-text index itself, which FTS5 keeps for its own column"))
+        for spec in schema.get("x-search-names", []):
+            link = tables.get(spec.get("resource"))
+            if link is not None and [spec["field"]] not in [fk.fields for fk in foreign_keys(link.schema, link.name)]:
+                problems.append(Problem(shown_as, None, "x-search-names", f"needs a foreign key on {link.name}.{spec['field']} alone"))
+        for fk in foreign_keys(schema, table.name):
+            target = tables.get(fk.resource)
+            if target is None or any(f not in target.field_names for f in fk.ref_fields) or any(f not in fields for f in fk.fields):
+                continue  # load() and _check_schema say so
+            if fk.ref_fields != target.primary_key:
+                problems.append(Problem(shown_as, None, "foreignKeys", f"references {fk.resource}.{','.join(fk.ref_fields)}, which is not "
+                                                                       f"the primary key of {fk.resource} ({','.join(target.primary_key)})"))
+            target_fields = {f["name"]: f for f in target.schema["fields"]}
+            for own, ref in zip(fk.fields, fk.ref_fields):
+                kinds = (fields[own].get("type", "string"), target_fields[ref].get("type", "string"))
+                if kinds[0] != kinds[1]:
+                    problems.append(Problem(shown_as, None, own, f"is {kinds[0]}, but the field it references, "
+                                                                 f"{fk.resource}.{ref}, is {kinds[1]}"))
     return problems

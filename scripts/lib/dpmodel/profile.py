@@ -95,6 +95,9 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
     if rule == "required":
         missing = [k for k in expected if k not in value]
         return where, f"needs {', '.join(map(repr, missing))}"
+    if rule == "dependentRequired":
+        missing = [f"{k!r} with {given!r}" for given, needed in expected.items() if given in value for k in needed if k not in value]
+        return where, f"needs {', '.join(missing)}"
     if rule == "type":
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
         return where, f"must be {wanted}, not {_type_name(value)} {_shown(value)}" + (f" ({description})" if description else "")
@@ -115,7 +118,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str]:
     return where, f"breaks the profile rule {rule} ({error.message[:120]})"
 
 
-def _placed(value: object, path: list) -> tuple[str, str]:
+def _placed(value: object, path: list) -> tuple[str, str | None]:
     """(field, key) for a finding inside a Table Schema's field: the field's name where it has one,
     so that `schemas/places.json latitude: type 'geopoint' …` reads like the rest of the report."""
     if len(path) >= 2 and path[0] == "fields" and isinstance(path[1], int) and isinstance(value, dict):
@@ -123,7 +126,7 @@ def _placed(value: object, path: list) -> tuple[str, str]:
         field = fields[path[1]] if isinstance(fields, list) and path[1] < len(fields) else None
         name = field.get("name") if isinstance(field, dict) else None
         if isinstance(name, str) and name:
-            return name, location(path[2:])
+            return name, location(path[2:]) or None  # None: the field itself
     return location(path), ""
 
 
@@ -140,6 +143,8 @@ def check(value: object, profile: str, shown_as: str, prefix: str = "") -> list[
         place, key = _placed(value, list(error.absolute_path))
         if key:  # inside a named field: "latitude: type 'geopoint' is not one of …"
             where, what = place, f"{key} {what}"
+        elif key is None:  # the named field itself: "day: needs 'constraints'"
+            where = place
         field = ".".join(p for p in (prefix, where) if p) or None
         problems.append(Problem(shown_as, None, field, what))
     return problems

@@ -44,23 +44,46 @@ class FieldType:
     sqlite: str
     valid: Callable[[pl.Expr, dict], pl.Expr] | None  # whether a text cell has the type; None: any text
     column: Callable[[pl.Expr, dict], pl.Expr]  # from the CSV's text column to the values stored (valid cells only)
+    # Whether a cell of the type is within what every output holds (SQLite, Parquet, the
+    # spreadsheet): judged only where `valid` holds; None: every valid cell is.
+    domain: Callable[[pl.Expr, dict], pl.Expr] | None = None
+    domain_phrase: str = ""  # completes "'x' is outside …"
 
 
 def _as_boolean(cell: pl.Expr, field: dict) -> pl.Expr:
     return pl.when(cell.is_null()).then(None).otherwise(cell.is_in(true_values(field)))
 
 
+# The one value domain of each type, what every output holds: text no longer than a spreadsheet
+# cell (a schema's maxLength may say less, never more: the profile bounds it), numbers finite
+# doubles, integers signed 64 bits. A cell outside is refused by the validator, so the build
+# never meets one.
+MAX_TEXT = 32_767  # characters: Excel's limit per cell (dpbuild/xlsx.py MAX_CELL is this)
+INT64 = (-2**63, 2**63 - 1)
+TEXT_DOMAIN = f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit)"
+
+
 TYPES = {
-    "string": FieldType("string", "text", "string", "TEXT", None, lambda cell, field: cell),
+    "string": FieldType("string", "text", "string", "TEXT", None, lambda cell, field: cell,
+                        lambda cell, field: pl.lit(True) if "maxLength" in (field.get("constraints") or {})
+                        else cell.str.len_chars() <= MAX_TEXT, TEXT_DOMAIN),
     "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
-                        lambda cell, field: cell.cast(pl.Float64, strict=True)),
+                        lambda cell, field: cell.cast(pl.Float64, strict=True),
+                        lambda cell, field: cell.cast(pl.Float64, strict=False).is_finite().fill_null(False),
+                        "the range of a double (finite, at most about 1.8e308 either way)"),
     "integer": FieldType("integer", "an integer", "int64", "INTEGER", lambda cell, field: cell.str.contains(INTEGER),
-                         lambda cell, field: cell.cast(pl.Int64, strict=True)),
+                         lambda cell, field: cell.cast(pl.Int64, strict=True),
+                         lambda cell, field: cell.cast(pl.Int64, strict=False).is_not_null(),
+                         f"the range of a signed 64-bit integer ({INT64[0]:,} to {INT64[1]:,})"),
     "boolean": FieldType("boolean", "true or false", "bool_", "INTEGER",
                          lambda cell, field: cell.is_in(true_values(field) + false_values(field)), _as_boolean),
 }
 # Columns the build derives (never in a schema a contributor writes): the calendar days of a reduced date.
 DERIVED_TYPES = {"date": FieldType("date", "a date", "date32", "TEXT", None, lambda cell, field: cell)}
+
+
+def outside_domain(value: str, field: dict) -> str:
+    return f"{messages.shown(value)} is outside {field_type(field).domain_phrase}"
 
 
 def field_type(field: dict) -> FieldType:
