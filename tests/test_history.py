@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 
-from conftest import problems
+import pytest
+from conftest import git, problems
 
 EVENT = "putin-li-shangfu-meeting-2023-04-16"
 
@@ -83,3 +86,83 @@ def test_a_raised_version_needs_a_changelog_entry(repo):
     repo.descriptor.write_text(json.dumps(descriptor))
     code, lines = validate_against_base(repo)
     assert problems(lines) == ["CHANGELOG.md: has no entry for version 9.9.9: add a heading '## 9.9.9 (YYYY-MM-DD)' and what changed"]
+
+
+# Whatever the base holds, the comparison with it ends in a verdict, never in "could not run":
+# a base is not the contribution's to fix, and its own CI judged it.
+
+def _commit(pkg, message="base"):
+    git(pkg, "add", "-A")
+    git(pkg, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message)
+
+
+def _base_table_not_utf8(pkg):
+    pkg.path("places").write_bytes(pkg.path("places").read_bytes().replace(b"Pechino", b"Pech\xffino"))
+
+
+def _base_table_ragged(pkg):
+    pkg.path("places").write_text(pkg.path("places").read_text() + "one,cell,short\n")
+
+
+def _base_descriptor_a_list(pkg):
+    pkg.descriptor.write_text("[1, 2]")
+
+
+def _base_descriptor_deep(pkg):
+    pkg.descriptor.write_text("[" * 100_000)
+
+
+@pytest.mark.parametrize("breaks", [_base_table_not_utf8, _base_table_ragged, _base_descriptor_a_list, _base_descriptor_deep])
+def test_a_malformed_base_is_compared_without_failing(repo, breaks):
+    good = {path: path.read_bytes() for path in (repo.descriptor, repo.path("places"))}
+    breaks(repo)
+    _commit(repo, "a broken base")
+    for path, data in good.items():
+        path.write_bytes(data)
+    repo.set("places", {"place_id": "minsk"}, "name_it", "Minsk (capitale)")
+    repo.raise_version()
+    code, lines = validate_against_base(repo)
+    assert code == 0, lines
+
+
+def test_a_changelog_that_is_not_utf8_is_still_read(repo):
+    repo.set("places", {"place_id": "minsk"}, "name_it", "Minsk (capitale)")
+    repo.raise_version()
+    changelog = repo.root / "CHANGELOG.md"
+    changelog.write_bytes(b"\xff\xfe" + changelog.read_bytes())
+    code, lines = validate_against_base(repo)
+    assert code == 0, lines
+
+
+def _write_quietly(fifo, text):
+    try:
+        fifo.write_text(text)
+    except OSError:  # a reader that opened the FIFO only to refuse it has gone
+        pass
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "folder"])
+def test_a_changelog_that_is_not_a_plain_file_is_not_followed(repo, tmp_path, kind):
+    repo.set("places", {"place_id": "minsk"}, "name_it", "Minsk (capitale)")
+    version = repo.raise_version()
+    changelog = repo.root / "CHANGELOG.md"
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(changelog.read_text())  # the entry exists, but outside the package
+    changelog.unlink()
+    if kind == "symlink":
+        changelog.symlink_to(outside)
+    elif kind == "fifo":
+        # Reading a FIFO waits for a writer forever. This writer answers a reader that should not
+        # be there with the entry (so a check that reads it fails here instead of hanging), and
+        # is released afterwards by a reader of our own.
+        os.mkfifo(changelog)
+        writer = threading.Thread(target=_write_quietly, args=(changelog, f"## {version}\n"), daemon=True)
+        writer.start()
+    else:
+        changelog.mkdir()
+    code, lines = validate_against_base(repo)
+    if kind == "fifo":
+        released = os.open(changelog, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join(10)
+        os.close(released)
+    assert problems(lines) == [f"CHANGELOG.md: has no entry for version {version}: add a heading '## {version} (YYYY-MM-DD)' and what changed"]

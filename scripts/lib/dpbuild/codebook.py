@@ -7,19 +7,26 @@ the citation (with the version) between marker comments. The
 descriptions live only in schemas/*.json and data/sources.csv; this script copies them, so they
 are never written twice by hand. With --check nothing is written and the exit code is 1 if either
 file is out of date.
+
+Every package the loader accepts gets a codebook: whatever the profile leaves optional (a
+description, a title, a contributor's name, a table of sources, README.md itself) may be missing,
+and is then written as "(no description)" or left out, never a traceback. `--descriptor` points
+at another package (its files are written beside its datapackage.json).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import csv
+import os
 import re
 import sys
+from pathlib import Path
 
-
-from dpmodel import REPOSITORY, descriptor, hermetic, vocabulary
+from dpmodel import REPOSITORY, csvfile, descriptor, hermetic, safe_open, vocabulary
 
 ROOT = REPOSITORY
+NO_DESCRIPTION = "(no description)"
+GENERATED_BYTES = 16 * 1024 * 1024  # README.md, CODEBOOK.md, CITATION.cff: far above any real one
 
 
 def _rule(field: dict, fks: dict) -> str:
@@ -33,7 +40,7 @@ def _rule(field: dict, fks: dict) -> str:
     parts += [c.phrase(value) for c, value in vocabulary.constraints(field)
               if not (c.name == "pattern" and field.get("x-reduced-date"))]
     parts.append(vocabulary.field_format(field).phrase)
-    if field.get("x-codelist"):
+    if field.get("x-codelist") in vocabulary.CODELISTS:
         parts.append(vocabulary.CODELISTS[field["x-codelist"]].phrase)
     if field.get("x-occurs-in-sources"):
         parts.append("found verbatim in an article")
@@ -64,6 +71,16 @@ def columns(schema: dict) -> list[dict]:
             for field in schema["fields"]]
 
 
+def _cell(text: str) -> str:
+    """Text for one cell of a Markdown table: a line break or a '|' in a description would end
+    the cell or the row (and the real package's texts have neither, so they are unchanged)."""
+    return " ".join(text.splitlines()).replace("|", "\\|")
+
+
+def _description(schema: dict) -> str:
+    return _cell(schema.get("description") or NO_DESCRIPTION)
+
+
 def codebook(package) -> str:
     lines = ["# Codebook", "",
              "Generated from `schemas/*.json` by `scripts/codebook.py`; edit the schemas, not this file.", "",
@@ -71,19 +88,21 @@ def codebook(package) -> str:
              "own names are unchanged.", ""]
     for table in package.tables():
         schema = table.schema
-        pk = ", ".join(table.primary_key)
-        lines += [f"## {table.name}", "", schema["description"], "",
-                  f"File `{table.path}`, schema `{table.schema_path}`, primary key ({pk}).", ""]
+        pk = ", ".join(table.primary_key) or "none"
+        where = f"schema `{table.schema_path}`" if table.schema_path else f"schema inline in `{package.descriptor_name}`"
+        lines += [f"## {table.name}", "", schema.get("description") or NO_DESCRIPTION, "",
+                  f"File `{table.path}`, {where}, primary key ({pk}).", ""]
         notes = []
         if schema.get("x-citation-required"):
             notes.append("every row must be cited in `citations`")
-        if schema.get("x-date-range"):
+        if len(schema.get("x-date-range") or []) == 2:
             notes.append(f"{schema['x-date-range'][1]} may not be before {schema['x-date-range'][0]}")
         if notes:
             lines += ["Rules: " + "; ".join(notes) + ".", ""]
         lines += ["| column | type | required | rule | description |", "|---|---|---|---|---|"]
         for column in columns(schema):
-            lines.append(f"| `{column['column']}` | {column['type']} | {column['required']} | {column['rule']} | {column['description']} |")
+            lines.append(f"| `{column['column']}` | {column['type']} | {column['required']} | {_cell(column['rule'])} | "
+                         f"{_cell(column['description'])} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -91,21 +110,29 @@ def codebook(package) -> str:
 def tables_section(package) -> str:
     lines = ["| table | one row is | primary key |", "|---|---|---|"]
     for table in package.tables():
-        lines.append(f"| [`{table.name}`](CODEBOOK.md#{table.name}) | {table.schema['description']} | {', '.join(table.primary_key)} |")
+        lines.append(f"| [`{table.name}`](CODEBOOK.md#{table.name}) | {_description(table.schema)} | {', '.join(table.primary_key)} |")
     return "\n".join(lines)
+
+
+def _rows(resource) -> list[dict] | None:
+    """A table's rows through the validator's own reader (cells None where empty), or None if it
+    cannot be read: the codebook does not validate, and must not stop at a file the checks refuse."""
+    table, _ = csvfile.read(resource)
+    return None if table is None else table.rows
 
 
 def counts_section(package) -> str:
     lines = ["| table | rows |", "|---|---|"]
     for table in package.tables():
         if not table.name.startswith("vocab_"):
-            with open(table.file, encoding="utf-8", newline="") as f:
-                lines.append(f"| `{table.name}` | {sum(1 for _ in csv.DictReader(f))} |")
+            rows = _rows(table)
+            lines.append(f"| `{table.name}` | {'?' if rows is None else len(rows)} |")
     return "\n".join(lines)
 
 
 def _authors(descriptor: dict) -> list[str]:
-    return [c["title"] for c in descriptor.get("contributors", []) if c.get("role", "author") in ("author", "creator")]
+    return [c["title"] for c in descriptor.get("contributors", [])
+            if c.get("title") and c.get("role", "author") in ("author", "creator")]
 
 
 def _licence(descriptor: dict) -> dict:
@@ -117,7 +144,8 @@ def cite_section(package) -> str:
     d = package.descriptor
     year = (d.get("created") or "")[:4] or "n.d."
     where = f" {d['homepage']}" if d.get("homepage") else ""
-    return (f"> {'; '.join(_authors(d)) or 'Anonymous'} ({year}). *{d.get('title')}*, version {d.get('version')} [data set]. "
+    return (f"> {'; '.join(_authors(d)) or 'Anonymous'} ({year}). *{d.get('title') or d['name']}*, "
+            f"version {d.get('version') or 'unstated'} [data set]. "
             f"Licence: {_licence(d).get('name', 'unstated')}.{where}\n\n"
             "The same in machine-readable form: [`CITATION.cff`](CITATION.cff).")
 
@@ -146,12 +174,25 @@ def citation_cff(package) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sources(package):
+    """The table of sources: the one saying where its publication date is (x-published-date), else
+    a table named sources; None if the package has neither."""
+    tables = package.tables()
+    return next((t for t in tables if t.schema.get("x-published-date")), None) or \
+        next((t for t in tables if t.name == "sources"), None)
+
+
 def sources_section(package) -> str:
     lines = ["| source_id | title | outlet | published |", "|---|---|---|---|"]
-    with open(package.resources["sources"].file, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            basis = " (inferred)" if row["published_date_basis"] == "inferred" else ""
-            lines.append(f"| `{row['source_id']}` | {row['title']} | {row['outlet'] or '—'} | {row['published_date']}{basis} |")
+    table = _sources(package)
+    rows = _rows(table) if table is not None else None
+    if not rows:
+        return "\n".join(lines)
+    key, published = (table.primary_key or table.field_names)[0], table.schema.get("x-published-date", "published_date")
+    for row in rows:
+        text = lambda name: _cell(row.get(name) or "")  # noqa: E731 - any column may be missing or empty
+        basis = " (inferred)" if row.get(f"{published}_basis") == "inferred" else ""
+        lines.append(f"| `{text(key)}` | {text('title')} | {text('outlet') or '—'} | {text(published)}{basis} |")
     return "\n".join(lines)
 
 
@@ -169,26 +210,70 @@ def with_section(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
+def _write(root: Path, name: str, text: str) -> None:
+    """Write a generated file in the package folder, never through a symbolic link: created if
+    missing, else rewritten in place (safe_open refuses a link, a FIFO or a folder there)."""
+    data = text.encode("utf-8")
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=folder)
+    except FileExistsError:
+        safe_open.rewrite(root, name, data)
+        return
+    finally:
+        os.close(folder)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def _read(root: Path, name: str) -> str | None:
+    """A generated file's text, or None if it is missing (or not a plain file of the package)."""
+    try:
+        return safe_open.read(root, name, GENERATED_BYTES).decode("utf-8", "replace")
+    except safe_open.Refused:
+        return None
+
+
+def generated(package, readme: str | None) -> dict[str, str]:
+    """Every file the codebook writes, by name, with its text (README.md only if there is one)."""
+    wanted = {"CODEBOOK.md": codebook(package), "CITATION.cff": citation_cff(package)}
+    if readme is not None:
+        wanted["README.md"] = readme_with_sections(readme, package)
+    return wanted
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--descriptor", type=Path, default=ROOT / "datapackage.json", help="path to datapackage.json")
     args = parser.parse_args(argv)
-    package, problems = descriptor.load(ROOT / "datapackage.json")
+    package, problems = descriptor.load(args.descriptor)
     if package is None:
         for problem in problems:
             print(problem)
         return 1
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    wanted = {
-        ROOT / "CODEBOOK.md": codebook(package),
-        ROOT / "README.md": readme_with_sections(readme, package),
-        ROOT / "CITATION.cff": citation_cff(package),
-    }
-    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
-    for path in stale:
-        print(f"{path.name}: {'is out of date; run make codebook' if args.check else 'rewritten'}")
+    root = package.root
+    current = {name: _read(root, name) for name in ("CODEBOOK.md", "CITATION.cff", "README.md")}
+    if current["README.md"] is None:
+        print("README.md: not found (or not a plain file), so its tables, sources, counts and citation are not written")
+    wanted = generated(package, current["README.md"])
+    stale = [name for name, text in wanted.items() if current[name] != text]
+    unwritten = []
+    for name in stale:
         if not args.check:
-            path.write_text(wanted[path], encoding="utf-8")
+            try:
+                _write(root, name, wanted[name])
+            except safe_open.Refused as exc:
+                unwritten.append(f"{name}: cannot be written: it {exc}")
+                continue
+            except OSError as exc:
+                unwritten.append(f"{name}: cannot be written: {exc.strerror}")
+                continue
+        print(f"{name}: {'is out of date; run make codebook' if args.check else 'rewritten'}")
+    for line in unwritten:
+        print(line)
+    if unwritten:
+        return 1
     return 1 if (stale and args.check) else 0
 
 

@@ -14,9 +14,11 @@ import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import Package
+from dpmodel import safe_open
+from dpmodel.descriptor import Package, safe_path
 from dpmodel.problems import Problem, shown
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -26,14 +28,23 @@ class GitError(Exception):
     pass
 
 
-def _git(root: Path, *args: str) -> str:
+class Unreadable(Exception):
+    """A CSV that cannot be read row by row; the message says on which line and why."""
+
+
+def _git_bytes(root: Path, *args: str) -> bytes:
+    # Bytes, not text: a file at the base may be anything, invalid UTF-8 included.
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(str(exc)) from None
     if result.returncode != 0:
-        raise GitError(result.stderr.strip() or f"git {' '.join(args)} failed")
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
     return result.stdout
+
+
+def _git(root: Path, *args: str) -> str:
+    return _git_bytes(root, *args).decode("utf-8", "replace")
 
 
 @lru_cache(maxsize=None)
@@ -42,12 +53,52 @@ def _prefix(root: Path) -> str:
     return _git(root, "rev-parse", "--show-prefix").strip()
 
 
-def file_at(root: Path, ref: str, path: str) -> str | None:
-    """A file's text at ref, or None if it did not exist there."""
+def file_bytes_at(root: Path, ref: str, path: str) -> bytes | None:
+    """A file's bytes at ref, or None if it did not exist there."""
     try:
-        return _git(root, "show", f"{ref}:{_prefix(root)}{path}")
+        return _git_bytes(root, "show", f"{ref}:{_prefix(root)}{path}")
     except GitError:
         return None
+
+
+def file_at(root: Path, ref: str, path: str) -> str | None:
+    """A file's text at ref (bytes that are not UTF-8 replaced), or None if it did not exist there."""
+    data = file_bytes_at(root, ref, path)
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Every record of a CSV file with the line it starts on: the header first (line 1), then each
+    row, blank lines skipped. Whatever is not UTF-8 CSV with a header and rows as long as the
+    header raises Unreadable naming the line, so that no caller meets a malformed file unprepared
+    (the one reader of files as they were at a base, and of the diff's both sides)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a BOM is the validator's to report, not a reason to compare nothing
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Unreadable(f"line {line} is not valid UTF-8 (byte 0x{data[exc.start:exc.start + 1].hex()})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not record:
+                continue
+            if header is None:
+                header = record
+                twice = sorted({name for name in header if header.count(name) > 1})
+                if twice:
+                    raise Unreadable(f"line {line}: the header names {shown(twice[0])} twice")
+            elif len(record) != len(header):
+                raise Unreadable(f"line {line} has {len(record)} cells but the header has {len(header)}")
+            yield line, record
+    except csv.Error as exc:  # an unclosed quote, a cell over csv's size limit, ...
+        raise Unreadable(f"line {reader.line_num} is not well-formed CSV: {exc}") from None
+    if header is None:
+        raise Unreadable("is empty (no header)")
 
 
 def _version_key(version: str) -> tuple[int, int, int]:
@@ -87,16 +138,24 @@ def _removed_ids(package: Package, tables: dict[str, Table], ref: str) -> list[P
         pk = table.resource.primary_key
         if len(pk) != 1 or table.resource.schema.get("x-redirects"):
             continue
-        before = file_at(package.root, ref, table.path)
+        before = file_bytes_at(package.root, ref, table.path)
         if before is None:
             continue
         now = {row[pk[0]] for row in table.rows}
-        for number, row in enumerate(csv.DictReader(io.StringIO(before)), start=2):
-            old = row.get(pk[0])
-            if old and old not in now and (table.name, old) not in redirected:
-                problems.append(Problem(table.path, None, pk[0],
-                                        f"{shown(old)} (row {number} at {ref}) was removed without a redirect: add "
-                                        f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv"))
+        records = csv_records(before)
+        try:
+            _, header = next(records)
+            if pk[0] not in header:
+                continue  # the key column was renamed: a new contract, not removed IDs
+            column = header.index(pk[0])
+            for number, cells in records:
+                old = cells[column]
+                if old and old not in now and (table.name, old) not in redirected:
+                    problems.append(Problem(table.path, None, pk[0],
+                                            f"{shown(old)} (row {number} at {ref}) was removed without a redirect: add "
+                                            f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv"))
+        except Unreadable:
+            continue  # a base that cannot be read is not the contribution's to fix: its own CI judged it
     return problems
 
 
@@ -106,17 +165,37 @@ def _changed_files(package: Package, ref: str) -> list[str]:
     changed = []
     for path in paths:
         before = file_at(package.root, ref, path)
-        now = (package.root / path).read_text(encoding="utf-8", errors="replace")
+        try:  # as the loader found it: inside the package, through no link, bounded
+            now = safe_open.read(package.root, path, package.limits.table_bytes).decode("utf-8", "replace")
+        except safe_open.Refused:  # gone or replaced since it was loaded: changed
+            changed.append(path)
+            continue
         if path == package.descriptor_name and before is not None:
             try:  # the version itself is not a change of the data
                 strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "version"}  # noqa: E731
                 if strip(before) == strip(now):
                     continue
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):  # the base's descriptor may be anything
                 pass
         if before != now:
             changed.append(path)
     return changed
+
+
+CHANGELOG_BYTES = 4 * 1024 * 1024
+
+
+def _changelog(root: Path) -> str:
+    """CHANGELOG.md's text, or "" if it is not a plain file inside the package (a symbolic link is
+    not followed) or cannot be read; bounded, and bytes that are not UTF-8 replaced."""
+    file, why = safe_path(root, "CHANGELOG.md")
+    if why:
+        return ""
+    try:
+        with open(file, "rb") as f:
+            return f.read(CHANGELOG_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _version_bumped(package: Package, ref: str) -> list[Problem]:
@@ -125,15 +204,15 @@ def _version_bumped(package: Package, ref: str) -> list[Problem]:
     if before_text is None or version_format(package):
         return []
     try:
-        before = json.loads(before_text).get("version")
-    except ValueError:
+        before = json.loads(before_text)
+    except (ValueError, RecursionError):  # the base's descriptor may be anything
         return []
+    before = before.get("version") if isinstance(before, dict) else None
     if not isinstance(before, str) or not SEMVER.match(before):
         return []
     changed = _changed_files(package, ref)
     if _version_key(now) > _version_key(before):
-        changelog = package.root / "CHANGELOG.md"
-        headings = changelog.read_text(encoding="utf-8").splitlines() if changelog.exists() else []
+        headings = _changelog(package.root).splitlines()
         if not any(re.match(rf"^##\s+v?{re.escape(now)}\b", line) for line in headings):
             return [Problem("CHANGELOG.md", None, None,
                             f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed")]
