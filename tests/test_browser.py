@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -195,3 +196,75 @@ def test_script_text_in_a_cell_is_shown_never_run(pkg, tmp_path, browser):
         page.close()
     finally:
         server.stop()
+
+
+# What a page may do in a visitor's browser (dpsite/plugins/csp.py) -------------------------
+
+EVENT = "putin-li-shangfu-meeting-2023-04-16"
+PAGE_TYPES = ["/", f"/{NAME}", f"/{NAME}/events", f"/{NAME}/events/{EVENT}", f"/{NAME}/events_full",
+              f"/{NAME}/what_x_said_about_y?speaker=Lukashenko&subject=",
+              f"/{NAME}?" + urlencode({"sql": "select event_id, latitude, longitude from events_full where latitude is not null limit 3"}),
+              "/-/dashboards/overview", "/-/dashboards/overview/statements-by-speaker",
+              "/-/articles/2023-04-putin-meets-li-shangfu", "/-/versions", "/nope",
+              f"/{NAME}?" + urlencode({"sql": "select * from nothing"})]
+
+
+def _watch(page) -> list[str]:
+    """Every Content-Security-Policy report and script error the page logs."""
+    seen = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: seen.append(f"page error: {e}"))
+    return seen
+
+
+def test_every_page_type_works_under_its_content_security_policy(site, page):
+    seen = _watch(page)
+    for path in PAGE_TYPES:
+        response = page.goto(site.url + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+        assert seen == [], (path, seen)
+    page.goto(f"{site.url}/{NAME}")  # the SQL editor, started from static/sql-editor.js
+    expect(page.locator(".CodeMirror")).to_be_visible()
+
+
+def test_a_map_popup_link_from_visitor_sql_runs_no_script(site, page, listener):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    popup = json.dumps({"title": "Open me", "link": "javascript:alert(document.domain)", "image": listener.url("popup.png")})
+    page.goto(f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"}))
+    page.locator(".leaflet-marker-icon").first.click(timeout=15000)  # the first click: the popup opens
+    link = page.locator(".leaflet-popup-content a")
+    expect(link).to_contain_text("Open me")
+    assert link.get_attribute("href") is None  # site.js: the plugin's link went through safeHref
+    assert page.locator(".leaflet-popup-content img").get_attribute("src") is None
+    link.click()  # the second click
+    # And were a javascript: link ever drawn, the policy refuses to run it.
+    page.evaluate("""() => { const a = document.createElement("a"); a.href = "javascript:alert('policy')";
+                             document.body.append(a); a.click(); }""")
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert [u for u in requests if not u.startswith(site.url)] == []
+
+
+def test_a_safe_popup_link_still_works(site, page):
+    popup = json.dumps({"title": "The event", "link": f"/{NAME}/events/{EVENT}"})
+    page.goto(f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"}))
+    page.locator(".leaflet-marker-icon").first.click(timeout=15000)
+    page.locator(".leaflet-popup-content a").click()
+    expect(page).to_have_url(f"{site.url}/{NAME}/events/{EVENT}")
+
+
+def test_markdown_from_visitor_sql_loads_nothing(site, page, listener):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    before = listener.connections
+    image = listener.url("x.png")
+    page.goto(f"{site.url}/{NAME}?" + urlencode({"sql": f"select '![x]({image})' as a_markdown"}))
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("table.rows-and-columns td")).to_contain_text(f"![x]({image})")  # shown as text
+    assert page.locator("table.rows-and-columns img").count() == 0
+    assert [u for u in requests if not u.startswith(site.url)] == []
+    assert listener.connections == before

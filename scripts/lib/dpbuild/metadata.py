@@ -86,6 +86,24 @@ DASHBOARD = {
 }
 
 
+# The map (datasette-cluster-map) draws no outside tiles: the page's Content-Security-Policy allows
+# images only from the site (dpsite/plugins/csp.py), so the bundled Natural Earth basemap
+# (static/site.js) is the map, and each tile is this transparent pixel.
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+CLUSTER_MAP = {"latitude_column": "latitude", "longitude_column": "longitude", "tile_layer": BLANK_TILE,
+               "tile_layer_options": {"maxZoom": 19, "attribution": 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'}}
+
+# The package's own Markdown columns, by table: only these are rendered as Markdown
+# (datasette-render-markdown); a visitor's SQL never is, whatever its columns are called. None yet.
+MARKDOWN_COLUMNS: dict[str, list[str]] = {}
+
+
+def table_plugins(name: str) -> dict:
+    """A table's own plugin settings: its Markdown columns, when it has any."""
+    columns = MARKDOWN_COLUMNS.get(name)
+    return {"plugins": {"datasette-render-markdown": {"columns": columns, "patterns": []}}} if columns else {}
+
+
 WIDE_TEXT = 60  # characters: a text column holding a longer value is drawn wide, not squeezed
 
 
@@ -165,6 +183,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
                  "columns": _columns(table.schema)}
         entry.update(table.schema.get("x-datasette", {}))  # label column, default sort, facets
         entry.update(derived_columns=derived_columns(table), wide_columns=wide_columns(table))
+        entry.update(table_plugins(table.name))
         datasette_tables[table.name] = entry
     for name, view in VIEWS.items():
         derived, wide = view_columns(db_path, name)
@@ -193,7 +212,9 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
             }
         },
         "plugins": {
-            "datasette-cluster-map": {"latitude_column": "latitude", "longitude_column": "longitude"},
+            "datasette-cluster-map": CLUSTER_MAP,
             "datasette-dashboards": dashboard(database),
+            # No column is Markdown unless a table below names it; never by its name's pattern.
+            "datasette-render-markdown": {"columns": [], "patterns": []},
         },
     }

@@ -101,13 +101,68 @@ if (table && page.highlight && page.highlight.length) {
   }
 }
 
-// Offline, the map still shows where things are: Natural Earth outlines under the tiles.
+// A link target from data only if it is an http(s) address or a path on this site: the same rule
+// as templates/_safe_link.html, and the URL must also resolve to http(s) here.
+const safeHref = (url) => {
+  const s = String(url);
+  if (!/^(https?:\/\/|\/(?![\/\\]))/.test(s)) return null;
+  try {
+    const resolved = new URL(s, location.href);
+    return resolved.protocol === "http:" || resolved.protocol === "https:" ? s : null;
+  } catch (e) {
+    return null;
+  }
+};
+const sameSite = (url) => {
+  try {
+    return new URL(String(url), location.href).origin === location.origin ? String(url) : null;
+  } catch (e) {
+    return null;
+  }
+};
+const URL_ATTRIBUTES = new Set(["href", "xlink:href", "src", "srcset", "action", "formaction", "poster", "background", "ping"]);
+const DROPPED = new Set(["SCRIPT", "IFRAME", "FRAME", "OBJECT", "EMBED", "BASE", "META", "LINK", "FORM"]);
+
+// HTML that a plugin built from a row (a map popup), kept to what cannot run or fetch: links
+// through safeHref, images and other sources from the site only, no handlers, no active elements.
+const cleanHtml = (html) => {
+  const template = document.createElement("template");
+  template.innerHTML = html;  // a template's content is inert: nothing loads or runs while it is read
+  for (const el of Array.from(template.content.querySelectorAll("*"))) {
+    if (DROPPED.has(el.tagName.toUpperCase())) {
+      el.remove();
+      continue;
+    }
+    for (const attr of Array.from(el.attributes)) {
+      const name = attr.name.toLowerCase();
+      const keep = name.startsWith("on") ? null
+        : !URL_ATTRIBUTES.has(name) ? attr.value
+        : name.endsWith("href") ? safeHref(attr.value) : sameSite(attr.value);
+      if (keep === null) el.removeAttribute(attr.name);
+    }
+  }
+  return template.innerHTML;
+};
+
+// On a page with a map (datasette-cluster-map draws it for any latitude and longitude columns,
+// a visitor's SQL included): every popup's HTML goes through cleanHtml before Leaflet shows it,
+// since the plugin builds a popup's link from the row's `popup` JSON as given. And the map shows
+// where things are with no outside tiles (the policy loads none): Natural Earth outlines.
 if (page.basemap && window.datasette && datasette.leaflet) {
   import(datasette.leaflet.JAVASCRIPT_URL).then(() => {
+    const setContent = L.DivOverlay.prototype.setContent;
+    L.DivOverlay.prototype.setContent = function (content) {
+      const clean = typeof content === "string" ? cleanHtml(content)
+        : typeof content === "function" ? (...args) => {
+          const made = content(...args);
+          return typeof made === "string" ? cleanHtml(made) : made;
+        } : content;
+      return setContent.call(this, clean);
+    };
     L.Map.addInitHook(function () {
       const map = this;
       map.getContainer().id = map.getContainer().id || "map";
-      map.createPane("basemap").style.zIndex = 150; // under the tiles (200), so tiles cover it online
+      map.createPane("basemap").style.zIndex = 150; // under the (blank) tiles (200)
       map.getPane("basemap").classList.add("leaflet-basemap-pane");
       fetch(page.basemap).then((r) => r.json()).then((data) => {
         L.geoJSON(data, {pane: "basemap", interactive: false,
