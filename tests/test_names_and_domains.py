@@ -119,8 +119,8 @@ CREATED_COLUMN_CASES = {
     "field_named_like_all_names": (lambda s, r, t: (s["u"]["fields"].append(field("all_names")),
                                                     s["u"].update({"x-all-names": {"resource": "t", "key": "id", "name": "note"}})),
                                    "schemas/t1.json all_names: is a name the build creates for the name forms x-all-names adds"),
-    "field_named_rowid": (_field_name("rowid"), "schemas/t0.json rowid: is SQLite's row id's name; a field may not have it"),
-    "field_named_rank": (_field_name("rank"), "schemas/t0.json rank: is FTS5's rank column's name; a field may not have it"),
+    "field_named_rowid": (_field_name("rowid"), "schemas/t0.json rowid: is SQLite's row id's name; a column may not have it"),
+    "field_named_rank": (_field_name("rank"), "schemas/t0.json rank: is FTS5's rank column's name; a column may not have it"),
     "search_names_column_named_like_a_field": (
         lambda s, r, t: s["u"].update({"x-search-names": [{"column": "label", "field": "t_id"}]}),
         "schemas/t1.json label: is a name the build creates for a column x-search-names adds"),
@@ -178,6 +178,7 @@ def _cell(table, name, value):
     return lambda s, r, t: r[table][0].update({name: value})
 
 
+ASTRAL_OVER = f"data/t0.csv:2 note: '{chr(0x1F600) * 60}… (16385 characters)' is outside the 32,767 characters"
 DOMAIN = {"number": "is outside the range of a double", "integer": "is outside the range of a signed 64-bit integer"}
 VALUE_CASES = {
     "number_overflowing_a_double": (_cell("t", "n", "1e+309"), f"data/t0.csv:2 n: '1e+309' {DOMAIN['number']}"),
@@ -188,6 +189,12 @@ VALUE_CASES = {
     "integer_of_forty_digits": (_cell("t", "i", "1" * 40), f"data/t0.csv:2 i: '{'1' * 40}' {DOMAIN['integer']}"),
     "text_over_a_spreadsheet_cell": (_cell("t", "note", "x" * 32_768),
                                      "data/t0.csv:2 note: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (32768 characters)' is outside the 32,767 characters"),
+    # Excel counts UTF-16 units, so an emoji is two: 16,385 of them are over a cell, with a
+    # maxLength or without one.
+    "astral_text_over_a_spreadsheet_cell": (_cell("t", "note", "\U0001F600" * 16_385), ASTRAL_OVER),
+    "astral_text_within_its_max_length": (lambda s, r, t: (s["t"]["fields"][4].update(constraints={"maxLength": 32_767}),
+                                                           r["t"][0].update(note="\U0001F600" * 16_385)),
+                                          ASTRAL_OVER),
     "text_of_a_megabyte": (_cell("u", "label", "y" * 1_000_000), "data/t1.csv:2 label: 'yyyy"),
     "max_length_beyond_a_spreadsheet_cell": (lambda s, r, t: s["t"]["fields"][4].update(constraints={"maxLength": 100_000}),
                                              "schemas/t0.json note: constraints.maxLength is above 32767"),
@@ -202,7 +209,26 @@ REDUCED_DATE_CASES = {
     "reduced_date_as_an_integer": (lambda s, r, t: s["t"]["fields"][1].update(type="integer"),
                                    "schemas/t0.json day: type must be \"string\""),
 }
-CASES = {**NAME_CASES, **CREATED_COLUMN_CASES, **CREATED_TABLE_CASES, **REFERENCE_CASES, **VALUE_CASES, **REDUCED_DATE_CASES}
+# Found by a hostile reading after the first round: a search-names column named like SQLite's or
+# FTS5's own, more columns than the build joins, a column searched twice.
+def _search_names_column(column):
+    return lambda s, r, t: s["u"].update({"x-search-names": [{"column": column, "field": "t_id"}], "x-search": ["label", column]})
+
+
+def _fields(count, make):
+    return lambda s, r, t: s["u"]["fields"].extend(make(f"c{n}") for n in range(count))
+
+
+SEARCH_AND_WIDTH_CASES = {
+    "search_names_column_named_rowid": (_search_names_column("rowid"), "schemas/t1.json rowid: is SQLite's row id's name; a column may not have it"),
+    "search_names_column_named_rank": (_search_names_column("rank"), "schemas/t1.json rank: is FTS5's rank column's name; a column may not have it"),
+    "search_names_column_named_oid": (_search_names_column("oid"), "schemas/t1.json oid: is SQLite's row id's name; a column may not have it"),
+    "sixty_five_fields": (_fields(62, field), "schemas/t1.json fields: 65 fields and 0 columns the build creates make 65; a table holds at most 64"),
+    "sixteen_reduced_dates": (_fields(16, reduced), "schemas/t1.json fields: 19 fields and 48 columns the build creates make 67"),
+    "a_column_searched_twice": (lambda s, r, t: s["t"].update({"x-search": ["note", "note"]}), "schemas/t0.json x-search: "),
+}
+CASES = {**NAME_CASES, **CREATED_COLUMN_CASES, **CREATED_TABLE_CASES, **REFERENCE_CASES, **VALUE_CASES, **REDUCED_DATE_CASES,
+         **SEARCH_AND_WIDTH_CASES}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -213,7 +239,8 @@ def test_a_hostile_package_is_refused_with_a_located_line(tmp_path, case):
 
 
 def test_each_class_has_three_variants_of_its_own():
-    for cases in (NAME_CASES, CREATED_COLUMN_CASES, CREATED_TABLE_CASES, REFERENCE_CASES, VALUE_CASES, REDUCED_DATE_CASES):
+    for cases in (NAME_CASES, CREATED_COLUMN_CASES, CREATED_TABLE_CASES, REFERENCE_CASES, VALUE_CASES, REDUCED_DATE_CASES,
+                  SEARCH_AND_WIDTH_CASES):
         assert len(cases) >= 3
 
 

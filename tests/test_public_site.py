@@ -53,6 +53,16 @@ def test_requests_that_answered_500_now_answer_4xx(site, path, params, status):
     assert site.rows(f"{DB}/events")  # and nothing was deleted
 
 
+@pytest.mark.parametrize("query", ["_search=putin%20OR%20a*&_searchmode=raw", "_search=NEAR(&_searchmode=RAW",
+                                   "_search=title:putin&_search%6Dode=raw"])  # the key percent-encoded too
+def test_raw_fts5_syntax_is_not_offered(site, query):
+    """Datasette's raw search mode would hand a visitor's words to FTS5 as syntax (column filters,
+    OR, NEAR): refused with what to do instead, however the key is written."""
+    response = site.get(f"{DB}/events.json?{query}")
+    assert response.status_code == 400
+    assert "_searchmode=raw takes FTS5 syntax, which this site does not offer" in response.text
+
+
 @pytest.mark.parametrize("page", plugin("endpoints").REFUSED)
 def test_a_refused_debug_endpoint_is_not_found(site, page):
     assert site.get(f"/-/{page}").status_code == 404

@@ -240,8 +240,21 @@ def test_a_turn_given_to_a_request_that_gave_up_is_passed_on():
     ("2001:db8:1:2:aaaa::1", [], "2001:db8:1:2::/64"),  # one subscriber's block counts as one client
     ("::ffff:198.51.100.1", [], "198.51.100.1"),
 ])
-def test_the_client_is_the_peer_or_what_the_local_proxy_forwards(peer, headers, client):
+def test_the_client_is_the_peer_or_what_the_local_proxy_forwards(peer, headers, client, monkeypatch):
+    monkeypatch.setenv("DP_TRUSTED_PROXY", "1")  # as dpsite/proxy.py starts Datasette
     assert plugin("sql_gate").client_address({"client": (peer, 1), "headers": headers}) == client
+
+
+@pytest.mark.parametrize("trusted", [None, "0", "yes"])
+def test_without_the_proxy_no_forwarded_header_is_trusted(trusted, monkeypatch):
+    """`make serve` behind some other front on loopback: a visitor's own X-Real-IP must not
+    become their client key."""
+    if trusted is None:
+        monkeypatch.delenv("DP_TRUSTED_PROXY", raising=False)
+    else:
+        monkeypatch.setenv("DP_TRUSTED_PROXY", trusted)
+    headers = [(b"x-real-ip", b"203.0.113.9"), (b"x-forwarded-for", b"203.0.113.10")]
+    assert plugin("sql_gate").client_address({"client": ("127.0.0.1", 1), "headers": headers}) == "127.0.0.1"
 
 
 def _dashboard_urls(site) -> list[tuple[str, str]]:

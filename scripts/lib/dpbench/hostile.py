@@ -118,9 +118,12 @@ def _rss(pid: int) -> tuple[int, int]:
 
 @contextmanager
 def datasette(dist: Path):
-    """The site as `make serve` starts it, on a free loopback port, until the block ends: (port, process)."""
+    """The site as `make serve-public` starts it behind its proxy (trusting the proxy's X-Real-IP,
+    which the bench sets to tell its clients apart), on a free loopback port, until the block
+    ends: (port, process)."""
     port = proxy.free_port()
-    server = subprocess.Popen(serve.command(dist, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(serve.command(dist, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "DP_TRUSTED_PROXY": "1"})
     try:
         proxy.wait_until(lambda: proxy.answers(f"http://127.0.0.1:{port}/-/versions.json"), {"Datasette": server})
         yield port, server

@@ -43,14 +43,17 @@ def _cell(sheet, row: int, col: int, value, where: str) -> None:
     if value is None:
         return
     if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
+        status = sheet.write_boolean(row, col, value)
     elif isinstance(value, (int, float)):
-        sheet.write_number(row, col, value)
+        status = sheet.write_number(row, col, value)
     else:
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-        if len(text) > MAX_CELL:
-            raise TooBigForExcel(f"{where}: {len(text):,} characters, over Excel's {MAX_CELL:,} per cell")
-        sheet.write_string(row, col, text)
+        units = len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 units: an emoji is two
+        if units > MAX_CELL:
+            raise TooBigForExcel(f"{where}: {units:,} characters (UTF-16 units), over Excel's {MAX_CELL:,} per cell")
+        status = sheet.write_string(row, col, text)
+    if status:  # XlsxWriter cuts or drops a value it cannot hold and says so only by this code
+        raise TooBigForExcel(f"{where}: the spreadsheet cannot hold this value as it is (XlsxWriter code {status})")
 
 
 def _table_sheet(book, table: TypedTable, bold) -> None:

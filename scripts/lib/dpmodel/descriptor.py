@@ -139,12 +139,17 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
     would also create, and patterns safe to run."""
     names = [f["name"] for f in schema["fields"]]
     problems = [Problem(shown_as, None, name, "is the name of two fields") for name in sorted({n for n in names if names.count(n) > 1})]
-    problems += [Problem(shown_as, None, name, f"is {why}'s name; a field may not have it")
-                 for name, why in dpnames.RESERVED_COLUMNS.items() if name in names]
     created = dpnames.created_columns(schema)
+    made = [name for name, _ in created]
+    # Reserved for fields and for the columns the build creates alike (an x-search-names column "rank").
+    problems += [Problem(shown_as, None, name, f"is {why}'s name; a column may not have it")
+                 for name, why in dpnames.RESERVED_COLUMNS.items() if name in names or name in made]
+    if len(names) + len(made) > dpnames.MAX_COLUMNS:
+        problems.append(Problem(shown_as, None, "fields", f"{len(names)} fields and {len(made)} columns the build creates "
+                                f"make {len(names) + len(made)}; a table holds at most {dpnames.MAX_COLUMNS} "
+                                "(SQLite joins at most 64 tables, one a column, when the build moves the rows in)"))
     problems += [Problem(shown_as, None, name, f"is a name the build creates for {why}: rename the field")
                  for name, why in created if name in names]
-    made = [name for name, _ in created]
     problems += [Problem(shown_as, None, name, f"is a column the build would create twice ({'; '.join(w for n, w in created if n == name)})")
                  for name in sorted({n for n in made if made.count(n) > 1})]
     for f in schema["fields"]:

@@ -29,6 +29,9 @@ ALL_NAMES = "all_names"  # the column x-all-names adds (dpbuild/sqlite.py)
 PARTITION_COLUMN = "year"  # the hive partition column of parquet/by-year (dpbuild/parquet.py)
 # Names SQLite and FTS5 give their own meaning in a table or full-text index: a column so named
 # would hide the row id the build reads, or be refused by FTS5.
+# Columns of one table in the database, declared and created together: the build moves each column
+# into SQLite as a scratch table and joins them by position, and SQLite joins at most 64 tables.
+MAX_COLUMNS = 64
 RESERVED_COLUMNS = {"rowid": "SQLite's row id", "oid": "SQLite's row id", "rank": "FTS5's rank column"}
 
 

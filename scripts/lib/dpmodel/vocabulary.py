@@ -60,13 +60,19 @@ def _as_boolean(cell: pl.Expr, field: dict) -> pl.Expr:
 # never meets one.
 MAX_TEXT = 32_767  # characters: Excel's limit per cell (dpbuild/xlsx.py MAX_CELL is this)
 INT64 = (-2**63, 2**63 - 1)
-TEXT_DOMAIN = f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit)"
+TEXT_DOMAIN = (f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit, "
+               "where a character beyond U+FFFF counts twice)")
+_ASTRAL = r"[\x{10000}-\x{10FFFF}]"
+
+
+def utf16_length(cell: pl.Expr) -> pl.Expr:
+    """A text's length as a spreadsheet counts it: in UTF-16 units (an emoji is two)."""
+    return cell.str.len_chars() + cell.str.count_matches(_ASTRAL)
 
 
 TYPES = {
     "string": FieldType("string", "text", "string", "TEXT", None, lambda cell, field: cell,
-                        lambda cell, field: pl.lit(True) if "maxLength" in (field.get("constraints") or {})
-                        else cell.str.len_chars() <= MAX_TEXT, TEXT_DOMAIN),
+                        lambda cell, field: utf16_length(cell) <= MAX_TEXT, TEXT_DOMAIN),
     "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
                         lambda cell, field: cell.cast(pl.Float64, strict=True),
                         lambda cell, field: cell.cast(pl.Float64, strict=False).is_finite().fill_null(False),

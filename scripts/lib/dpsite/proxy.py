@@ -118,8 +118,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(cmd: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+def start(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent, env=env)
 
 
 def wait_until(ready, processes: dict[str, subprocess.Popen], seconds: float = START_SECONDS) -> None:
@@ -170,7 +170,9 @@ def serve_public(dist: Path, port: int, run: Path, upstream_port: int | None = N
     stopping = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda s, f: stopping.append(s))
-    processes = {"Datasette": start(serve.command(dist, port=upstream_port))}
+    # Only behind this proxy, which sets X-Real-IP itself, does the SQL gate trust that header.
+    trusting = {**os.environ, "DP_TRUSTED_PROXY": "1"}
+    processes = {"Datasette": start(serve.command(dist, port=upstream_port), trusting)}
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{upstream_port}/-/versions.json"), processes)
         processes["nginx"] = start(nginx_command(nginx, run))

@@ -12,6 +12,9 @@ from datasette import hookimpl
 from dpsite.responses import send_text
 
 THROUGH_KEYS = ("table", "column", "value")
+# Datasette's `_searchmode=raw` hands a search to FTS5 as syntax; the site's searches are built
+# from one grammar (dpsite/fts.py), so only the default mode is offered.
+RAW_SEARCH = "_searchmode=raw takes FTS5 syntax, which this site does not offer: search words or \"quoted phrases\""
 
 
 def through_problem(value: str) -> str | None:
@@ -29,10 +32,14 @@ def through_problem(value: str) -> str | None:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def checked(scope, receive, send):
-            if scope["type"] == "http" and b"_through" in scope.get("query_string", b""):
-                query = scope["query_string"].decode("utf-8", "replace")
+            raw = scope.get("query_string", b"") if scope["type"] == "http" else b""
+            # Parsed whenever there is a query (query_limits.py has bounded it): a key may arrive
+            # percent-encoded (`_%74hrough`), which a search of the raw bytes would miss.
+            if raw:
+                query = raw.decode("utf-8", "replace")
                 for key, value in parse_qsl(query, keep_blank_values=True):
-                    problem = through_problem(value) if key == "_through" else None
+                    problem = (through_problem(value) if key == "_through"
+                               else RAW_SEARCH if key == "_searchmode" and value.strip().lower() == "raw" else None)
                     if problem:
                         await send_text(send, 400, f"Bad request: {problem}\n")
                         return

@@ -13,9 +13,12 @@ by name with bound parameters) and the dashboard's charts, whose page fetches
 database is the project's own SQL, whoever sends it (any other text, whatever its referer, is the
 visitor's).
 
-The client is the connection's peer address; when the peer is the local reverse proxy (a loopback
-address), the address the proxy forwards (X-Real-IP, else the last X-Forwarded-For entry, the one
-the proxy itself appended). IPv6 clients are counted by /64 network, the block one subscriber holds.
+The client is the connection's peer address; when the site runs behind `make serve-public`'s
+proxy (which sets TRUSTED_PROXY in Datasette's environment, and replaces whatever a visitor sends
+in these headers) and the peer is that proxy (a loopback address), the address the proxy forwards
+(X-Real-IP, else the last X-Forwarded-For entry). Without the proxy no header is trusted: any
+other front on loopback (a tunnel, a proxy that passes the headers on) would let each visitor
+choose their own client key. IPv6 clients are counted by /64 network, the block one subscriber holds.
 
 A response larger than MAX_RESPONSE_BYTES is cut off there (the row and value limits of
 sqlite_limits.py keep ordinary answers far below it); streamed CSV exports and the database
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 from collections import Counter, deque
 from urllib.parse import parse_qs
 
@@ -39,6 +43,7 @@ MAX_WAITING = 64
 DEFAULT_SQL_THREADS = 3  # Datasette's num_sql_threads
 MAX_RESPONSE_BYTES = 50_000_000
 FORWARDED = (b"x-real-ip", b"x-forwarded-for")  # in order of trust; set by the proxy in front
+TRUSTED_PROXY = "DP_TRUSTED_PROXY"  # set to 1 by dpsite/proxy.py for the Datasette it starts
 
 
 class FairGate:
@@ -141,7 +146,7 @@ def client_address(scope) -> str:
         loopback = ipaddress.ip_address(peer).is_loopback
     except ValueError:
         loopback = False
-    if loopback:
+    if loopback and os.environ.get(TRUSTED_PROXY) == "1":
         headers = {name: value for name, value in scope.get("headers") or [] if name in FORWARDED}
         for name in FORWARDED:
             if name in headers:
