@@ -178,11 +178,16 @@ REFERENCES: list[tuple[str, str, tuple[str, str] | None]] = [
 ]
 
 
+_STEPS = [(pointer.strip("/").split("/"), kind, via) for pointer, kind, via in REFERENCES]
+
+
 def references(schema: dict):
     """Every name the schema's REFERENCES properties hold, as (path, name, kind, via): `path` the
     property's keys and indexes (a list of names is one property)."""
-    for pointer, kind, via in REFERENCES:
-        for path, value in _walk(schema, pointer.strip("/").split("/"), []):
+    for steps, kind, via in _STEPS:
+        if steps[0] not in schema:  # most schemas use few keywords: skip the walk (every load runs this)
+            continue
+        for path, value in _walk(schema, steps, []):
             for name in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
                 if isinstance(name, str):
                     yield path, name, kind, via
