@@ -10,7 +10,6 @@ codebook all complete, in this process."""
 from __future__ import annotations
 
 import random
-import shutil
 import tempfile
 from pathlib import Path
 

@@ -6,9 +6,7 @@ than Arrow writes at once) in at least three variants of its own, on a tiny pack
 with one located line naming the rule, never a traceback; or, where the build can take it, built."""
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import json
 import re
 import sqlite3

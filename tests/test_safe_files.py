@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, problems
-from dpcheck import text_coverage as cov
 from dpmodel import safe_open
 
 EXCLUSIONS = "articles/coverage_exclusions.csv"

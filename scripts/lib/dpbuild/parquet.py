@@ -5,7 +5,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import shutil
 
 import pyarrow as pa
 import pyarrow.compute as pc

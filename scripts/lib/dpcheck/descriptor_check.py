@@ -15,7 +15,6 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from dpmodel import descriptor
 from dpmodel.descriptor import Package, as_list, primary_key
 from dpmodel.problems import Problem
 
