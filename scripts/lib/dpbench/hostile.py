@@ -123,7 +123,7 @@ def datasette(dist: Path):
     ends: (port, process)."""
     port = proxy.free_port()
     server = subprocess.Popen(serve.command(dist, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "DP_TRUSTED_PROXY": "1"})
+                              env={**os.environ, proxy.TRUSTED_PROXY: "1"})
     try:
         proxy.wait_until(lambda: proxy.answers(f"http://127.0.0.1:{port}/-/versions.json"), {"Datasette": server})
         yield port, server

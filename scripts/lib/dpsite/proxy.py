@@ -118,6 +118,11 @@ def _die_with_parent() -> None:
         pass
 
 
+# Set in the environment of the Datasette this proxy fronts: only then does plugins/sql_gate.py take
+# the client address from X-Real-IP (which nginx here always overwrites).
+TRUSTED_PROXY = "DP_TRUSTED_PROXY"
+
+
 def start(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent, env=env)
 
@@ -171,7 +176,7 @@ def serve_public(dist: Path, port: int, run: Path, upstream_port: int | None = N
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda s, f: stopping.append(s))
     # Only behind this proxy, which sets X-Real-IP itself, does the SQL gate trust that header.
-    trusting = {**os.environ, "DP_TRUSTED_PROXY": "1"}
+    trusting = {**os.environ, TRUSTED_PROXY: "1"}
     processes = {"Datasette": start(serve.command(dist, port=upstream_port), trusting)}
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{upstream_port}/-/versions.json"), processes)
