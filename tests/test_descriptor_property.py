@@ -72,12 +72,13 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
     texts = {t: (pkg.root / t).read_text() for t in TARGETS}
     seen = {"refused": 0, "loaded": 0}
 
-    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(mutation())
     def check(m):
         target, choices, kind, replacement, depth = m
-        for name, text in texts.items():
-            (pkg.root / name).write_text(text)
+        for name in seen.pop("mutated", []):  # put back only what the last example changed
+            (pkg.root / name).write_text(texts[name])
+        seen["mutated"] = [target]
         (pkg.root / target).write_text(mutate(originals[target], choices, kind, replacement, depth))
         package, problems = descriptor.load(pkg.descriptor)
         assert all(isinstance(p, Problem) and p.file and p.message for p in problems)
@@ -85,7 +86,7 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
         seen["refused" if problems else "loaded"] += 1
 
     check()
-    assert seen["refused"] > 1000, seen  # the mutations do break things: the property is not vacuous
+    assert seen["refused"] > 500, seen  # the mutations do break things: the property is not vacuous
 
 
 def _reference_file(root: Path, path: str) -> Path | None:

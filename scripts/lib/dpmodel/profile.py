@@ -49,15 +49,16 @@ def fast_validator(name: str):
 
 def depth(value: object) -> int:
     """How deeply containers nest in value, without recursion (a hostile file may nest 100,000 deep)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            if level > MAX_DEPTH:
-                return level
-            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
+    level, containers = 0, [value]
+    while True:  # one level at a time: every load runs this on every schema
+        containers = [item for item in containers if isinstance(item, (dict, list))]
+        if not containers or level > MAX_DEPTH:
+            return level
+        level += 1
+        children = []
+        for item in containers:
+            children.extend(item.values() if isinstance(item, dict) else item)
+        containers = children
 
 
 def location(path) -> str:
