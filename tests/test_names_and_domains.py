@@ -177,7 +177,7 @@ def _cell(table, name, value):
 
 
 ASTRAL_OVER = f"data/t0.csv:2 note: '{chr(0x1F600) * 60}… (16385 characters)' is outside the 32,767 characters"
-DOMAIN = {"number": "is outside the range of a double", "integer": "is outside the range of a signed 64-bit integer"}
+DOMAIN = {"number": "is outside the numbers every download holds exactly", "integer": "is outside the integers every download holds exactly"}
 VALUE_CASES = {
     "number_overflowing_a_double": (_cell("t", "n", "1e+309"), f"data/t0.csv:2 n: '1e+309' {DOMAIN['number']}"),
     "negative_number_overflowing_a_double": (_cell("t", "n", "-1.8e+308"), f"data/t0.csv:2 n: '-1.8e+308' {DOMAIN['number']}"),
@@ -185,6 +185,15 @@ VALUE_CASES = {
     "integer_two_to_the_63": (_cell("t", "i", str(2**63)), f"data/t0.csv:2 i: '{2**63}' {DOMAIN['integer']}"),
     "integer_below_minus_two_to_the_63": (_cell("t", "i", str(-2**63 - 1)), f"data/t0.csv:2 i: '{-2**63 - 1}' {DOMAIN['integer']}"),
     "integer_of_forty_digits": (_cell("t", "i", "1" * 40), f"data/t0.csv:2 i: '{'1' * 40}' {DOMAIN['integer']}"),
+    # A spreadsheet keeps 15 significant digits and reads anything nearer 0 than the smallest
+    # normal double as 0: a value any download would round is refused, never rounded silently.
+    "number_of_sixteen_significant_digits": (_cell("t", "n", "0.1234567890123456"), f"data/t0.csv:2 n: '0.1234567890123456' {DOMAIN['number']}"),
+    "number_of_seventeen_digits_a_double_rounds": (_cell("t", "n", "9007199254740993.0"), f"data/t0.csv:2 n: '9007199254740993.0' {DOMAIN['number']}"),
+    "subnormal_number": (_cell("t", "n", "5e-324"), f"data/t0.csv:2 n: '5e-324' {DOMAIN['number']}"),
+    "number_that_underflows_to_zero": (_cell("t", "n", "1e-400"), f"data/t0.csv:2 n: '1e-400' {DOMAIN['number']}"),
+    "number_beyond_excel_below_a_double": (_cell("t", "n", "1e+308"), f"data/t0.csv:2 n: '1e+308' {DOMAIN['number']}"),
+    "integer_of_sixteen_digits": (_cell("t", "i", "1234567890123456"), f"data/t0.csv:2 i: '1234567890123456' {DOMAIN['integer']}"),
+    "integer_two_to_the_53_plus_one": (_cell("t", "i", str(2**53 + 1)), f"data/t0.csv:2 i: '{2**53 + 1}' {DOMAIN['integer']}"),
     "text_over_a_spreadsheet_cell": (_cell("t", "note", "x" * 32_768),
                                      "data/t0.csv:2 note: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (32768 characters)' is outside the 32,767 characters"),
     # Excel counts UTF-16 units, so an emoji is two: 16,385 of them are over a cell, with a
@@ -260,9 +269,9 @@ def test_a_thousand_and_more_partition_years_are_written(tmp_path):
 
 def test_numbers_at_the_edges_of_the_domain_reach_every_output(tmp_path):
     import openpyxl
-    rows = [{"id": "a", "n": "1.7976931348623157e+308", "i": str(2**63 - 1)},
-            {"id": "b", "n": "-1.7976931348623157e+308", "i": str(-2**63)},
-            {"id": "c", "n": "5e-324", "i": "0", "note": "z" * vocabulary.MAX_TEXT}]
+    rows = [{"id": "a", "n": "9.99999999999999e+307", "i": "999999999999999"},
+            {"id": "b", "n": "-9.99999999999999e+307", "i": "-999999999999999"},
+            {"id": "c", "n": "2.22507385850721e-308", "i": "0", "note": "z" * vocabulary.MAX_TEXT}]
     tables = changed(lambda s, r, t: None)
     tables[0] = ("t", tables[0][1], rows)
     tables[1] = ("u", tables[1][1], [])
@@ -270,8 +279,8 @@ def test_numbers_at_the_edges_of_the_domain_reach_every_output(tmp_path):
     assert validate.main([str(pkg.descriptor)]) == 0
     out = tmp_path / "dist"
     db = build.build(pkg.descriptor, out)
-    assert sqlite3.connect(db).execute('SELECT n, i FROM "t" ORDER BY id').fetchall()[:2] == [
-        (1.7976931348623157e308, 2**63 - 1), (-1.7976931348623157e308, -2**63)]
+    assert sqlite3.connect(db).execute('SELECT n, i FROM "t" ORDER BY id').fetchall() == [
+        (9.99999999999999e307, 999999999999999), (-9.99999999999999e307, -999999999999999), (2.22507385850721e-308, 0)]
     sheet = openpyxl.load_workbook(out / "tiny.xlsx")["t"]
     assert len(sheet["E4"].value) == vocabulary.MAX_TEXT
 

@@ -39,7 +39,9 @@ def _created(descriptor: dict) -> datetime.datetime:
         return datetime.datetime(2000, 1, 1)
 
 
-def _cell(sheet, row: int, col: int, value, where: str) -> None:
+def _cell(sheet, row: int, col: int, value, table: str, column: str) -> None:
+    """One cell; the place (`table`, `column`, the row) is put into words only when it fails
+    (a large build writes millions of cells)."""
     if value is None:
         return
     if isinstance(value, bool):
@@ -48,12 +50,16 @@ def _cell(sheet, row: int, col: int, value, where: str) -> None:
         status = sheet.write_number(row, col, value)
     else:
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-        units = len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 units: an emoji is two
+        # Excel counts UTF-16 units (an emoji is two), at most two a character: only a text of
+        # over half the limit in characters needs counting.
+        units = len(text.encode("utf-16-le")) // 2 if len(text) > MAX_CELL // 2 else len(text)
         if units > MAX_CELL:
-            raise TooBigForExcel(f"{where}: {units:,} characters (UTF-16 units), over Excel's {MAX_CELL:,} per cell")
+            raise TooBigForExcel(f"{table} row {row}, column {column}: {units:,} characters (UTF-16 units), "
+                                 f"over Excel's {MAX_CELL:,} per cell")
         status = sheet.write_string(row, col, text)
     if status:  # XlsxWriter cuts or drops a value it cannot hold and says so only by this code
-        raise TooBigForExcel(f"{where}: the spreadsheet cannot hold this value as it is (XlsxWriter code {status})")
+        raise TooBigForExcel(f"{table} row {row}, column {column}: the spreadsheet cannot hold this value as it is "
+                             f"(XlsxWriter code {status})")
 
 
 def _table_sheet(book, table: TypedTable, bold) -> None:
@@ -72,7 +78,7 @@ def _table_sheet(book, table: TypedTable, bold) -> None:
     values = [table.columns[name].to_pylist() for name in fields]
     for r in range(rows):  # row by row: constant_memory mode writes each row once, in order
         for col, name in enumerate(fields):
-            _cell(sheet, r + 1, col, values[col][r], f"{table.name} row {r + 1}, column {name}")
+            _cell(sheet, r + 1, col, values[col][r], table.name, name)
     sheet.freeze_panes(1, 0)
     if fields:
         sheet.autofilter(0, 0, max(rows, 1), len(fields) - 1)

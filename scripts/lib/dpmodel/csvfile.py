@@ -11,6 +11,8 @@ Python's csv module line by line, which says exactly what is wrong and where.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import csv
 import io
 import unicodedata
@@ -272,7 +274,11 @@ def canonical_number(value: str, kind: str) -> str | None:
         return None
     if number != number or number in (float("inf"), float("-inf")):
         return None
-    return repr(number + 0.0)  # + 0.0 turns -0.0 into 0.0: SQLite cannot keep the sign of zero
+    text = repr(number + 0.0)  # + 0.0 turns -0.0 into 0.0: SQLite cannot keep the sign of zero
+    # Only the form may change, never the value: a cell no double holds exactly (1e-400, or more
+    # digits than a double keeps) has no canonical text; the domain check refuses it, and `make
+    # fmt` leaves it as written rather than round it.
+    return text if Decimal(text) == Decimal(value) else None
 
 
 def canonical_cells(fields: list[dict], row: dict) -> dict:

@@ -54,15 +54,42 @@ def _as_boolean(cell: pl.Expr, field: dict) -> pl.Expr:
     return pl.when(cell.is_null()).then(None).otherwise(cell.is_in(true_values(field)))
 
 
-# The one value domain of each type, what every output holds: text no longer than a spreadsheet
-# cell (a schema's maxLength may say less, never more: the profile bounds it), numbers finite
-# doubles, integers signed 64 bits. A cell outside is refused by the validator, so the build
-# never meets one.
+# The one value domain of each type, what every output holds exactly: text no longer than a
+# spreadsheet cell (a schema's maxLength may say less, never more: the profile bounds it); numbers
+# and integers as a spreadsheet keeps them, at most 15 significant digits and, when not zero,
+# between the smallest normal double and Excel's largest number (SQLite and Parquet hold more: a
+# spreadsheet's 15 digits are the narrowest). A cell outside is refused by the validator, so the
+# build never meets one, and no output rounds a value silently (1e-400 is not taken as 0).
 MAX_TEXT = 32_767  # characters: Excel's limit per cell (dpbuild/xlsx.py MAX_CELL is this)
 INT64 = (-2**63, 2**63 - 1)
+MAX_DIGITS = 15  # significant digits: Excel's number precision
+SMALLEST = 2.22507385850721e-308  # the smallest normal double rounded up to 15 digits; a spreadsheet reads anything nearer 0 as 0
+LARGEST = 9.99999999999999e307  # Excel's largest number
 TEXT_DOMAIN = (f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit, "
                "where a character beyond U+FFFF counts twice)")
+NUMBER_DOMAIN = (f"the numbers every download holds exactly: at most {MAX_DIGITS} significant digits "
+                 f"(a spreadsheet's precision), and 0 or between {SMALLEST:.15g} and {LARGEST:.15g} either way")
+INTEGER_DOMAIN = (f"the integers every download holds exactly: at most {MAX_DIGITS} significant digits "
+                  f"(a spreadsheet's precision) and within a signed 64-bit integer ({INT64[0]:,} to {INT64[1]:,})")
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
+
+
+def significant_digits(cell: pl.Expr) -> pl.Expr:
+    """How many significant digits a number as written has: those of its mantissa without the
+    leading and trailing zeros ('0.0250' and '25e-3' have two, '0' none)."""
+    digits = cell.str.replace(r"[eE].*$", "").str.replace_all(r"[^0-9]", "")
+    return digits.str.strip_chars_start("0").str.strip_chars_end("0").str.len_chars()
+
+
+def _number_in_domain(cell: pl.Expr, field: dict) -> pl.Expr:
+    size = cell.cast(pl.Float64, strict=False).abs()
+    digits = significant_digits(cell)
+    in_range = ((size == 0) & (digits == 0)) | ((size >= SMALLEST) & (size <= LARGEST))
+    return (in_range & (digits <= MAX_DIGITS)).fill_null(False)
+
+
+def _integer_in_domain(cell: pl.Expr, field: dict) -> pl.Expr:
+    return (cell.cast(pl.Int64, strict=False).is_not_null() & (significant_digits(cell) <= MAX_DIGITS)).fill_null(False)
 
 
 def utf16_length(cell: pl.Expr) -> pl.Expr:
@@ -75,12 +102,10 @@ TYPES = {
                         lambda cell, field: utf16_length(cell) <= MAX_TEXT, TEXT_DOMAIN),
     "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
                         lambda cell, field: cell.cast(pl.Float64, strict=True),
-                        lambda cell, field: cell.cast(pl.Float64, strict=False).is_finite().fill_null(False),
-                        "the range of a double (finite, at most about 1.8e308 either way)"),
+                        _number_in_domain, NUMBER_DOMAIN),
     "integer": FieldType("integer", "an integer", "int64", "INTEGER", lambda cell, field: cell.str.contains(INTEGER),
                          lambda cell, field: cell.cast(pl.Int64, strict=True),
-                         lambda cell, field: cell.cast(pl.Int64, strict=False).is_not_null(),
-                         f"the range of a signed 64-bit integer ({INT64[0]:,} to {INT64[1]:,})"),
+                         _integer_in_domain, INTEGER_DOMAIN),
     "boolean": FieldType("boolean", "true or false", "bool_", "INTEGER",
                          lambda cell, field: cell.is_in(true_values(field) + false_values(field)), _as_boolean),
 }
