@@ -259,3 +259,16 @@ def test_rows_reach_sqlite_exactly_whatever_they_hold(monkeypatch):
     assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [
         (i + 1, texts[i], numbers[i], [1, 0, None, 1, 0][i], "2023-04-16" if i < 4 else None) for i in range(5)]
     assert [type(v) for v in conn.execute("SELECT n FROM t WHERE id = 3").fetchone()] == [float]
+
+
+def test_a_value_xlsxwriter_would_cut_stops_the_spreadsheet(tmp_path, monkeypatch):
+    """XlsxWriter cuts a string over its limit and says so only by a return code: with the
+    project's own length check out of the way, that code alone still stops the spreadsheet."""
+    import pyarrow as pa
+    from dpbuild import xlsx
+    from dpbuild.typed import TypedTable
+    monkeypatch.setattr(xlsx, "MAX_CELL", 10**9)
+    schema = {"fields": [{"name": "id", "type": "string"}, {"name": "note", "type": "string"}]}
+    huge = TypedTable("t", schema, {"id": pa.array(["a"]), "note": pa.array(["x" * 40_000])})
+    with pytest.raises(xlsx.TooBigForExcel, match=r"t row 1, column note: the spreadsheet cannot hold this value as it is \(XlsxWriter code -2\)"):
+        xlsx.write([huge], {"title": "T"}, tmp_path / "u.xlsx")

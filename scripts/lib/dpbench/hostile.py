@@ -469,12 +469,16 @@ def hostile_packages(work: Path) -> dict[str, Path]:
 # The report.
 
 STEPS = ("check", "frictionless", "build", "coverage", "codebook", "diff")
+# CI runs these; `make frictionless` (Frictionless's own row-by-row check, with its own 120 s
+# timeout) is measured beside them for comparison, not held to the steps' target.
+CI_STEPS = ("check", "build", "coverage", "codebook", "diff")
 
 
-def _cell(f: dict | None) -> str:
+def _cell(f: dict | None, step: str) -> str:
     if f is None:
         return "not run (check failed)"
-    mark = "" if f["seconds"] <= STEP_LIMIT and f["rss"] <= MEMORY_LIMIT and f["exit"] != "timeout" else " **over**"
+    within = f["seconds"] <= STEP_LIMIT and f["rss"] <= MEMORY_LIMIT and f["exit"] != "timeout"
+    mark = "" if within or step not in CI_STEPS else " **over**"
     return f"{f['seconds']:.1f} s, {f['rss'] / 1e6:.0f} MB (exit {f['exit']}){mark}"
 
 
@@ -537,12 +541,14 @@ def report(site_figures: dict, load: dict | None, site_rows: int, steps: dict[st
               "| package | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 1) + "|"]
     longest, largest = 0.0, 0
     for name, figures in steps.items():
-        for step in STEPS:
+        for step in CI_STEPS:
             if figures[step]:
                 longest, largest = max(longest, figures[step]["seconds"]), max(largest, figures[step]["rss"])
-        lines.append(f"| {name} | " + " | ".join(_cell(figures[step]) for step in STEPS) + " |")
-    lines += ["", f"Longest step: {longest:.1f} s; largest peak RSS: {largest / 1e6:.0f} MB "
-                  f"({_verdict(longest <= STEP_LIMIT and largest <= MEMORY_LIMIT)})."]
+        lines.append(f"| {name} | " + " | ".join(_cell(figures[step], step) for step in STEPS) + " |")
+    lines += ["", f"CI steps ({', '.join(CI_STEPS)}): longest {longest:.1f} s (within {STEP_LIMIT} s: "
+                  f"{_verdict(longest <= STEP_LIMIT)}); largest peak RSS {largest / 1e6:.0f} MB (within "
+                  f"{MEMORY_LIMIT // 1024 ** 3} GiB: {_verdict(largest <= MEMORY_LIMIT)}). The frictionless column is "
+                  "`make frictionless`, which CI does not run, for comparison."]
     loads = [f["load"] for figures in steps.values() for f in figures.values() if f and "load" in f]
     if loads:
         lines.append(f"Machine load (1-minute load average) at the end of the steps: {min(loads):.1f} to {max(loads):.1f} "
