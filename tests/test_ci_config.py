@@ -76,6 +76,10 @@ def test_the_trusted_job_validates_the_pull_requests_files_with_the_bases_code()
     # The output quoting the pull request's data is not read as workflow commands.
     for run in (validate, _step(TRUSTED, "text_coverage")["run"]):
         assert 'echo "::stop-commands::$token"' in run and run.index("stop-commands") < run.index("trusted/scripts/") < run.index('echo "::$token::"')
+    # The validator's annotations (each value escaped by the base's code) are printed once commands
+    # are read again, so the pull request shows each problem on its file and line.
+    assert '--annotations "$RUNNER_TEMP/annotations.txt"' in validate
+    assert validate.index('echo "::$token::"') < validate.index('cat "$RUNNER_TEMP/annotations.txt"')
 
 
 def test_the_trusted_job_never_runs_the_pull_requests_code():

@@ -36,7 +36,7 @@ def test_with_frictionless_rows_the_same_problem_is_reported_once(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
     result = run(str(pkg.descriptor), "--frictionless")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"data/places.csv:{number} latitude: '95.5' is above the maximum 90", "",
+    assert result.stdout.splitlines() == [f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90", "",
                                           "FAILED: 1 problem in 1 file"]
 
 
@@ -64,5 +64,5 @@ def test_garbage_descriptors_get_a_line_not_a_traceback(tmp_path, content):
 def test_a_missing_descriptor_gets_a_line(tmp_path):
     result = run(str(tmp_path / "nowhere" / "datapackage.json"))
     assert result.returncode == 1
-    assert result.stdout.startswith("datapackage.json: descriptor not found at ")
+    assert result.stdout.startswith("datapackage.json [descriptor-not-found]: descriptor not found at ")
     assert "Traceback" not in result.stderr

@@ -282,7 +282,7 @@ def test_a_missing_descriptor_is_one_line_and_exit_1(tmp_path):
     result = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "datapackage.json")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"coverage: cannot measure: datapackage.json: descriptor not found at {tmp_path / 'datapackage.json'}"]
+    assert result.stdout.splitlines() == [f"coverage: cannot measure: datapackage.json [descriptor-not-found]: descriptor not found at {tmp_path / 'datapackage.json'}"]
     assert result.stderr == ""
 
 

@@ -15,7 +15,7 @@ from conftest import PackageCopy
 TABLES = ["places", "events", "citations", "aliases", "vocab_event_statuses"]
 NASTY = [b",", b'"', b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b"=", b"\t", b"2023-02-30", b"\xc3", "é".encode(),
          b"\xe2\x80\x99", b" ", b";", b"\\"]
-LINE = re.compile(r"^(\S+?)(:\d+)?( \S+)?: .+$")
+LINE = re.compile(r"^(\S+?)(:\d+)?( \S+)? \[[a-z][a-z0-9-]*\]: .+$")  # every line names its rule by code
 
 
 @st.composite

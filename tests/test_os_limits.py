@@ -120,7 +120,7 @@ def test_a_table_with_more_rows_than_the_limit_is_refused_before_parsing(pkg, li
     small = limits.Limits(table_rows=1000)
     from dpcheck import validate
     found, _ = validate.validate(pkg.descriptor, limit=small)
-    assert [str(p) for p in found] == [f"data/vocab_actor_kinds.csv: has {rows:,} lines after the header; a table may have "
+    assert [str(p) for p in found] == [f"data/vocab_actor_kinds.csv [csv-too-many-rows]: has {rows:,} lines after the header; a table may have "
                                        "at most 1,000 rows (SECURITY.md: bounded CI steps)"]
 
 
@@ -128,7 +128,7 @@ def test_a_table_with_more_cells_than_the_limit_is_refused_before_parsing(pkg):
     _fill(pkg, "vocab_actor_kinds", "a,b,c\n", 4000)  # 3 fields
     from dpcheck import validate
     found, _ = validate.validate(pkg.descriptor, limit=limits.Limits(table_cells=10_000))
-    assert [str(p) for p in found] == ["data/vocab_actor_kinds.csv: has 4,000 rows of 3 fields, 12,000 cells; a table may have "
+    assert [str(p) for p in found] == ["data/vocab_actor_kinds.csv [csv-too-many-cells]: has 4,000 rows of 3 fields, 12,000 cells; a table may have "
                                        "at most 10,000 (SECURITY.md: bounded CI steps)"]
 
 

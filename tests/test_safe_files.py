@@ -122,7 +122,7 @@ def test_coverage_refuses_an_exclusions_file_that_is_not_a_plain_file(pkg, kind,
         exclusions.mkdir()
     code, lines = _coverage(pkg)
     assert code == 1
-    assert lines == [f"coverage: cannot measure: {EXCLUSIONS}: cannot be read: it {why}"
+    assert lines == [f"coverage: cannot measure: {EXCLUSIONS} [csv-unreadable]: cannot be read: it {why}"
                      + ("; files must be plain files inside the package" if "link" in why else "")]
 
 

@@ -3,7 +3,8 @@
 
 CODEBOOK.md lists every table and column with its type, whether it may be empty, its rule and
 its description; README.md gets the list of tables, the row counts, the list of sources and
-the citation (with the version) between marker comments. The
+the citation (with the version) between marker comments, and CONTRIBUTING.md the list of every
+problem code the validator reports, with its meaning and fix (dpmodel/codes.py). The
 descriptions live only in schemas/*.json and data/sources.csv; this script copies them, so they
 are never written twice by hand. With --check nothing is written and the exit code is 1 if either
 file is out of date.
@@ -22,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-from dpmodel import REPOSITORY, csvfile, descriptor, hermetic, safe_open, vocabulary
+from dpmodel import REPOSITORY, codes, csvfile, descriptor, hermetic, safe_open, vocabulary
 
 ROOT = REPOSITORY
 NO_DESCRIPTION = "(no description)"
@@ -203,10 +204,17 @@ def readme_with_sections(readme: str, package) -> str:
     return readme
 
 
-def with_section(text: str, name: str, body: str) -> str:
+def codes_section() -> str:
+    """CONTRIBUTING.md's list of every problem code, from the CODES each reporting module declares."""
+    lines = ["| code | what it means | how to fix it |", "|---|---|---|"]
+    lines += [f"| `{code}` | {_cell(meaning)} | {_cell(fix)} |" for code, (_, meaning, fix) in codes.all_codes().items()]
+    return "\n".join(lines)
+
+
+def with_section(text: str, name: str, body: str, file: str = "README.md") -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no <!-- {name}:start --> … <!-- {name}:end --> markers")
+        raise SystemExit(f"{file} has no <!-- {name}:start --> … <!-- {name}:end --> markers")
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
@@ -234,11 +242,14 @@ def _read(root: Path, name: str) -> str | None:
         return None
 
 
-def generated(package, readme: str | None) -> dict[str, str]:
-    """Every file the codebook writes, by name, with its text (README.md only if there is one)."""
+def generated(package, readme: str | None, contributing: str | None = None) -> dict[str, str]:
+    """Every file the codebook writes, by name, with its text (README.md and CONTRIBUTING.md only
+    if there is one)."""
     wanted = {"CODEBOOK.md": codebook(package), "CITATION.cff": citation_cff(package)}
     if readme is not None:
         wanted["README.md"] = readme_with_sections(readme, package)
+    if contributing is not None:
+        wanted["CONTRIBUTING.md"] = with_section(contributing, "codes", codes_section(), "CONTRIBUTING.md")
     return wanted
 
 
@@ -253,10 +264,10 @@ def main(argv: list[str] | None = None) -> int:
             print(problem)
         return 1
     root = package.root
-    current = {name: _read(root, name) for name in ("CODEBOOK.md", "CITATION.cff", "README.md")}
+    current = {name: _read(root, name) for name in ("CODEBOOK.md", "CITATION.cff", "README.md", "CONTRIBUTING.md")}
     if current["README.md"] is None:
         print("README.md: not found (or not a plain file), so its tables, sources, counts and citation are not written")
-    wanted = generated(package, current["README.md"])
+    wanted = generated(package, current["README.md"], current["CONTRIBUTING.md"])
     stale = [name for name, text in wanted.items() if current[name] != text]
     unwritten = []
     for name in stale:

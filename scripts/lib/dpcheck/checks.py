@@ -13,6 +13,18 @@ from dpmodel.problems import Problem
 
 from dpcheck import frictionless_check, history, rules
 
+# The validator itself failing, not the data: reported as problems so that CI fails and says why.
+CODES: dict[str, tuple[str, str]] = {
+    "internal-rule-failed": ("A rule of the validator stopped with an error instead of judging the package.",
+                             "Check that the schemas still have the columns the rule needs; otherwise report the "
+                             "error, with its message, to the maintainers."),
+    "internal-pandera-missing": ("pandera, which checks every cell against its Table Schema, could not be loaded.",
+                                 "Install the validator's requirements in the environment that runs it."),
+    "internal-texts-failed": ("The check of the article texts (their hashes, and the excerpts quoted from them) "
+                              "stopped with an error.",
+                              "Report the error, with its message, to the maintainers."),
+}
+
 
 def run(rule, *args) -> list[Problem]:
     """A rule that fails unexpectedly is reported as a problem, never as a traceback."""
@@ -23,7 +35,7 @@ def run(rule, *args) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001
         return [Problem("scripts/validate.py", None, None,
                         f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
-                        "check that the schemas still have the columns it needs")]
+                        "check that the schemas still have the columns it needs", code="internal-rule-failed")]
 
 
 def check(package: Package, descriptor_path: str, base: str | None, frictionless_here: bool,
@@ -60,7 +72,8 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
     try:
         pandera_check = engine.result()
     except Exception as exc:  # noqa: BLE001 - the environment is broken, not the data
-        return [Problem("scripts/validate.py", None, None, f"pandera could not be loaded ({type(exc).__name__}: {exc})")]
+        return [Problem("scripts/validate.py", None, None, f"pandera could not be loaded ({type(exc).__name__}: {exc})",
+                        code="internal-pandera-missing")]
     return [problem for table in tables.values() for problem in run(pandera_check.check, table)]
 
 
@@ -87,7 +100,8 @@ def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> li
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001
-        return [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})")]
+        return [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})",
+                        code="internal-texts-failed")]
     return problems + run(rules.verbatim, package, tables, texts)
 
 

@@ -18,6 +18,32 @@ from dataclasses import dataclass
 from dpmodel.descriptor import Package, as_list, primary_key
 from dpmodel.problems import Problem
 
+SECONDS = 120  # the descriptor check's limit: every CI step ends in bounded time (SECURITY.md)
+
+# Frictionless's check of the descriptor, in a process of its own (here) or in the validator's (by
+# frictionless_check): both word its findings with descriptor_problems, so one finding has one code.
+CODES: dict[str, tuple[str, str]] = {
+    "frictionless-descriptor": ("The descriptor, its resources and their Table Schemas must follow the Data Package "
+                                "specification, as Frictionless checks it.",
+                                "Correct the property the message names, in datapackage.json or in the table's schema "
+                                "under schemas/."),
+    "frictionless-failed": ("Frictionless could not finish validating the package or its descriptor.",
+                            "Correct what the message names if it is in the package; otherwise report the error, "
+                            "with its message, to the maintainers."),
+    "frictionless-timeout": (f"Frictionless must validate the descriptor within {SECONDS} seconds.",
+                             "Shrink any unusually large or deeply nested part of datapackage.json; otherwise report "
+                             "the error to the maintainers."),
+}
+# What frictionless_metadata.messages says when Frictionless itself failed, not the descriptor.
+_FAILED = "frictionless could not validate the descriptor"
+
+
+def descriptor_problems(package: Package, messages: list[str]) -> list[Problem]:
+    """Frictionless's findings about the descriptor (frictionless_metadata.messages), as problems."""
+    return [Problem(package.descriptor_name, None, None, message,
+                    code="frictionless-failed" if message.startswith(_FAILED) else "frictionless-descriptor")
+            for message in messages]
+
 
 def _keys_as_lists(schema: dict) -> dict:
     """The schema with primary and foreign keys written as lists: Table Schema 1 allows a single
@@ -62,7 +88,6 @@ print(json.dumps(frictionless_metadata.messages(json.load(sys.stdin))))
 # Whether the descriptor check runs in this process instead (the test suite: one import of
 # Frictionless for hundreds of validations, rather than a new Python process for each).
 IN_PROCESS = False
-SECONDS = 120  # every CI step ends in bounded time (SECURITY.md)
 
 
 @dataclass
@@ -125,12 +150,14 @@ def _problems(package: Package, check: DescriptorCheck) -> list[Problem]:
         process.kill()
         process.communicate()
         return [Problem(package.descriptor_name, None, None,
-                        f"frictionless could not validate the descriptor within {SECONDS} s")]
+                        f"frictionless could not validate the descriptor within {SECONDS} s",
+                        code="frictionless-timeout")]
     try:
         messages_found = json.loads(out) if process.returncode == 0 else None
     except ValueError:
         messages_found = None
     if not isinstance(messages_found, list):
         last = (err.strip().splitlines() or ["no output"])[-1]
-        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor ({last})")]
-    return [Problem(package.descriptor_name, None, None, message) for message in messages_found]
+        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor ({last})",
+                        code="frictionless-failed")]
+    return descriptor_problems(package, messages_found)

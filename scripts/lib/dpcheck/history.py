@@ -21,6 +21,22 @@ from dpmodel import safe_open
 from dpmodel.descriptor import Package, safe_path
 from dpmodel.problems import Problem, shown
 
+CODES: dict[str, tuple[str, str]] = {
+    "version-format": ("datapackage.json's version must be a SemVer version, MAJOR.MINOR.PATCH.",
+                       "Write the version as three numbers joined by dots, such as 1.2.0."),
+    "version-not-raised": ("When the data, schemas, article texts or descriptor change, datapackage.json's version "
+                           "must be higher than at the base ref.",
+                           "Raise the version (PATCH for corrections, MINOR for additions, MAJOR for removals or "
+                           "renames) and add a CHANGELOG.md entry."),
+    "version-changelog": ("When the version is raised, CHANGELOG.md must have a heading for the new version.",
+                          "Add a heading `## <version> (YYYY-MM-DD)` to CHANGELOG.md and list what changed."),
+    "history-removed-id": ("An ID that existed at the base ref may disappear only if data/redirects.csv maps it to "
+                           "its replacement.",
+                           "Add a row for the removed ID and its replacement to data/redirects.csv."),
+    "history-base-ref": ("The git ref given with `--base` must name a commit of the repository.",
+                         "Pass `--base` a ref the repository has, such as `origin/main`, fetching it first if needed."),
+}
+
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -109,7 +125,8 @@ def version_format(package: Package) -> list[Problem]:
     version = package.descriptor.get("version")
     if not isinstance(version, str) or not SEMVER.match(version):
         return [Problem(package.descriptor_name, None, "version",
-                        f"{shown(version)} is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")]
+                        f"{shown(version)} is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)",
+                        code="version-format")]
     return []
 
 
@@ -122,7 +139,8 @@ def check(package: Package, tables: dict[str, Table], ref: str) -> list[Problem]
     try:
         verify_ref(package.root, ref)
     except GitError as exc:
-        return [Problem(package.descriptor_name, None, None, f"cannot compare with base ref {ref!r}: {exc}")]
+        return [Problem(package.descriptor_name, None, None, f"cannot compare with base ref {ref!r}: {exc}",
+                        code="history-base-ref")]
     problems = _removed_ids(package, tables, ref) + _version_bumped(package, ref)
     return problems
 
@@ -153,7 +171,8 @@ def _removed_ids(package: Package, tables: dict[str, Table], ref: str) -> list[P
                 if old and old not in now and (table.name, old) not in redirected:
                     problems.append(Problem(table.path, None, pk[0],
                                             f"{shown(old)} (row {number} at {ref}) was removed without a redirect: add "
-                                            f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv"))
+                                            f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv",
+                                            code="history-removed-id"))
         except Unreadable:
             continue  # a base that cannot be read is not the contribution's to fix: its own CI judged it
     return problems
@@ -215,12 +234,13 @@ def _version_bumped(package: Package, ref: str) -> list[Problem]:
         headings = _changelog(package.root).splitlines()
         if not any(re.match(rf"^##\s+v?{re.escape(now)}\b", line) for line in headings):
             return [Problem("CHANGELOG.md", None, None,
-                            f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed")]
+                            f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed",
+                            code="version-changelog")]
         return []
     if changed:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         return [Problem(package.descriptor_name, None, "version",
                         f"is {now}, not higher than {before} at {ref}, but {', '.join(changed[:3])}{more} changed: "
                         "raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or renamed "
-                        "tables and columns) and add a CHANGELOG.md entry")]
+                        "tables and columns) and add a CHANGELOG.md entry", code="version-not-raised")]
     return []

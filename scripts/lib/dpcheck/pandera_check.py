@@ -22,6 +22,49 @@ from dpmodel.csvfile import Table
 from dpmodel.descriptor import primary_key
 from dpmodel.problems import MAX_LISTED, Problem
 
+CODES: dict[str, tuple[str, str]] = {
+    "value-type": ("A cell must hold a value of its column's type: a number, an integer, or true or false, written as "
+                   "the Table Schema says.",
+                   "Write the value as the column's type requires, as CODEBOOK.md describes the column."),
+    "value-domain": ("A value must be one every download holds exactly: a number with at most "
+                     f"{vocabulary.MAX_DIGITS} significant digits and within a spreadsheet's range, an integer within "
+                     f"64 bits, a text of at most {vocabulary.MAX_TEXT:,} characters (a spreadsheet cell's limit).",
+                     "Round or shorten the value to what the message says the column can hold."),
+    "value-required": ("A column the Table Schema marks required must have a value in every row.",
+                       "Fill in the empty cell."),
+    "value-unique": ("A column the Table Schema marks unique must not hold one value in two rows.",
+                     "Correct one of the two rows, or merge them, so that each value appears once."),
+    "value-pattern": ("A cell must match its column's pattern, a regular expression for the whole value.",
+                      "Write the value in the form the pattern requires, as CODEBOOK.md describes the column."),
+    "value-enum": ("A cell must be one of the values its column allows.",
+                   "Use one of the values the message lists, spelled exactly."),
+    "value-minimum": ("A number must not be below its column's minimum.",
+                      "Correct the value, checking that it is in the unit the column asks for."),
+    "value-maximum": ("A number must not be above its column's maximum.",
+                      "Correct the value, checking that it is in the unit the column asks for."),
+    "value-min-length": ("A text must have at least as many characters as its column's minimum length.",
+                         "Complete the value."),
+    "value-max-length": ("A text must have at most as many characters as its column's maximum length.",
+                         "Shorten the value."),
+    "value-format": ("A cell must have its column's format: for the format uri, a whole http(s) address.",
+                     "Write the value in the column's format, such as a full https:// address."),
+    "key-duplicate": ("Two rows of a table must not have the same primary key.",
+                      "Give each row its own key, or merge the two rows if they describe the same thing."),
+    "value-check-failed": ("A check of a table's values could not judge it cell by cell: it could not run, or the "
+                           "table is not the shape its Table Schema says.",
+                           "Compare the file's header with its Table Schema; if they agree, report the error, with "
+                           "its message, to the maintainers."),
+}
+# The code of each check schema_for names (pandera's for `required` and `unique`, the vocabulary's
+# for the rest). Frictionless names the constraints as the Table Schema does, so frictionless_check
+# codes its constraint errors with this too: a failure both engines find is the same problem.
+CHECK_CODES = {
+    "type": "value-type", "domain": "value-domain", "format": "value-format",
+    "not_nullable": "value-required", "required": "value-required", "field_uniqueness": "value-unique",
+    "unique": "value-unique", "pattern": "value-pattern", "enum": "value-enum", "minimum": "value-minimum",
+    "maximum": "value-maximum", "minLength": "value-min-length", "maxLength": "value-max-length",
+}
+
 
 # Optional companions of pandera that its Polars API never uses: the pandas engine, and the
 # data synthesis strategies (hypothesis). Together they take a second to load.
@@ -140,6 +183,20 @@ def _message(field: dict, check: str, value) -> str:
     return f"{value!r} fails the check {check}"
 
 
+def _code(fields: dict[str, dict], pk: list[str], column: str | None, check: str) -> str:
+    """The code of a failure of this check on this column: a repeated primary key is a key's."""
+    if check == "multiple_fields_uniqueness":
+        return "key-duplicate"
+    if check == "field_uniqueness" and not _unique_column(fields, pk, column):
+        return "key-duplicate"
+    return CHECK_CODES.get(check, "value-check-failed")
+
+
+def _unique_column(fields: dict[str, dict], pk: list[str], column: str | None) -> bool:
+    """Whether pandera checks this column's uniqueness as the column's own, not as the primary key."""
+    return column in fields and vocabulary.is_unique(fields[column]) and pk != [column]
+
+
 def _first_rows(table: Table, columns: list[str]) -> dict[tuple, int]:
     """The row where each value of these columns (the primary key, or one unique column) first appears."""
     first: dict[tuple, int] = {}
@@ -178,28 +235,32 @@ def check(table: Table) -> list[Problem]:
 
     for case in failures.filter(pl.col("index").is_null()).iter_rows(named=True):
         # Not about a row: a check that could not run, or the frame's shape. Never dropped.
-        problems.append(Problem(table.path, None, case["column"], f"the check {case['check']} failed as a whole: {case['failure_case']}"))
+        problems.append(Problem(table.path, None, case["column"],
+                                f"the check {case['check']} failed as a whole: {case['failure_case']}",
+                                code="value-check-failed"))
     located = failures.filter(pl.col("index").is_not_null())
     # At most MAX_LISTED failures of each check on each column, and a line counting the rest.
     counted = located.group_by("column", "check", maintain_order=True).len()
     for column, check_name, n in counted.filter(pl.col("len") > MAX_LISTED).iter_rows():
         problems.append(Problem(table.path, None, column, f"… and {n - MAX_LISTED:,} more rows failing the check {check_name} "
-                                                          f"(the first {MAX_LISTED:,} are listed)", count=n - MAX_LISTED))
+                                                          f"(the first {MAX_LISTED:,} are listed)",
+                                count=n - MAX_LISTED, code=_code(fields, pk, column, check_name)))
     located = located.filter(pl.int_range(pl.len()).over("column", "check") < MAX_LISTED)
     for case in located.iter_rows(named=True):
-        index = case["index"]
+        index, column, check_name = case["index"], case["column"], case["check"]
         number, row = table.row_number(index), table.frame.row(index, named=True)
-        if case["check"] == "field_uniqueness" and case["column"] in fields and vocabulary.is_unique(fields[case["column"]]) \
-                and pk != [case["column"]]:
-            name = case["column"]
-            first = first_row([name], (row[name],))
+        if check_name == "field_uniqueness" and _unique_column(fields, pk, column):
+            first = first_row([column], (row[column],))
             if first != number:
-                problems.append(Problem(table.path, number, name, messages.duplicate_value(row[name], first)))
-        elif case["check"] in ("field_uniqueness", "multiple_fields_uniqueness"):
+                problems.append(Problem(table.path, number, column, messages.duplicate_value(row[column], first),
+                                        code="value-unique"))
+        elif check_name in ("field_uniqueness", "multiple_fields_uniqueness"):
             key = tuple(row[k] for k in pk)
-            if case["column"] not in (None, pk[0]) or first_row(pk, key) == number:
+            if column not in (None, pk[0]) or first_row(pk, key) == number:
                 continue  # one line per repeated row: not for the first, nor for each key column
-            problems.append(Problem(table.path, number, pk[0], messages.duplicate_key(pk, list(key), first_row(pk, key))))
-        elif case["column"] in fields:
-            problems.append(Problem(table.path, number, case["column"], _message(fields[case["column"]], case["check"], row[case["column"]])))
+            message = messages.duplicate_key(pk, list(key), first_row(pk, key))
+            problems.append(Problem(table.path, number, pk[0], message, code="key-duplicate"))
+        elif column in fields:
+            problems.append(Problem(table.path, number, column, _message(fields[column], check_name, row[column]),
+                                    code=CHECK_CODES.get(check_name, "value-check-failed")))
     return problems

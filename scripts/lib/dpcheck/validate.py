@@ -17,14 +17,19 @@ Runs, in order:
    data/redirects.csv, and data changed without a higher version in datapackage.json.
 Steps 3 to 6 are in checks.py; step 2 runs beside them (descriptor_check.py).
 
-Prints one line per problem, `data/events.csv:14 end_date: 2023-02-30 is not a calendar date`,
-grouped by file, then a one-line summary. Exits 1 on any problem, 0 otherwise, 2 on bad usage.
+Prints one line per problem, `data/events.csv:14 end_date [date-calendar]: 2023-02-30 is not a
+calendar date` (the bracket holds the rule's code, listed in CONTRIBUTING.md), grouped by file, then
+a one-line summary. With `--annotations FILE` each problem is also written to FILE as a GitHub
+error annotation (`::error file=…,line=…,title=<code>::…`), which CI prints outside the log's
+stop-commands block so the pull request shows it on the file and line. Exits 1 on any problem, 0
+otherwise, 2 on bad usage.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Iterable
 
 # Nothing here imports Polars or Frictionless (tests/test_engines.py holds it so): see validate().
 from dpmodel import descriptor, hermetic, limits
@@ -57,6 +62,29 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     return problems, checked
 
 
+def escape(text: str, in_property: bool = False) -> str:
+    """Text for a GitHub workflow command, escaped as GitHub's documentation says: '%' and line
+    breaks everywhere, and also ':' and ',' in a property's value (file=, title=), where they would
+    end it."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+
+def annotations(problems: Iterable[Problem]) -> list[str]:
+    """One `::error` workflow command per problem (each once, in the report's order): GitHub shows
+    it on the file and line of the pull request, titled with the rule's code."""
+    commands = []
+    for problem in sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.field or "", p.message, p.code)):
+        where = [f"file={escape(problem.file, True)}"]
+        if problem.row is not None:
+            where.append(f"line={problem.row}")
+        if problem.code:
+            where.append(f"title={escape(problem.code, True)}")
+        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+        commands.append(f"::error {','.join(where)}::{escape(message)}")
+    return commands
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
@@ -64,10 +92,14 @@ def main(argv: list[str] | None = None) -> int:
                                                        "changed data needs a higher version")
     parser.add_argument("--frictionless", action="store_true",
                         help="also have Frictionless read every row, as `frictionless validate` does (slow on large packages)")
+    parser.add_argument("--annotations", metavar="FILE",
+                        help="also write each problem to FILE as a GitHub error annotation (CI prints it)")
     parser.add_argument("--large", action="store_true",
                         help="accept files 100 times the usual size limits (benchmarks of generated packages only; CI never does)")
     args = parser.parse_args(argv)
     problems, checked = validate(Path(args.descriptor), args.base, args.frictionless, limits.Limits.large() if args.large else limits.DEFAULT)
+    if args.annotations:  # written whole, empty when all is well, so CI never shows a stale one
+        Path(args.annotations).write_text("".join(f"{command}\n" for command in annotations(problems)), encoding="utf-8")
     lines, summary = report(problems)
     for line in lines:
         print(line)

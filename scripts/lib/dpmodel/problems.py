@@ -18,14 +18,19 @@ class Problem:
     field: str | None = None
     message: str = ""
     count: int = dataclass_field(default=1, compare=False)  # > 1: one line standing for that many rows (see rules.MAX_LISTED)
+    # The rule broken, a stable code listed with its meaning and fix in CONTRIBUTING.md (dpmodel/codes.py
+    # gathers them): `data/events.csv:14 end_date [date-calendar]: …`, selectable and countable by rule.
+    code: str = ""
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
-        return f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.field:
+            where += f" {self.field}"
+        return f"{where} [{self.code}]: {self.message}" if self.code else f"{where}: {self.message}"
 
 
 def _sort_key(problem: Problem):
-    return (problem.file, problem.row or 0, problem.field or "", problem.message)
+    return (problem.file, problem.row or 0, problem.field or "", problem.message, problem.code)
 
 
 SHOWN_PER_FILE = 100

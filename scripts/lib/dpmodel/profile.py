@@ -8,6 +8,7 @@ findings the way the rest of the validator does ("resources[3].dialect: must be 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,59 @@ MAX_DEPTH = 16  # the deepest a descriptor or schema needs is 6 (resources[i].sc
 TYPE_NAMES = {"object": "an object", "array": "a list", "string": "a string", "integer": "a whole number",
               "number": "a number", "boolean": "true or false", "null": "null"}
 STRICTER = "(this package's profile, stricter than the Data Package standard)"
+
+
+def _rule(meaning: str) -> str:
+    return f"The descriptor or Table Schema breaks the profile's {meaning}"
+
+
+# One code per JSON Schema keyword of schemas/profile/*.json that can fail (code_of: profile-<keyword in
+# kebab case>), written out so that CONTRIBUTING.md lists them; the tests hold this list to the profile's
+# keywords. The others never fail themselves: annotations, and keywords whose subschemas report instead.
+UNREPORTED_KEYWORDS = frozenset({"$schema", "$defs", "$ref", "title", "description", "properties", "items",
+                                 "prefixItems", "if", "then"})
+CODES: dict[str, tuple[str, str]] = {
+    "profile-too-deep": (f"A descriptor or Table Schema may nest objects and lists at most {MAX_DEPTH} levels deep.",
+                         "Remove the extra nesting; no property of a descriptor or schema needs that depth."),
+    "profile-additional-properties": (_rule("`additionalProperties` rule: an object has a key the profile does not "
+                                            "list (unknown or misspelt)."),
+                                      "Remove the key or correct its spelling; the message lists the keys allowed "
+                                      "there."),
+    "profile-const": (_rule("`const` rule: a value differs from the one value allowed there."),
+                      "Write exactly the value the message names."),
+    "profile-dependent-required": (_rule("`dependentRequired` rule: a property is given without another that must "
+                                         "go with it."),
+                                   "Add the property the message names, or remove the one that needs it."),
+    "profile-enum": (_rule("`enum` rule: a value is not one of those allowed there."),
+                     "Use one of the values the message lists."),
+    "profile-max-items": (_rule("`maxItems` rule: a list has more items than allowed there."),
+                          "Remove items until the list is within the limit the message names."),
+    "profile-max-length": (_rule("`maxLength` rule: a text is longer than allowed there."),
+                           "Shorten the text to the length the message names."),
+    "profile-maximum": (_rule("`maximum` rule: a number is above the largest allowed there."),
+                        "Use a number no larger than the one the message names."),
+    "profile-min-items": (_rule("`minItems` rule: a list has fewer items than it needs."),
+                          "Add items until the list has as many as the message names."),
+    "profile-min-length": (_rule("`minLength` rule: a text is shorter than allowed there (often empty)."),
+                           "Fill in the text, at least as long as the message names."),
+    "profile-minimum": (_rule("`minimum` rule: a number is below the smallest allowed there."),
+                        "Use a number no smaller than the one the message names."),
+    "profile-one-of": (_rule("`oneOf` rule: a value has none of the forms allowed there."),
+                       "Write the value in one of the forms the message or the profile's description gives."),
+    "profile-pattern": (_rule("`pattern` rule: a text does not have the form required there."),
+                        "Rewrite the value in the form the message describes."),
+    "profile-required": (_rule("`required` rule: a property it must have is missing."),
+                         "Add the property the message names."),
+    "profile-type": (_rule("`type` rule: a value has the wrong JSON type, such as a text where a list belongs."),
+                     "Write the value as the type the message names (for a number or true/false, without quotes)."),
+    "profile-unique-items": (_rule("`uniqueItems` rule: a list holds the same item twice."),
+                             "Remove the repeated item."),
+}
+
+
+def code_of(keyword: str) -> str:
+    """The code of a profile keyword's finding: required -> profile-required, maxLength -> profile-max-length."""
+    return "profile-" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", keyword.lstrip("$")).lower()
 
 
 @lru_cache(maxsize=None)
@@ -135,7 +189,9 @@ def check(value: object, profile: str, shown_as: str, prefix: str = "") -> list[
     """Problems of value (a parsed descriptor or Table Schema) against schemas/profile/<profile>.json.
     `prefix` places the findings of an inline schema (resources[3].schema)."""
     if depth(value) > MAX_DEPTH:
-        return [Problem(shown_as, None, prefix or None, f"is nested more than {MAX_DEPTH} levels deep; no descriptor or schema needs that")]
+        return [Problem(shown_as, None, prefix or None,
+                        f"is nested more than {MAX_DEPTH} levels deep; no descriptor or schema needs that",
+                        code="profile-too-deep")]
     if fast_validator(profile).is_valid(value):
         return []
     problems = []
@@ -147,5 +203,5 @@ def check(value: object, profile: str, shown_as: str, prefix: str = "") -> list[
         elif key is None:  # the named field itself: "day: needs 'constraints'"
             where = place
         field = ".".join(p for p in (prefix, where) if p) or None
-        problems.append(Problem(shown_as, None, field, what))
+        problems.append(Problem(shown_as, None, field, what, code=code_of(error.validator)))
     return problems
