@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: all venv check test coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test lint coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean
 
 all: serve
 
@@ -28,8 +28,13 @@ check: $(STAMP)
 
 # The suite runs the checks itself (the validator's, Frictionless's and coverage's command lines on
 # the real package), so each runs once.
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q -n 2 tests
+
+# ruff's lint and format check (settings in pyproject.toml); `$(BIN)/ruff format scripts tests` formats.
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
 
 # dist/ is rebuilt (after validation) only when the package or the build's code changed, so a
 # second `make serve` starts serving at once.

@@ -7,6 +7,7 @@ scripts/lib/dpsite/static/countries-110m.geojson, is GeoJSON with coordinates ro
 degree (about 1 km, far finer than the 1:110m outlines), which Leaflet draws under the markers
 when the map tiles cannot load. Run once when the basemap changes; the file is committed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,9 @@ def to_geojson(topology: dict, layer: str = "countries") -> dict:
     for g in topology["objects"][layer]["geometries"]:
         shape = geometry(g, arcs)
         if shape:
-            features.append({"type": "Feature", "properties": {"name": g.get("properties", {}).get("name", "")},
-                             "geometry": shape})
+            features.append(
+                {"type": "Feature", "properties": {"name": g.get("properties", {}).get("name", "")}, "geometry": shape}
+            )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Measure validation, build and serving at scale: the command line of dpbench.bench (its docstring says how; `--help` too)."""
+
 import os
 import sys
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Measure SECURITY.md's promises under attack: the command line of dpbench.hostile (its docstring says how; `--help` too)."""
+
 import os
 import sys
 

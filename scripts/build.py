@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Build Parquet, SQLite and Datasette metadata from the CSVs: the command line of dpbuild.build (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Write the codebook from the Table Schemas: the command line of dpbuild.codebook (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Rows added, removed and changed against a git ref: the command line of dpcheck.diff (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Write every CSV in its canonical form: the command line of dpmodel.fmt (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

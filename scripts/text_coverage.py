@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Measure how much of each article the data accounts for: the command line of dpcheck.text_coverage (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Validate the data package: the command line of dpcheck.validate (its docstring says how; `--help` too)."""
+
 import sys
 
 from dpmodel import os_limits

@@ -1,6 +1,8 @@
 """Fixtures: a fresh copy of the real package per test, and small helpers to break it on purpose."""
+
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -10,8 +12,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import asyncio
 from urllib.parse import urlencode
 
 import pytest
@@ -20,9 +20,8 @@ from datasette.app import Datasette
 ROOT = Path(__file__).resolve().parent.parent
 
 from dpbuild import build
+from dpcheck import descriptor_check, validate
 from dpsite import serve
-from dpcheck import validate
-from dpcheck import descriptor_check
 
 # Frictionless's descriptor check in this process: one import for the whole suite instead of a
 # new Python process per validation. Tests about the process itself switch it back.
@@ -59,7 +58,9 @@ class Site:
         return self.loop.run_until_complete(self.ds.client.post(path, data=data))
 
     def rows(self, path: str, **params) -> list[dict]:
-        response = self.get(path.replace("?", ".json?", 1) if "?" in path else path + ".json", _shape="objects", **params)
+        response = self.get(
+            path.replace("?", ".json?", 1) if "?" in path else path + ".json", _shape="objects", **params
+        )
         assert response.status_code == 200, (path, response.text[:300])
         return response.json()["rows"]
 
@@ -198,6 +199,7 @@ def uncoded(lines: list[str]) -> list[str]:
     expectations written before codes read), once every problem line is found to carry a code
     that CONTRIBUTING.md lists (dpmodel/codes.py): no test of a report passes with a code missing."""
     from dpmodel import codes
+
     known = codes.all_codes()
     out = []
     for line in lines:
@@ -207,7 +209,7 @@ def uncoded(lines: list[str]) -> list[str]:
         match = CODE_IN_LINE.search(line)
         assert match, f"a problem line without its code: {line!r}"
         assert match.group(1) in known, f"a code no module declares: {match.group(1)!r} in {line!r}"
-        out.append(line[:match.start()] + ": " + line[match.end():])
+        out.append(line[: match.start()] + ": " + line[match.end() :])
     return out
 
 
@@ -231,6 +233,7 @@ class Listener:
     def __init__(self):
         import socket
         import threading
+
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)

@@ -7,17 +7,18 @@ Schemas itself (pandera and the rules, on Polars): `frictionless validate` reads
 in Python, several times slower than the whole validator. That is safe only while every error
 Frictionless finds in a broken package is also found without it, at the same file and row.
 """
+
 from __future__ import annotations
 
 import re
 import warnings
 
-from frictionless import FrictionlessException, Package, validate as frictionless_validate
-
-from dpcheck import frictionless_check, validate
-from dpmodel import csvfile, descriptor
+from frictionless import FrictionlessException, Package
+from frictionless import validate as frictionless_validate
 
 from conftest import ROOT
+from dpcheck import frictionless_check, validate
+from dpmodel import csvfile, descriptor
 
 _WHERE = re.compile(r"^(\S+?)(?::(\d+))?(?::? )")
 
@@ -54,7 +55,10 @@ def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
             whole = Package(str(pkg.descriptor))
             try:
                 whole.to_descriptor(validate=True)
-                tasks, errors = [task for name in sorted(names) for task in whole.get_resource(name).validate().tasks], []
+                tasks, errors = (
+                    [task for name in sorted(names) for task in whole.get_resource(name).validate().tasks],
+                    [],
+                )
             except FrictionlessException as exception:
                 tasks, errors = [], exception.to_errors()
     found = set()
@@ -63,8 +67,11 @@ def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
         if path in unreadable:
             continue
         echoes = frictionless_check.reads_unreadable(package, package.resources.get(task.name), unreadable)
-        found |= {(path, getattr(error, "row_number", None)) for error in task.errors
-                  if not (echoes and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))}
+        found |= {
+            (path, getattr(error, "row_number", None))
+            for error in task.errors
+            if not (echoes and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))
+        }
     return found | {(package.descriptor_name, None) for _ in errors}
 
 
@@ -85,9 +92,14 @@ def affected(pkg, package) -> set[str] | None:
         ours, real = pkg.root / path, ROOT / path
         return not real.is_file() or not ours.is_file() or ours.read_bytes() != real.read_bytes()
 
-    names = {res["name"] for res in package.descriptor["resources"]
-             if changed(res.get("path")) or (isinstance(res.get("schema"), str) and changed(res["schema"]))}
-    names |= {t.name for t in package.tables() for fk in descriptor.foreign_keys(t.schema, t.name) if fk.resource in names}
+    names = {
+        res["name"]
+        for res in package.descriptor["resources"]
+        if changed(res.get("path")) or (isinstance(res.get("schema"), str) and changed(res["schema"]))
+    }
+    names |= {
+        t.name for t in package.tables() for fk in descriptor.foreign_keys(t.schema, t.name) if fk.resource in names
+    }
     return names
 
 
@@ -100,6 +112,11 @@ def assert_parity(pkg, ours: set[tuple[str, int | None]] | None = None) -> None:
     """Frictionless's findings are among ours (`ours` from a report just printed, else found anew)."""
     ours = ours if ours is not None else our_findings(pkg)
     files = {file for file, _ in ours}
-    missed = sorted((file, row) for file, row in frictionless_findings(pkg)
-                    if (file, row) not in ours and not (row is None and file in files))
-    assert not missed, f"frictionless found errors the validator missed: {missed}; the validator found {sorted(ours)[:20]}"
+    missed = sorted(
+        (file, row)
+        for file, row in frictionless_findings(pkg)
+        if (file, row) not in ours and not (row is None and file in files)
+    )
+    assert not missed, (
+        f"frictionless found errors the validator missed: {missed}; the validator found {sorted(ours)[:20]}"
+    )

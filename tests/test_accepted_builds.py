@@ -7,29 +7,68 @@ without their pattern, and keywords naming tables and fields that do not exist. 
 validator either refuses it, every line located (a file, and no rule that crashed), or accepts
 it, and then the build (SQLite, Parquet and the spreadsheet), the coverage measure and the
 codebook all complete, in this process."""
+
 from __future__ import annotations
 
 import random
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_names_and_domains import DATE, Tiny
+
 from dpbuild import build, codebook
 from dpcheck import frictionless_check, text_coverage, validate
 from dpmodel import descriptor
 
-TABLE_NAMES = ["t", "u", "v", "a" * 31, "a" * 32, "t_fts", "u_fts_data", "t_all_names_fts", "source_texts", "events_full",
-               "timeline", "who_met_whom", "idx_t_x", "sqlite_t", "about", "Columns", "x-y", "events"]
-FIELD_NAMES = ["d", "n", "i", "b", "s", "k", "d_earliest", "d_precision", "year", "all_names", "rowid", "rank", "text",
-               "x]y", 'q"q', "a" * 63, "a" * 64, "Label", "t_fts"]
+TABLE_NAMES = [
+    "t",
+    "u",
+    "v",
+    "a" * 31,
+    "a" * 32,
+    "t_fts",
+    "u_fts_data",
+    "t_all_names_fts",
+    "source_texts",
+    "events_full",
+    "timeline",
+    "who_met_whom",
+    "idx_t_x",
+    "sqlite_t",
+    "about",
+    "Columns",
+    "x-y",
+    "events",
+]
+FIELD_NAMES = [
+    "d",
+    "n",
+    "i",
+    "b",
+    "s",
+    "k",
+    "d_earliest",
+    "d_precision",
+    "year",
+    "all_names",
+    "rowid",
+    "rank",
+    "text",
+    "x]y",
+    'q"q',
+    "a" * 63,
+    "a" * 64,
+    "Label",
+    "t_fts",
+]
 TYPES = ["string", "number", "integer", "boolean"]
 VALUES = {
     # The first three of each are ordinary; the rest are the edges.
     "string": ["", "x", "a,b", "x]y", '"', "line\nbreak", "è", "z" * 300],
     "number": ["1.0", "", "0.0", "1e+308", "1.7976931348623157e+308", "1.8e+308", "-1e+309", "5e-324", "nan", "abc"],
-    "integer": ["0", "", "-7", str(2**63 - 1), str(2**63), str(-2**63), str(-2**63 - 1), "1.0"],
+    "integer": ["0", "", "-7", str(2**63 - 1), str(2**63), str(-(2**63)), str(-(2**63) - 1), "1.0"],
     "boolean": ["true", "false", "", "yes"],
     "date": ["2023", "2023-02", "2023-02-28", "2023-02-30", "0000", "1000", "9999-12-31", "yesterday", ""],
 }
@@ -64,16 +103,26 @@ def table_spec(rng: random.Random, others: list[str]) -> tuple[str, dict, list[d
         schema["x-partition-date"] = pick(reduced + ["missing"] if edge() else reduced) if reduced else pick(named)
     if rng.random() < 0.3:
         columns = named + [f"{r}_{s}" for r in reduced for s in ("earliest", "latest")]
-        schema["x-datasette"] = {"sort": pick(columns + ["missing_earliest"] if edge() else columns), "label_column": pick(named)}
+        schema["x-datasette"] = {
+            "sort": pick(columns + ["missing_earliest"] if edge() else columns),
+            "label_column": pick(named),
+        }
     if others and rng.random() < 0.5:
         target = pick(others + ["nowhere"] if edge() else others)
         own = pick(named[1:]) if len(named) > 1 else "id"
-        schema["foreignKeys"] = [{"fields": [own], "reference": {"resource": target, "fields": [pick(["d", "missing"]) if edge() else "id"]}}]
+        schema["foreignKeys"] = [
+            {"fields": [own], "reference": {"resource": target, "fields": [pick(["d", "missing"]) if edge() else "id"]}}
+        ]
         if rng.random() < 0.4:
-            schema["x-search-names"] = [{"column": pick(["all_names", named[-1], "x]y"]) if edge() else "who", "field": own}]
+            schema["x-search-names"] = [
+                {"column": pick(["all_names", named[-1], "x]y"]) if edge() else "who", "field": own}
+            ]
     if others and rng.random() < 0.3:
-        schema["x-all-names"] = {"resource": pick(others + ["nowhere"] if edge() else others),
-                                 "key": pick(["d", "missing"]) if edge() else "id", "name": "id"}
+        schema["x-all-names"] = {
+            "resource": pick(others + ["nowhere"] if edge() else others),
+            "key": pick(["d", "missing"]) if edge() else "id",
+            "name": "id",
+        }
     if others and rng.random() < 0.2:
         schema["x-referenced"] = {"by": "facts", "except": [pick(others + ["nowhere"] if edge() else others)]}
     if edge():  # a field named like a column the build adds (written out here, not asked of the code under test)
@@ -112,8 +161,13 @@ def test_whatever_the_validator_accepts_builds(tmp_path, monkeypatch):
     monkeypatch.setattr(frictionless_check, "_check", lambda *args: [])
     seen = {"refused": 0, "built": 0}
 
-    @settings(max_examples=2000, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=2000,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(st.integers(0, 2**32))
     def check(seed):
         tables = package_spec(seed)
@@ -127,8 +181,13 @@ def test_whatever_the_validator_accepts_builds(tmp_path, monkeypatch):
             return
         build.build(pkg.descriptor, folder / "dist")
         package, _ = descriptor.load(pkg.descriptor)
-        for section in (codebook.codebook, codebook.tables_section, codebook.counts_section, codebook.cite_section,
-                        codebook.citation_cff):
+        for section in (
+            codebook.codebook,
+            codebook.tables_section,
+            codebook.counts_section,
+            codebook.cite_section,
+            codebook.citation_cff,
+        ):
             assert section(package)
         try:
             text_coverage.measure(pkg.descriptor)

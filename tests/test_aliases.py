@@ -1,4 +1,5 @@
 """Every actor is findable by every form in which the articles name it."""
+
 from __future__ import annotations
 
 import csv

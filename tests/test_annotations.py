@@ -2,15 +2,15 @@
 `::error file=…,line=…,title=<code>::<field>: <message>`, which CI prints after the log's
 stop-commands block, so a pull request shows it on the file and line; escaped as GitHub documents,
 so no value can end the command or start another."""
+
 from __future__ import annotations
 
 import json
 import re
 
+from conftest import problems
 from dpcheck import validate
 from dpmodel.problems import Problem
-
-from conftest import problems
 
 SOURCE = "2023-04-putin-meets-li-shangfu"
 MEETING = "putin-li-shangfu-meeting-2023-04-16"
@@ -25,8 +25,10 @@ def _broken(pkg) -> int:
     descriptor = json.loads(pkg.descriptor.read_text())
     descriptor["version"] = "1.0"
     pkg.descriptor.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
-    return pkg.add("citations", {"record_table": "meetings", "record_id": MEETING, "source_id": SOURCE,
-                                 "excerpt": "L’incontro di domenica"})
+    return pkg.add(
+        "citations",
+        {"record_table": "meetings", "record_id": MEETING, "source_id": SOURCE, "excerpt": "L’incontro di domenica"},
+    )
 
 
 def _run(pkg, capsys, *options: str) -> tuple[int, list[str]]:
@@ -43,9 +45,11 @@ def test_each_problem_is_annotated_on_its_file_and_line(pkg, capsys, tmp_path):
     assert code == 1, lines
     report, commands = problems(lines), file.read_text(encoding="utf-8").splitlines()
     assert not any(line.startswith("::") for line in lines), "the report itself is unchanged"
-    assert f"::error file=data/citations.csv,line={number},title=value-enum::record_table: 'meetings' is not one of: " \
-           "actors, event_participants, events, memberships, organisations, places, statement_subjects, statements" \
-        in commands, "\n".join(lines)
+    assert (
+        f"::error file=data/citations.csv,line={number},title=value-enum::record_table: 'meetings' is not one of: "
+        "actors, event_participants, events, memberships, organisations, places, statement_subjects, statements"
+        in commands
+    ), "\n".join(lines)
     # Each line of the report has its command.
     assert len(commands) == len(report) >= 3, "\n".join(lines)
     expected = []
@@ -83,6 +87,7 @@ def test_escaping():
 def test_annotation_of_a_problem_without_row_or_field():
     problem = Problem("data/x,y.csv", None, None, "50% of rows: bad,\nsee: above", code="some-code")
     assert validate.annotations([problem, problem]) == [
-        "::error file=data/x%2Cy.csv,title=some-code::50%25 of rows: bad,%0Asee: above"]
+        "::error file=data/x%2Cy.csv,title=some-code::50%25 of rows: bad,%0Asee: above"
+    ]
     with_field = Problem("data/x.csv", 3, "name", "is: wrong", code="some-code")
     assert validate.annotations([with_field]) == ["::error file=data/x.csv,line=3,title=some-code::name: is: wrong"]

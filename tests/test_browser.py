@@ -2,12 +2,13 @@
 Playwright, against the site started exactly as `make serve` starts it. Screenshots are saved in
 test-output/screenshots/. Without /usr/bin/chromium the tests are skipped with the reason, except
 in CI (CI=true), where they must run."""
+
 from __future__ import annotations
 
 import csv
 import json
-import re
 import os
+import re
 import socket
 import subprocess
 import time
@@ -24,14 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "screenshots"
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
-        pytest.fail("CI must run the browser tests, but /usr/bin/chromium is missing (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("headless Chromium not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+        pytest.fail(
+            "CI must run the browser tests, but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False
+        )
+    pytest.skip(
+        "headless Chromium not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True
+    )
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
@@ -48,7 +59,9 @@ class Server:
     def __init__(self, dist: Path):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(serve.command(dist, port=self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            serve.command(dist, port=self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -56,7 +69,7 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode())
+                    raise RuntimeError(self.process.stderr.read().decode()) from None
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError("datasette did not start within 60 s")
@@ -168,7 +181,12 @@ def test_offline_the_map_still_shows_where_events_happened(site, page):
 
 def test_the_dashboard_draws_its_charts_and_each_bar_opens_its_rows(site, page):
     page.goto(site.url + "/-/dashboards/overview")
-    for title, table in [("Events", "events"), ("Statements", "statements"), ("Actors", "actors"), ("Source articles", "sources")]:
+    for title, table in [
+        ("Events", "events"),
+        ("Statements", "statements"),
+        ("Actors", "actors"),
+        ("Source articles", "sources"),
+    ]:
         card = page.locator(".dashboard-card").filter(has=page.get_by_text(title, exact=True))
         expect(card.first).to_contain_text(str(_count(table)), timeout=15000)
     expect(page.locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible(timeout=15000)
@@ -201,12 +219,22 @@ def test_script_text_in_a_cell_is_shown_never_run(pkg, tmp_path, browser):
 # What a page may do in a visitor's browser (dpsite/plugins/csp.py) -------------------------
 
 EVENT = "putin-li-shangfu-meeting-2023-04-16"
-PAGE_TYPES = ["/", f"/{NAME}", f"/{NAME}/events", f"/{NAME}/events/{EVENT}", f"/{NAME}/events_full",
-              f"/{NAME}/what_x_said_about_y?speaker=Lukashenko&subject=",
-              f"/{NAME}?" + urlencode({"sql": "select event_id, latitude, longitude from events_full where latitude is not null limit 3"}),
-              "/-/dashboards/overview", "/-/dashboards/overview/statements-by-speaker",
-              "/-/articles/2023-04-putin-meets-li-shangfu", "/-/versions", "/nope",
-              f"/{NAME}?" + urlencode({"sql": "select * from nothing"})]
+PAGE_TYPES = [
+    "/",
+    f"/{NAME}",
+    f"/{NAME}/events",
+    f"/{NAME}/events/{EVENT}",
+    f"/{NAME}/events_full",
+    f"/{NAME}/what_x_said_about_y?speaker=Lukashenko&subject=",
+    f"/{NAME}?"
+    + urlencode({"sql": "select event_id, latitude, longitude from events_full where latitude is not null limit 3"}),
+    "/-/dashboards/overview",
+    "/-/dashboards/overview/statements-by-speaker",
+    "/-/articles/2023-04-putin-meets-li-shangfu",
+    "/-/versions",
+    "/nope",
+    f"/{NAME}?" + urlencode({"sql": "select * from nothing"}),
+]
 
 
 def _watch(page) -> list[str]:
@@ -233,8 +261,12 @@ def test_a_map_popup_link_from_visitor_sql_runs_no_script(site, page, listener):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    popup = json.dumps({"title": "Open me", "link": "javascript:alert(document.domain)", "image": listener.url("popup.png")})
-    page.goto(f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"}))
+    popup = json.dumps(
+        {"title": "Open me", "link": "javascript:alert(document.domain)", "image": listener.url("popup.png")}
+    )
+    page.goto(
+        f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"})
+    )
     page.locator(".leaflet-marker-icon").first.click(timeout=15000)  # the first click: the popup opens
     link = page.locator(".leaflet-popup-content a")
     expect(link).to_contain_text("Open me")
@@ -251,7 +283,9 @@ def test_a_map_popup_link_from_visitor_sql_runs_no_script(site, page, listener):
 
 def test_a_safe_popup_link_still_works(site, page):
     popup = json.dumps({"title": "The event", "link": f"/{NAME}/events/{EVENT}"})
-    page.goto(f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"}))
+    page.goto(
+        f"{site.url}/{NAME}?" + urlencode({"sql": f"select 43.24 as latitude, 76.95 as longitude, '{popup}' as popup"})
+    )
     page.locator(".leaflet-marker-icon").first.click(timeout=15000)
     page.locator(".leaflet-popup-content a").click()
     expect(page).to_have_url(f"{site.url}/{NAME}/events/{EVENT}")

@@ -1,4 +1,5 @@
 """The build: deterministic, lossless, with keys, indexes and search, refusing invalid input."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from dpbuild import build
-
 from dpmodel import descriptor, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +51,19 @@ def test_two_builds_are_identical(dist, tmp_path):
 def test_the_inspect_file_is_what_datasette_inspect_writes(dist, tmp_path):
     import subprocess
     import sys
-    subprocess.run([str(Path(sys.executable).parent / "datasette"), "inspect", f"{NAME}.db", "--inspect-file", str(tmp_path / "i.json")],
-                   cwd=dist, check=True, timeout=120)
+
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "datasette"),
+            "inspect",
+            f"{NAME}.db",
+            "--inspect-file",
+            str(tmp_path / "i.json"),
+        ],
+        cwd=dist,
+        check=True,
+        timeout=120,
+    )
     assert (tmp_path / "i.json").read_bytes() == (dist / "inspect.json").read_bytes()
 
 
@@ -80,14 +91,22 @@ def test_reduced_dates_gain_precision_and_span(dist):
     summit = events["csto-summit-minsk-2023-11-23"]
     assert (summit["start_date"], summit["start_date_precision"]) == ("2023-11-23", "day")
     month = events["putin-xi-meeting-2023-03"]
-    assert (month["start_date_precision"], str(month["start_date_earliest"]), str(month["start_date_latest"])) == \
-        ("month", "2023-03-01", "2023-03-31")
+    assert (month["start_date_precision"], str(month["start_date_earliest"]), str(month["start_date_latest"])) == (
+        "month",
+        "2023-03-01",
+        "2023-03-31",
+    )
 
 
 def test_foreign_keys_hold_and_every_one_is_indexed(dist):
     conn = sqlite3.connect(dist / f"{NAME}.db")
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     unindexed = []
     for table in tables:
         leading = set()
@@ -101,8 +120,10 @@ def test_foreign_keys_hold_and_every_one_is_indexed(dist):
 
 def test_full_text_search_in_italian_english_and_misspelt_names(dist):
     conn = sqlite3.connect(dist / f"{NAME}.db")
+
     def search(table, term):
         return [r[0] for r in conn.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?", [term])]
+
     assert search("statements", "disintegrazione") == search("statements", "disintegration") != []
     xi = conn.execute("SELECT rowid FROM actors WHERE actor_id = 'xi-jinping'").fetchone()[0]
     assert search("actors", '"Xi Jinoping"') == [xi]
@@ -113,10 +134,17 @@ def test_each_full_text_index_holds_its_table_exactly_once(dist):
     """FTS5's integrity check of each index against its table (each is created empty and
     filled once its table's rows are in): a row missing, changed or indexed twice fails it."""
     conn = sqlite3.connect(dist / f"{NAME}.db")
-    indexes = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' COLLATE NOCASE")]
+    indexes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' COLLATE NOCASE"
+        )
+    ]
     assert set(indexes) >= {"statements_fts", "events_fts", "actors_fts"}
     for index in indexes:
-        conn.execute(f"INSERT INTO [{index}]([{index}], rank) VALUES ('integrity-check', 1)")  # raises if it does not hold
+        conn.execute(
+            f"INSERT INTO [{index}]([{index}], rank) VALUES ('integrity-check', 1)"
+        )  # raises if it does not hold
         assert conn.execute(f"SELECT count(*) FROM [{index}]").fetchone()[0] > 0, index
 
 
@@ -124,12 +152,33 @@ def test_the_trigram_index_of_names_answers_like_as_the_actors_table_does(dist):
     """The site asks the index whether any name contains what a visitor typed; it must say what
     `all_names LIKE` on the table says (ASCII case folded, other letters not, % and _ wildcards)."""
     from dpbuild.sqlite import names_index
+
     conn = sqlite3.connect(dist / f"{NAME}.db")
     index = names_index("actors")
-    assert conn.execute(f"SELECT count(*) FROM [{index}]").fetchone() == conn.execute("SELECT count(*) FROM actors").fetchone()
-    for typed in ("lukashenko", "LAVROV", "Xi Jinoping", "ina", "xi", "%", "_", "a_b", "szijjártó", "SZIJJÁRTÓ", "comunità", "nobody9"):
-        on_table = conn.execute("SELECT count(*) FROM actors WHERE all_names LIKE '%' || ? || '%'", (typed,)).fetchone()[0]
-        on_index = conn.execute(f"SELECT count(*) FROM [{index}] WHERE all_names LIKE '%' || ? || '%'", (typed,)).fetchone()[0]
+    assert (
+        conn.execute(f"SELECT count(*) FROM [{index}]").fetchone()
+        == conn.execute("SELECT count(*) FROM actors").fetchone()
+    )
+    for typed in (
+        "lukashenko",
+        "LAVROV",
+        "Xi Jinoping",
+        "ina",
+        "xi",
+        "%",
+        "_",
+        "a_b",
+        "szijjártó",
+        "SZIJJÁRTÓ",
+        "comunità",
+        "nobody9",
+    ):
+        on_table = conn.execute(
+            "SELECT count(*) FROM actors WHERE all_names LIKE '%' || ? || '%'", (typed,)
+        ).fetchone()[0]
+        on_index = conn.execute(
+            f"SELECT count(*) FROM [{index}] WHERE all_names LIKE '%' || ? || '%'", (typed,)
+        ).fetchone()[0]
         assert on_index == on_table, typed
 
 
@@ -152,6 +201,7 @@ def test_build_refuses_a_package_that_does_not_validate(pkg, tmp_path, capsys):
 
 def test_dated_tables_are_also_partitioned_by_year(dist):
     import pyarrow.dataset as ds
+
     events = ds.dataset(dist / "parquet" / "by-year" / "events", format="parquet", partitioning="hive")
     assert events.count_rows() == pq.read_table(dist / "parquet" / "events.parquet").num_rows
     assert (dist / "parquet" / "by-year" / "events" / "year=2023").is_dir()
@@ -172,6 +222,7 @@ def _text(value, kind: str) -> str | None:
 
 def test_csv_sqlite_parquet_and_the_spreadsheet_agree_as_text_cell_for_cell(dist):
     import openpyxl
+
     workbook = openpyxl.load_workbook(dist / f"{NAME}.xlsx", read_only=True)
     conn = sqlite3.connect(dist / f"{NAME}.db")
     for resource, rows in _csv_tables():
@@ -198,8 +249,10 @@ def test_the_spreadsheet_keeps_text_as_text_and_refuses_to_cut(tmp_path):
     spreadsheet with a message naming the table, row and column."""
     import openpyxl
     import pyarrow as pa
+
     from dpbuild import xlsx
     from dpbuild.typed import TypedTable
+
     schema = {"fields": [{"name": "id", "type": "string"}, {"name": "note", "type": "string"}]}
     formula = TypedTable("t", schema, {"id": pa.array(["a"]), "note": pa.array(['=HYPERLINK("http://x","y")'])})
     xlsx.write([formula], {"title": "T"}, tmp_path / "t.xlsx")
@@ -212,12 +265,14 @@ def test_the_spreadsheet_keeps_text_as_text_and_refuses_to_cut(tmp_path):
 
 def test_the_parquet_descriptor_passes_frictionless(dist):
     from frictionless import validate
+
     report = validate(str(dist / "datapackage.json"))
     assert report.valid, [(t.name, [e.message for e in t.errors][:2]) for t in report.tasks if not t.valid][:3]
 
 
 def test_an_output_path_outside_out_is_refused(tmp_path):
     from dpbuild import outputs
+
     out = tmp_path / "out"
     out.mkdir()
     assert outputs.inside(out, "parquet", "events.parquet") == (out / "parquet" / "events.parquet").resolve()
@@ -242,22 +297,42 @@ def test_rows_reach_sqlite_exactly_whatever_they_hold(monkeypatch):
     """The JSON batches carry every value back exactly: quotes, backslashes, control characters,
     non-BMP text, empty and missing cells, booleans, extreme numbers, dates, across batches."""
     import datetime
+
     import pyarrow as pa
+
     from dpbuild import sqlite as sqlite_out
     from dpbuild.typed import TypedTable
+
     monkeypatch.setattr(sqlite_out, "BATCH_ROWS", 2)  # three batches of five rows
     texts = ['a "quoted" \\ back', "line\nbreak\ttab\x01", "emoji 𝄞 é ✓", "", None]
     numbers = [5e-324, 1.7976931348623157e308, -0.0, 0.1 + 0.2, None]
-    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}, {"name": "n", "type": "number"},
-                         {"name": "flag", "type": "boolean"}, {"name": "day", "type": "date"}], "primaryKey": ["id"]}
-    table = TypedTable("t", schema, {"id": pa.array([1, 2, 3, 4, 5], pa.int64()), "text": pa.array(texts, pa.string()),
-                                     "n": pa.array(numbers, pa.float64()), "flag": pa.array([True, False, None, True, False]),
-                                     "day": pa.array([datetime.date(2023, 4, 16)] * 4 + [None], pa.date32())})
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "text", "type": "string"},
+            {"name": "n", "type": "number"},
+            {"name": "flag", "type": "boolean"},
+            {"name": "day", "type": "date"},
+        ],
+        "primaryKey": ["id"],
+    }
+    table = TypedTable(
+        "t",
+        schema,
+        {
+            "id": pa.array([1, 2, 3, 4, 5], pa.int64()),
+            "text": pa.array(texts, pa.string()),
+            "n": pa.array(numbers, pa.float64()),
+            "flag": pa.array([True, False, None, True, False]),
+            "day": pa.array([datetime.date(2023, 4, 16)] * 4 + [None], pa.date32()),
+        },
+    )
     conn = sqlite3.connect(":memory:")
     conn.execute(sqlite_out.create_sql(table))
     sqlite_out.insert(conn, table)
     assert conn.execute("SELECT * FROM t ORDER BY id").fetchall() == [
-        (i + 1, texts[i], numbers[i], [1, 0, None, 1, 0][i], "2023-04-16" if i < 4 else None) for i in range(5)]
+        (i + 1, texts[i], numbers[i], [1, 0, None, 1, 0][i], "2023-04-16" if i < 4 else None) for i in range(5)
+    ]
     assert [type(v) for v in conn.execute("SELECT n FROM t WHERE id = 3").fetchone()] == [float]
 
 
@@ -265,10 +340,15 @@ def test_a_value_xlsxwriter_would_cut_stops_the_spreadsheet(tmp_path, monkeypatc
     """XlsxWriter cuts a string over its limit and says so only by a return code: with the
     project's own length check out of the way, that code alone still stops the spreadsheet."""
     import pyarrow as pa
+
     from dpbuild import xlsx
     from dpbuild.typed import TypedTable
+
     monkeypatch.setattr(xlsx, "MAX_CELL", 10**9)
     schema = {"fields": [{"name": "id", "type": "string"}, {"name": "note", "type": "string"}]}
     huge = TypedTable("t", schema, {"id": pa.array(["a"]), "note": pa.array(["x" * 40_000])})
-    with pytest.raises(xlsx.TooBigForExcel, match=r"t row 1, column note: the spreadsheet cannot hold this value as it is \(XlsxWriter code -2\)"):
+    with pytest.raises(
+        xlsx.TooBigForExcel,
+        match=r"t row 1, column note: the spreadsheet cannot hold this value as it is \(XlsxWriter code -2\)",
+    ):
         xlsx.write([huge], {"title": "T"}, tmp_path / "u.xlsx")

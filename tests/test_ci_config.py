@@ -1,4 +1,5 @@
 """The workflows that run contributors' code hold least privilege (SECURITY.md)."""
+
 from __future__ import annotations
 
 import importlib
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import ROOT, git
 
 sys.path.insert(0, str(ROOT / "scripts" / "ci"))  # changed_code.py, a script rather than a module of the package
@@ -69,13 +71,20 @@ def test_the_trusted_job_checks_out_the_base_apart_from_the_pull_request():
 def test_the_trusted_job_validates_the_pull_requests_files_with_the_bases_code():
     assert _step(TRUSTED, "make -C trusted venv")  # the environment from the base's requirements
     validate = _step(TRUSTED, "trusted/scripts/validate.py")["run"]
-    assert 'trusted/.venv/bin/python trusted/scripts/validate.py pr/datapackage.json --base "origin/$BASE_REF"' in validate
-    assert "trusted/.venv/bin/python trusted/scripts/text_coverage.py pr/datapackage.json" in _step(TRUSTED, "text_coverage")["run"]
+    assert (
+        'trusted/.venv/bin/python trusted/scripts/validate.py pr/datapackage.json --base "origin/$BASE_REF"' in validate
+    )
+    assert (
+        "trusted/.venv/bin/python trusted/scripts/text_coverage.py pr/datapackage.json"
+        in _step(TRUSTED, "text_coverage")["run"]
+    )
     summary = _step(TRUSTED, "trusted/scripts/diff.py")
     assert "--descriptor pr/datapackage.json --markdown" in summary["run"] and summary["if"] == "always()"
     # The output quoting the pull request's data is not read as workflow commands.
     for run in (validate, _step(TRUSTED, "text_coverage")["run"]):
-        assert 'echo "::stop-commands::$token"' in run and run.index("stop-commands") < run.index("trusted/scripts/") < run.index('echo "::$token::"')
+        assert 'echo "::stop-commands::$token"' in run and run.index("stop-commands") < run.index(
+            "trusted/scripts/"
+        ) < run.index('echo "::$token::"')
     # The validator's annotations (each value escaped by the base's code) are printed once commands
     # are read again, so the pull request shows each problem on its file and line.
     assert '--annotations "$RUNNER_TEMP/annotations.txt"' in validate
@@ -87,15 +96,19 @@ def test_the_trusted_job_never_runs_the_pull_requests_code():
         for word in run.split():
             # Every program is the base's (trusted/...), git, make -C trusted or the shell's own;
             # pr/ appears only as data: a descriptor, or the repository git lists.
-            assert not word.startswith(("pr/scripts", "pr/.venv", "pr/.ci", "pr/tests", "./", "scripts/", ".venv/", ".ci/")), run
+            assert not word.startswith(
+                ("pr/scripts", "pr/.venv", "pr/.ci", "pr/tests", "./", "scripts/", ".venv/", ".ci/")
+            ), run
         assert "cd pr" not in run and "-C pr" not in run and "bash " not in run, run
     assert all("working-directory" not in step for step in TRUSTED["steps"])
 
 
 def test_a_pull_request_that_changes_code_is_flagged_in_the_job_summary():
     flag = _step(TRUSTED, "trusted/scripts/ci/changed_code.py")
-    assert flag["run"] == ('trusted/.venv/bin/python trusted/scripts/ci/changed_code.py --repo pr --base "origin/$BASE_REF"'
-                           ' >> "$GITHUB_STEP_SUMMARY"')
+    assert flag["run"] == (
+        'trusted/.venv/bin/python trusted/scripts/ci/changed_code.py --repo pr --base "origin/$BASE_REF"'
+        ' >> "$GITHUB_STEP_SUMMARY"'
+    )
     assert flag["if"] == "always()"
 
 
@@ -118,29 +131,69 @@ def test_no_expression_is_pasted_into_a_script(path):
 changed_code = importlib.import_module("changed_code")
 
 
-@pytest.mark.parametrize("path", ["scripts/validate.py", "scripts/lib/dpcheck/rules.py", "tests/conftest.py", ".ci/run",
-                                  ".github/workflows/pr.yml", "Makefile", "requirements.txt", "requirements.in",
-                                  "pyproject.toml", "schemas/profile/table-schema.json", "conftest.py", "pytest.ini",
-                                  "sitecustomize.py", ".gitattributes", "data/x.py", "data/sub/x.csv", "articles/sub/x.txt",
-                                  "schemas/x.py", "new-tool.sh", "docs/x.md"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "scripts/validate.py",
+        "scripts/lib/dpcheck/rules.py",
+        "tests/conftest.py",
+        ".ci/run",
+        ".github/workflows/pr.yml",
+        "Makefile",
+        "requirements.txt",
+        "requirements.in",
+        "pyproject.toml",
+        "schemas/profile/table-schema.json",
+        "conftest.py",
+        "pytest.ini",
+        "sitecustomize.py",
+        ".gitattributes",
+        "data/x.py",
+        "data/sub/x.csv",
+        "articles/sub/x.txt",
+        "schemas/x.py",
+        "new-tool.sh",
+        "docs/x.md",
+    ],
+)
 def test_code_is_every_path_that_is_not_data_or_documentation(path):
     assert changed_code.kind(path) == "code"
 
 
-@pytest.mark.parametrize("path,kind", [("datapackage.json", "data"), ("data/events.csv", "data"), ("schemas/events.json", "data"),
-                                       ("articles/2023-04-putin-meets-li-shangfu.txt", "data"),
-                                       ("articles/coverage_exclusions.csv", "data"), ("README.md", "documentation"),
-                                       ("CHANGELOG.md", "documentation"), ("CITATION.cff", "documentation")])
+@pytest.mark.parametrize(
+    "path,kind",
+    [
+        ("datapackage.json", "data"),
+        ("data/events.csv", "data"),
+        ("schemas/events.json", "data"),
+        ("articles/2023-04-putin-meets-li-shangfu.txt", "data"),
+        ("articles/coverage_exclusions.csv", "data"),
+        ("README.md", "documentation"),
+        ("CHANGELOG.md", "documentation"),
+        ("CITATION.cff", "documentation"),
+    ],
+)
 def test_data_and_documentation_are_not_code(path, kind):
     assert changed_code.kind(path) == kind
 
 
 def test_the_summary_flags_code_and_quotes_paths_inertly():
-    lines, review = changed_code.summary(["data/events.csv", "scripts/`x` <img src=x onerror=alert(1)> @octocat [a](javascript:b).py"])
+    lines, review = changed_code.summary(
+        ["data/events.csv", "scripts/`x` <img src=x onerror=alert(1)> @octocat [a](javascript:b).py"]
+    )
     assert review and lines[2].startswith("**Needs a maintainer's review:** this pull request changes 1 file of code")
-    assert lines[-1] == "- scripts/\\`x\\` &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat \\[a\\]\\(javascript:b\\)\\.py"
+    assert (
+        lines[-1]
+        == "- scripts/\\`x\\` &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat \\[a\\]\\(javascript:b\\)\\.py"
+    )
     assert changed_code.summary(["data/events.csv", "README.md"]) == (
-        ["## Code changes", "", "No code changed: 2 files of data and documentation, validated above by the base branch's code."], False)
+        [
+            "## Code changes",
+            "",
+            "No code changed: 2 files of data and documentation, validated above by the base branch's code.",
+        ],
+        False,
+    )
 
 
 def test_the_script_lists_a_moved_file_by_its_old_path_too(repo):
@@ -152,11 +205,28 @@ def test_the_script_lists_a_moved_file_by_its_old_path_too(repo):
     git(repo, "branch", "base")
     git(repo, "mv", "scripts/build.py", "data/build.py")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "moved")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "ci" / "changed_code.py"), "--repo", str(repo.root),
-                             "--base", "base"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "ci" / "changed_code.py"), "--repo", str(repo.root), "--base", "base"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.splitlines()[-3:] == ["- data/build\\.py", "- scripts/build\\.py", ""]
-    missing = subprocess.run([sys.executable, str(ROOT / "scripts" / "ci" / "changed_code.py"), "--repo", str(repo.root),
-                              "--base", "no-such-base"], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "ci" / "changed_code.py"),
+            "--repo",
+            str(repo.root),
+            "--base",
+            "no-such-base",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
-    assert missing.stdout.startswith("## Code changes\n\n**Needs a maintainer's review:** the changed files could not be listed")
+    assert missing.stdout.startswith(
+        "## Code changes\n\n**Needs a maintainer's review:** the changed files could not be listed"
+    )

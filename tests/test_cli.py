@@ -1,4 +1,5 @@
 """The command line as CI and contributors meet it: exit codes, the report's form, no tracebacks."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "validate.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_real_package_passes_from_the_default_path():
@@ -27,8 +33,13 @@ def test_real_package_passes_from_the_default_path():
 
 
 def test_frictionless_alone_accepts_the_package():
-    result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -36,8 +47,11 @@ def test_with_frictionless_rows_the_same_problem_is_reported_once(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
     result = run(str(pkg.descriptor), "--frictionless")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90", "",
-                                          "FAILED: 1 problem in 1 file"]
+    assert result.stdout.splitlines() == [
+        f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90",
+        "",
+        "FAILED: 1 problem in 1 file",
+    ]
 
 
 def test_a_broken_package_exits_1_with_lines_then_a_summary(pkg):
@@ -51,7 +65,9 @@ def test_a_broken_package_exits_1_with_lines_then_a_summary(pkg):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"resources": "data/x.csv"}', b"null"])
+@pytest.mark.parametrize(
+    "content", [b"", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"resources": "data/x.csv"}', b"null"]
+)
 def test_garbage_descriptors_get_a_line_not_a_traceback(tmp_path, content):
     descriptor = tmp_path / "datapackage.json"
     descriptor.write_bytes(content)

@@ -4,6 +4,7 @@ The finders are shown on short Italian strings; the report on copies of the pack
 citations of one quotation have been taken out on purpose. Tests on the package first excuse
 every item the data does not yet account for, so that they hold while the data is incomplete.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,10 @@ SCRIPT = ROOT / "scripts" / "text_coverage.py"
 SOURCE = "2022-04-china-csto-li-zhanshu"
 ARTICLE = f"articles/{SOURCE}.txt"
 QUOTE = "letteralmente tutte le questioni urgenti e importanti"  # line 11 of the article
-LONG_QUOTE = ("La parte cinese intende continuare a sviluppare una cooperazione flessibile e diversificata "
-              "con la Russia e i paesi membri del Csto e sostenere la sicurezza e la stabilità nella regione")
+LONG_QUOTE = (
+    "La parte cinese intende continuare a sviluppare una cooperazione flessibile e diversificata "
+    "con la Russia e i paesi membri del Csto e sostenere la sicurezza e la stabilità nella regione"
+)
 
 
 def spans(text):
@@ -41,6 +44,7 @@ def dates(text):
 
 
 # --- quoted spans ---------------------------------------------------------------------------
+
 
 def test_guillemets_give_their_inner_text():
     assert spans("«Siamo pronti a continuare», ha detto Li Zhanshu.") == ["Siamo pronti a continuare"]
@@ -78,32 +82,39 @@ def test_a_closing_mark_used_as_opening_still_quotes():
 
 # --- explicit dates -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("durante una conferenza stampa il 30 marzo che", ["30 marzo"]),
-    ("Il 15 dicembre 2021, la Tass riportava", ["15 dicembre 2021"]),
-    ("il 2 Ottobre 2023 si è tenuta", ["2 Ottobre 2023"]),
-    ("a Mosca il 26-27 ottobre si è svolta", ["26-27 ottobre"]),
-    ("il 1° maggio", ["1° maggio"]),
-    ("negli Stati Uniti nel settembre 2023 a Minsk", ["settembre 2023"]),
-    ("(Opinione Pubblica 06.12.23)", ["06.12.23"]),
-    ("BELTA, 23.11.2022. https://www.belta.by/", ["23.11.2022"]),
-    (" date 2022-04 La Cina considera", ["2022-04"]),
-    ("in data 2023-11-20 a Minsk", ["2023-11-20"]),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("durante una conferenza stampa il 30 marzo che", ["30 marzo"]),
+        ("Il 15 dicembre 2021, la Tass riportava", ["15 dicembre 2021"]),
+        ("il 2 Ottobre 2023 si è tenuta", ["2 Ottobre 2023"]),
+        ("a Mosca il 26-27 ottobre si è svolta", ["26-27 ottobre"]),
+        ("il 1° maggio", ["1° maggio"]),
+        ("negli Stati Uniti nel settembre 2023 a Minsk", ["settembre 2023"]),
+        ("(Opinione Pubblica 06.12.23)", ["06.12.23"]),
+        ("BELTA, 23.11.2022. https://www.belta.by/", ["23.11.2022"]),
+        (" date 2022-04 La Cina considera", ["2022-04"]),
+        ("in data 2023-11-20 a Minsk", ["2023-11-20"]),
+    ],
+)
 def test_explicit_dates_are_found(text, expected):
     assert dates(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "nel 2023 la CSTO ha fornito assistenza",
-    "l’esercitazione “Interaction-2023”, con la Forza",
-    "nel periodo 2024-2025 la CSTO",
-    "https://iz.ru/1608057/2023-11-20/gensek-odkb",
-    "il protocollo 2022-04-B7 del registro",
-    "il viaggio di Putin a Pechino, previsto per maggio",
-    "tra le maggiori potenze del XXI secolo",
-    "il 75° anniversario delle relazioni",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nel 2023 la CSTO ha fornito assistenza",
+        "l’esercitazione “Interaction-2023”, con la Forza",
+        "nel periodo 2024-2025 la CSTO",
+        "https://iz.ru/1608057/2023-11-20/gensek-odkb",
+        "il protocollo 2022-04-B7 del registro",
+        "il viaggio di Putin a Pechino, previsto per maggio",
+        "tra le maggiori potenze del XXI secolo",
+        "il 75° anniversario delle relazioni",
+    ],
+)
 def test_no_explicit_date(text):
     assert dates(text) == []
 
@@ -114,6 +125,7 @@ def test_an_item_must_lie_inside_one_excerpt_not_across_two():
 
 
 # --- the report on a copy of the package ----------------------------------------------------
+
 
 def run(pkg, *args):
     """Exit code and printed lines of scripts/text_coverage.py on the copy."""
@@ -150,7 +162,8 @@ def uncite(pkg, source_id, quote):
 
     def covers(c):
         return c["source_id"] == source_id and (
-            quote in c["excerpt"] or (c["record_table"] == "statements" and quote in quotes.get(c["record_id"], "")))
+            quote in c["excerpt"] or (c["record_table"] == "statements" and quote in quotes.get(c["record_id"], ""))
+        )
 
     kept = [c for c in citations if not covers(c)]
     assert len(kept) < len(citations), f"no citation of {source_id} covers {quote!r}"
@@ -212,8 +225,10 @@ def test_a_stale_exclusion_is_reported_and_fails(pkg):
     code, lines = run(pkg, "--min", "0")
 
     assert code == 1
-    assert ("articles/coverage_exclusions.csv:2 stale exclusion: 'una frase che non è nell'articolo' "
-            f"is not a quote or date of {SOURCE}; remove or correct it") in lines
+    assert (
+        "articles/coverage_exclusions.csv:2 stale exclusion: 'una frase che non è nell'articolo' "
+        f"is not a quote or date of {SOURCE}; remove or correct it"
+    ) in lines
 
 
 def test_an_exclusion_under_the_wrong_source_is_stale(pkg):
@@ -229,8 +244,15 @@ def test_only_the_cited_occurrence_of_a_repeated_quote_is_accounted_for(pkg):
     write_exclusions(pkg, [])  # the package's own list excuses the line-5 occurrence
     if any(i.by == "data" for i in item(pkg, source, quote)):
         uncite(pkg, source, quote)
-    pkg.add("citations", {"record_table": "events", "record_id": "any-event", "source_id": source,
-                          "excerpt": f'una situazione internazionale definita "{quote}"'})
+    pkg.add(
+        "citations",
+        {
+            "record_table": "events",
+            "record_id": "any-event",
+            "source_id": source,
+            "excerpt": f'una situazione internazionale definita "{quote}"',
+        },
+    )
 
     assert [(i.line, i.by) for i in item(pkg, source, quote)] == [(5, None), (11, "data")]
 
@@ -240,8 +262,9 @@ def test_every_occurrence_of_an_excerpt_covers(pkg):
     quote = "complicata e tutt'altro che univoca"
     if any(i.by == "data" for i in item(pkg, source, quote)):
         uncite(pkg, source, quote)
-    pkg.add("citations", {"record_table": "events", "record_id": "any-event", "source_id": source,
-                          "excerpt": f'"{quote}"'})
+    pkg.add(
+        "citations", {"record_table": "events", "record_id": "any-event", "source_id": source, "excerpt": f'"{quote}"'}
+    )
 
     assert [(i.line, i.by) for i in item(pkg, source, quote)] == [(5, "data"), (11, "data")]
 
@@ -253,16 +276,30 @@ def test_the_quote_of_a_statement_the_source_is_cited_for_covers(pkg):
     assert [i.by for i in item(pkg, SOURCE, QUOTE)] == [None]
 
     # An excerpt elsewhere in the article: the statement's own quote is what covers the quotation.
-    pkg.add("citations", {"record_table": "statements", "record_id": statement_id, "source_id": SOURCE,
-                          "excerpt": "Putin e Xi Jinping hanno anche parlato di relazioni bilaterali"})
+    pkg.add(
+        "citations",
+        {
+            "record_table": "statements",
+            "record_id": statement_id,
+            "source_id": SOURCE,
+            "excerpt": "Putin e Xi Jinping hanno anche parlato di relazioni bilaterali",
+        },
+    )
 
     assert [i.by for i in item(pkg, SOURCE, QUOTE)] == ["data"]
 
 
 def test_a_citation_of_another_source_does_not_cover(pkg):
     uncite(pkg, SOURCE, QUOTE)
-    pkg.add("citations", {"record_table": "events", "record_id": "any-event",
-                          "source_id": "2024-04-lavrov-beijing-visit", "excerpt": QUOTE})
+    pkg.add(
+        "citations",
+        {
+            "record_table": "events",
+            "record_id": "any-event",
+            "source_id": "2024-04-lavrov-beijing-visit",
+            "excerpt": QUOTE,
+        },
+    )
 
     assert [i.by for i in item(pkg, SOURCE, QUOTE)] == [None]
 
@@ -273,16 +310,21 @@ def test_the_report_has_one_header_per_source_and_a_summary(pkg):
     headers = [line for line in lines if not line.startswith(" ") and ": quotes " in line]
     _, sources = pkg.read("sources")
     assert [h.split(":")[0] for h in headers] == [s["source_id"] for s in sources]
-    assert all(re.fullmatch(r"[\w-]+: quotes \d+/\d+, dates \d+/\d+, (footnotes \d+/\d+, )?\d+(\.\d)?%", h) for h in headers)
+    assert all(
+        re.fullmatch(r"[\w-]+: quotes \d+/\d+, dates \d+/\d+, (footnotes \d+/\d+, )?\d+(\.\d)?%", h) for h in headers
+    )
     assert re.fullmatch(r"coverage: \d+(\.\d)?% \(\d+ of \d+ items accounted for\)", lines[-1])
     assert code == 0
 
 
 def test_a_missing_descriptor_is_one_line_and_exit_1(tmp_path):
-    result = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "datapackage.json")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(tmp_path / "datapackage.json")], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"coverage: cannot measure: datapackage.json [descriptor-not-found]: descriptor not found at {tmp_path / 'datapackage.json'}"]
+    assert result.stdout.splitlines() == [
+        f"coverage: cannot measure: datapackage.json [descriptor-not-found]: descriptor not found at {tmp_path / 'datapackage.json'}"
+    ]
     assert result.stderr == ""
 
 
@@ -300,8 +342,15 @@ def test_the_real_data_accounts_for_every_quote_and_date(capsys):
 
 
 def test_a_footnote_is_accounted_for_by_its_upstream_source(pkg):
-    source, url = "2023-12-csto-belarus-chairmanship", "https://iz.ru/1608057/2023-11-20/gensek-odkb-zaiavil-o-sniatii-armeniei-s-povestki-sammita-dokumenta-o-pomoshchi-strane"
-    footnotes = [i for i in next(s for s in cov.measure(pkg.descriptor).sources if s.source_id == source).items if i.kind == "footnote"]
+    source, url = (
+        "2023-12-csto-belarus-chairmanship",
+        "https://iz.ru/1608057/2023-11-20/gensek-odkb-zaiavil-o-sniatii-armeniei-s-povestki-sammita-dokumenta-o-pomoshchi-strane",
+    )
+    footnotes = [
+        i
+        for i in next(s for s in cov.measure(pkg.descriptor).sources if s.source_id == source).items
+        if i.kind == "footnote"
+    ]
     assert len(footnotes) == 8 and all(i.by == "data" for i in footnotes)
 
     pkg.remove("upstream_sources", upstream_id="izvestia-2023-11-20-armenia-assistance-document")
@@ -316,13 +365,18 @@ def test_a_footnote_is_accounted_for_by_its_upstream_source(pkg):
 
 # --- hostile excerpts: bounded work, and a line for each excerpt capped --------------------
 
-@pytest.mark.parametrize("excerpts_of", [
-    lambda n: ["a" * i for i in range(1, n + 1)],  # the probe's 40 nested excerpts (49 s and 1.4 GB before)
-    lambda n: ["a"] * (n * 50),  # one excerpt, cited by many rows
-    lambda n: ["aa", "aaa"] * n,  # overlapping, repeated
-])
+
+@pytest.mark.parametrize(
+    "excerpts_of",
+    [
+        lambda n: ["a" * i for i in range(1, n + 1)],  # the probe's 40 nested excerpts (49 s and 1.4 GB before)
+        lambda n: ["a"] * (n * 50),  # one excerpt, cited by many rows
+        lambda n: ["aa", "aaa"] * n,  # overlapping, repeated
+    ],
+)
 def test_nested_and_repeated_excerpts_of_a_long_article_are_measured_in_bounded_work(pkg, monkeypatch, excerpts_of):
     from dpmodel import excerpts
+
     works = []
     real = excerpts.find
     monkeypatch.setattr(excerpts, "find", lambda *a, **k: works.append((found := real(*a, **k)).work) or found)
@@ -331,7 +385,9 @@ def test_nested_and_repeated_excerpts_of_a_long_article_are_measured_in_bounded_
     fields, rows = pkg.read("citations")
     model = next(r for r in rows if r["source_id"] == SOURCE)
     wanted = excerpts_of(40)
-    pkg.write("citations", fields, rows + [{**model, "record_id": f"{model['record_id']}", "excerpt": e} for e in wanted])
+    pkg.write(
+        "citations", fields, rows + [{**model, "record_id": f"{model['record_id']}", "excerpt": e} for e in wanted]
+    )
     code, lines = run(pkg)
     distinct = set(wanted)
     assert sum(works) <= 2 * (len(text) * 2 + sum(map(len, distinct)) + len(distinct) * excerpts.CAP) + 100_000

@@ -1,4 +1,5 @@
 """The served site, through Datasette's own test client, configured exactly as `make serve`."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,11 @@ def test_every_canned_query_answers_with_rows(site, query):
 def test_search_finds_a_quote_by_an_italian_and_an_english_word(site):
     italian = site.rows(f"{DB}/statements", _search="disintegrazione")
     english = site.rows(f"{DB}/statements", _search="disintegration")
-    assert [r["statement_id"] for r in italian] == [r["statement_id"] for r in english] == \
-        ["natalya-eismont-lukashenko-urges-pashinyan-2023-11"]
+    assert (
+        [r["statement_id"] for r in italian]
+        == [r["statement_id"] for r in english]
+        == ["natalya-eismont-lukashenko-urges-pashinyan-2023-11"]
+    )
 
 
 def test_search_finds_an_actor_by_a_misspelt_name(site):
@@ -49,7 +53,9 @@ def test_search_finds_an_actor_by_a_misspelt_name(site):
 def test_default_facets_and_label_columns_appear(site):
     page = site.get(f"{DB}/events.json").json()
     assert {"event_type", "status", "mode", "date_basis"} <= set(page["facet_results"])
-    rows = site.get(f"{DB}/event_participants.json", actor_id="vladimir-putin", _labels="on", _shape="objects").json()["rows"]
+    rows = site.get(f"{DB}/event_participants.json", actor_id="vladimir-putin", _labels="on", _shape="objects").json()[
+        "rows"
+    ]
     assert rows and {r["actor_id"]["label"] for r in rows} == {"Vladimir Putin"}
     assert "Vladimir Putin" in site.get(f"{DB}/event_participants", actor_id="vladimir-putin").text
 
@@ -66,22 +72,33 @@ def test_every_page_states_the_licence_and_the_sources(site, path):
     assert f'href="{DB}/sources"' in html
 
 
-@pytest.mark.parametrize("sql", [
-    "INSERT INTO places (place_id) VALUES ('x')",
-    "UPDATE actors SET name = 'x'",
-    "DELETE FROM citations",
-    "DROP TABLE events",
-    "CREATE TABLE t (x)",
-    "PRAGMA writable_schema = 1",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO places (place_id) VALUES ('x')",
+        "UPDATE actors SET name = 'x'",
+        "DELETE FROM citations",
+        "DROP TABLE events",
+        "CREATE TABLE t (x)",
+        "PRAGMA writable_schema = 1",
+    ],
+)
 def test_writing_through_sql_is_refused(site, sql):
     response = site.get(f"{DB}.json", sql=sql)
     assert response.status_code == 400
     assert site.rows(f"{DB}/places") != []
 
 
-@pytest.mark.parametrize("path", [f"{DB}/places/-/insert", f"{DB}/-/create", f"{DB}/places/moscow/-/delete",
-                                  f"{DB}/places", f"{DB}/what_x_said_about_y"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{DB}/places/-/insert",
+        f"{DB}/-/create",
+        f"{DB}/places/moscow/-/delete",
+        f"{DB}/places",
+        f"{DB}/what_x_said_about_y",
+    ],
+)
 def test_posts_are_refused(site, path):
     response = site.post(path, {"place_id": "x"})
     assert response.status_code == 405, (path, response.status_code)
@@ -95,13 +112,16 @@ def test_a_runaway_query_is_cut_off(site):
     assert "interrupted" in response.text.lower()
 
 
-@pytest.mark.parametrize("path, params", [
-    (f"{DB}/no_such_table", {}),
-    (f"{DB}/events", {"_size": "lots"}),
-    (f"{DB}/events", {"_sort": "no_such_column"}),
-    (f"{DB}.json", {"sql": "SELECT * FROM no_such_table"}),
-    ("/-/dashboards/no-such-dashboard", {}),
-])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        (f"{DB}/no_such_table", {}),
+        (f"{DB}/events", {"_size": "lots"}),
+        (f"{DB}/events", {"_sort": "no_such_column"}),
+        (f"{DB}.json", {"sql": "SELECT * FROM no_such_table"}),
+        ("/-/dashboards/no-such-dashboard", {}),
+    ],
+)
 def test_bad_requests_get_a_4xx_not_a_500(site, path, params):
     status = site.get(path, **params).status_code
     assert 400 <= status < 500, (path, params, status)
@@ -120,12 +140,18 @@ def test_the_dashboard_and_its_charts_answer(site):
 
 def test_each_bar_links_to_the_rows_behind_it(site):
     """A click on a bar opens the rows it counts (Vega-Lite's href channel)."""
-    for slug, count in [("events-by-month", "events"), ("statements-by-speaker", "statements"), ("membership-timeline", None)]:
+    for slug, count in [
+        ("events-by-month", "events"),
+        ("statements-by-speaker", "statements"),
+        ("membership-timeline", None),
+    ]:
         chart = DASHBOARD["overview"]["charts"][slug]
         assert chart["display"]["encoding"]["href"] == {"field": "href"}
         for bar in site.rows(DB, sql=chart["query"]):
             path, _, query = bar["href"].partition("?")
-            behind = site.rows(path, **dict(p.split("=", 1) for p in query.split("&") if p), _size="max") if query else None
+            behind = (
+                site.rows(path, **dict(p.split("=", 1) for p in query.split("&") if p), _size="max") if query else None
+            )
             assert (len(behind) == bar[count]) if count else site.get(path).status_code == 200, bar
 
 
@@ -147,8 +173,15 @@ def test_a_contradicted_claim_is_never_shown_as_plain_fact(site):
     assert russia_2022["caveats"].startswith("Contradicted by the established record: ")
     assert all(r["caveats"] is None for r in chairs if r["membership_id"] == "belarus-chair-csto-2023")
     posts = site.rows(DB, sql=DASHBOARD["overview"]["charts"]["membership-timeline"]["query"])
-    assert [p["post"] for p in posts if p["post"].startswith("Russia: ")] == [
-        p["post"] for p in posts if p["post"].startswith("Russia: ") and p["post"].endswith("(contradicted: see caveats)")] != []
+    assert (
+        [p["post"] for p in posts if p["post"].startswith("Russia: ")]
+        == [
+            p["post"]
+            for p in posts
+            if p["post"].startswith("Russia: ") and p["post"].endswith("(contradicted: see caveats)")
+        ]
+        != []
+    )
     evidence = site.rows(f"{DB}/citations_for_row", table="memberships", id="russia-chair-csto-2022")
     assert {r["kind"] for r in evidence} == {"citation", "caveat: Contradicted by the established record"}
 
@@ -157,8 +190,14 @@ def test_a_joint_statement_counts_once_in_totals_and_once_per_speaker(site):
     joint = "imangali-tasmagambetov-more-active-interaction-2023-09-27"
     full = site.rows(f"{DB}/statements_full", _size="max")
     assert len(full) == len({r["statement_id"] for r in full})
-    assert next(r for r in full if r["statement_id"] == joint)["speakers"] == "Ilham Nematov; Imangali Tasmagambetov; Zhang Ming"
-    per_speaker = {r["speaker"]: r["statements"] for r in site.rows(DB, sql=DASHBOARD["overview"]["charts"]["statements-by-speaker"]["query"])}
+    assert (
+        next(r for r in full if r["statement_id"] == joint)["speakers"]
+        == "Ilham Nematov; Imangali Tasmagambetov; Zhang Ming"
+    )
+    per_speaker = {
+        r["speaker"]: r["statements"]
+        for r in site.rows(DB, sql=DASHBOARD["overview"]["charts"]["statements-by-speaker"]["query"])
+    }
     assert per_speaker["Zhang Ming"] == 1
 
 
@@ -166,6 +205,7 @@ def test_the_dashboard_reads_true():
     """A colour for each event type, none repeated; whole-number ticks on counts; no post drawn
     from before the articles' period (one founder's row once stretched every bar thin)."""
     from dpbuild import metadata
+
     charts = DASHBOARD["overview"]["charts"]
     colours = charts["events-by-month"]["display"]["encoding"]["color"]["scale"]["range"]
     types = (ROOT / "data" / "vocab_event_types.csv").read_text(encoding="utf-8").count("\n") - 1
@@ -177,6 +217,7 @@ def test_the_dashboard_reads_true():
 
 def test_no_post_in_the_chart_starts_before_the_articles_period(site):
     from dpbuild import metadata
+
     posts = site.rows(DB, sql=DASHBOARD["overview"]["charts"]["membership-timeline"]["query"])
     assert posts and min(p["start"] for p in posts) >= metadata.POSTS_FROM
     assert all(p["end"] >= p["start"] for p in posts)
@@ -184,21 +225,40 @@ def test_no_post_in_the_chart_starts_before_the_articles_period(site):
 
 # --- the researcher's tasks (issue 13), each answered through the JSON API without SQL -----------
 
+
 def test_task_1_the_putin_xi_meetings_and_calls(site):
-    met = [(r["start_date"], r["title"]) for r in site.rows(f"{DB}/who_met_whom", actor="Putin", _size="max") if "Xi Jinping" in (r["actor"], r["met"])]
-    assert met == [("2021-12-15", "Putin and Xi Jinping hold a video call"), ("2022-12-30", "Putin and Xi Jinping hold a video call"),
-                   ("2023-03", "Putin and Xi meet in Moscow")]  # the proposed state visit is no meeting
+    met = [
+        (r["start_date"], r["title"])
+        for r in site.rows(f"{DB}/who_met_whom", actor="Putin", _size="max")
+        if "Xi Jinping" in (r["actor"], r["met"])
+    ]
+    assert met == [
+        ("2021-12-15", "Putin and Xi Jinping hold a video call"),
+        ("2022-12-30", "Putin and Xi Jinping hold a video call"),
+        ("2023-03", "Putin and Xi meet in Moscow"),
+    ]  # the proposed state visit is no meeting
 
 
 def test_task_2_lukashenkos_quotes(site):
-    profile = {r["detail"] for r in site.rows(f"{DB}/actor_profile", actor="Lukashenko", _size="max") if r["kind"] == "statement"}
+    profile = {
+        r["detail"]
+        for r in site.rows(f"{DB}/actor_profile", actor="Lukashenko", _size="max")
+        if r["kind"] == "statement"
+    }
     by_him = site.rows(f"{DB}/statements_full", speakers__contains="Lukashenko", _size="max")
     assert len(by_him) == len(profile) == 4 and {r["quote_en"] for r in by_him} == profile
 
 
 def test_task_3_the_csto_members_and_chair_in_2023(site):
     rows = site.rows(f"{DB}/csto_members_and_chairs", year="2023")
-    assert sorted(r["state"] for r in rows if r["role"] == "Member") == ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"]
+    assert sorted(r["state"] for r in rows if r["role"] == "Member") == [
+        "Armenia",
+        "Belarus",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Russia",
+        "Tajikistan",
+    ]
     assert [r["state"] for r in rows if r["role"] == "Chair"] == ["Belarus"]
 
 
@@ -218,17 +278,24 @@ def test_task_5_chinese_officials_on_the_united_states(site):
     assert site.rows(f"{DB}/what_x_said_about_y", speaker="China", subject="United States") == []
     page = site.get(f"{DB}/what_x_said_about_y", speaker="China", subject="United States").text
     assert "Why there are no rows" in page and CANNED_QUERIES["what_x_said_about_y"]["empty"] in page
-    assert "Wang Yi" in {r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Cina", subject="", _size="max")}
-    assert [r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")] == ["Sergey Lavrov"]
+    assert "Wang Yi" in {
+        r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Cina", subject="", _size="max")
+    }
+    assert [r["speaker"] for r in site.rows(f"{DB}/what_x_said_about_y", speaker="Russia", subject="Stati Uniti")] == [
+        "Sergey Lavrov"
+    ]
 
 
 def test_task_6_the_csv_downloads(site):
     import csv
     import io
+
     served = list(csv.DictReader(io.StringIO(site.get(f"{DB}/events.csv", _size="max").text)))
     with open(ROOT / "data" / "events.csv", encoding="utf-8", newline="") as f:
         canonical = list(csv.DictReader(f))
-    assert [r["event_id"] for r in served] and {r["event_id"]: r["title"] for r in served} == {r["event_id"]: r["title"] for r in canonical}
+    assert [r["event_id"] for r in served] and {r["event_id"]: r["title"] for r in served} == {
+        r["event_id"]: r["title"] for r in canonical
+    }
     assert "Lukashenko" in site.get(f"{DB}/what_x_said_about_y.csv", speaker="Lukashenko", subject="Armenia").text
 
 
@@ -243,6 +310,7 @@ def test_task_7_the_evidence_behind_one_event(site):
 
 def test_task_8_reading_the_parquet_files(dist):
     import pandas as pd
+
     statements = pd.read_parquet(dist / "parquet" / "statements.parquet")
     speakers = pd.read_parquet(dist / "parquet" / "statement_speakers.parquet")
     by_him = statements.merge(speakers[speakers.actor_id == "alexander-lukashenko"], on="statement_id")
@@ -251,10 +319,15 @@ def test_task_8_reading_the_parquet_files(dist):
 
 def test_an_empty_answer_says_which_input_matches_nothing(site):
     for path, params, says in [
-            ("what_x_said_about_y", {"speaker": "Lukashenk0", "subject": ""}, "no actor has a name containing “Lukashenk0”"),
-            ("events_between", {"from": "2023-13", "to": "", "within": "x"}, "“2023-13” is not a date written YYYY-MM-DD"),
-            ("csto_members_and_chairs", {"year": "199"}, "“199” is not a year written YYYY"),
-            ("citations_for_row", {"table": "events", "id": "nope"}, "events has no row “nope”")]:
+        (
+            "what_x_said_about_y",
+            {"speaker": "Lukashenk0", "subject": ""},
+            "no actor has a name containing “Lukashenk0”",
+        ),
+        ("events_between", {"from": "2023-13", "to": "", "within": "x"}, "“2023-13” is not a date written YYYY-MM-DD"),
+        ("csto_members_and_chairs", {"year": "199"}, "“199” is not a year written YYYY"),
+        ("citations_for_row", {"table": "events", "id": "nope"}, "events has no row “nope”"),
+    ]:
         assert site.rows(f"{DB}/{path}", **params) == []
         assert says in site.get(f"{DB}/{path}", **params).text, path
     # Both names are checked in one query: each answer reaches its own input.
@@ -271,17 +344,28 @@ def test_the_home_page_starts_a_user_off(site):
     for name, query in CANNED_QUERIES.items():
         assert f'href="{DB}/{name}"' in html and query["title"].replace("'", "&#39;") in html
     assert html.count('class="example"') == len(CANNED_QUERIES)
-    assert html.index(f'href="{DB}/events"') < html.index(f'href="{DB}/citations"') < html.index(f'href="{DB}/vocab_event_types"')
+    assert (
+        html.index(f'href="{DB}/events"')
+        < html.index(f'href="{DB}/citations"')
+        < html.index(f'href="{DB}/vocab_event_types"')
+    )
 
 
 def test_search_finds_what_people_type(site):
     """Statements by their speakers' and subjects' names, events by their place's and
     participants' names, diacritics folded, word families Porter leaves apart joined."""
     by_lukashenko = {r["statement_id"] for r in site.rows(f"{DB}/statements", _search="Lukashenko", _size="max")}
-    assert {"alexander-lukashenko-csto-challenges-2022-11-23", "alexander-lukashenko-problems-at-negotiating-table-2023-11-23"} <= by_lukashenko
-    assert "putin-li-shangfu-meeting-2023-04-16" in {r["event_id"] for r in site.rows(f"{DB}/events", _search="Li Shangfu", _size="max")}
+    assert {
+        "alexander-lukashenko-csto-challenges-2022-11-23",
+        "alexander-lukashenko-problems-at-negotiating-table-2023-11-23",
+    } <= by_lukashenko
+    assert "putin-li-shangfu-meeting-2023-04-16" in {
+        r["event_id"] for r in site.rows(f"{DB}/events", _search="Li Shangfu", _size="max")
+    }
     assert [r["actor_id"] for r in site.rows(f"{DB}/actors", _search="Comunita degli Stati")] == ["cis"]
-    assert [r["statement_id"] for r in site.rows(f"{DB}/statements", _search="hegemony")] == ["wang-yi-oppose-hegemonism-2024-04-09"]
+    assert [r["statement_id"] for r in site.rows(f"{DB}/statements", _search="hegemony")] == [
+        "wang-yi-oppose-hegemonism-2024-04-09"
+    ]
     assert site.rows(f"{DB}/statements", _search='"hegemony"') == []  # a quoted word stays exact
     page = site.get(f"{DB}/statements", _search="hegemony").text
     assert '"highlight": ["hegemony", "hegemon"]' in page
@@ -289,6 +373,7 @@ def test_search_finds_what_people_type(site):
 
 def test_the_widened_search_stays_plain_fts():
     from dpsite.fts import MAX_MARKED, escape_fts, highlight_terms, stem
+
     assert stem("hegemony") == "hegemon" and stem("Minsk") is None and stem("états-unis") is None
     query = escape_fts('hegemony "Li Shangfu" NEAR( x*')
     # Each word a quoted string (operators and * as text), the long one widened to its stem's prefix.
@@ -318,15 +403,21 @@ def test_an_article_reads_with_its_cited_passages_marked(site):
     page = site.get("/-/articles/2023-04-putin-meets-li-shangfu")
     assert page.status_code == 200
     assert page.text.count("<mark") > 10
-    assert f'<a href="{DB}/events/putin-li-shangfu-meeting-2023-04-16">' in page.text or \
-        f'href="{DB}/event_participants/putin-li-shangfu-meeting-2023-04-16,li-shangfu"' in page.text
+    assert (
+        f'<a href="{DB}/events/putin-li-shangfu-meeting-2023-04-16">' in page.text
+        or f'href="{DB}/event_participants/putin-li-shangfu-meeting-2023-04-16,li-shangfu"' in page.text
+    )
     assert "<script>" not in page.text.split('<div class="article-text">')[1].split("</div>")[0]
     assert site.get("/-/articles/no-such-article").status_code == 404
-    assert 'href="/-/articles/2023-04-putin-meets-li-shangfu"' in site.get(f"{DB}/sources/2023-04-putin-meets-li-shangfu").text
+    assert (
+        'href="/-/articles/2023-04-putin-meets-li-shangfu"'
+        in site.get(f"{DB}/sources/2023-04-putin-meets-li-shangfu").text
+    )
 
 
 def test_marked_pieces_follow_overlapping_excerpts():
     from dpsite.plugins.reading import segments
+
     assert segments("abcdef", [(0, 4, "x"), (2, 6, "y")]) == [("ab", ["x"]), ("cd", ["x", "y"]), ("ef", ["y"])]
     assert segments("abc", []) == [("abc", [])]
 

@@ -2,13 +2,15 @@
 hypothesis does to the JSON (a value swapped for one of another type, a key dropped or added, a
 value nested deeply, a remote reference), descriptor.load answers with located problems or a
 package, never an exception; and a package it accepts has no problems."""
+
 from __future__ import annotations
 
 import copy
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PackageCopy
 from dpmodel import descriptor
@@ -16,8 +18,26 @@ from dpmodel.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ["datapackage.json", "schemas/events.json", "schemas/citations.json", "schemas/organisations.json"]
-REPLACEMENTS = [None, True, 0, -1, 1.5, 10**30, "", "x", "../../etc/passwd", "http://127.0.0.1:9/x.json", "javascript:alert(1)",
-                "(a+)+$", [], [1, "a"], {}, {"$ref": "http://127.0.0.1:9/"}, "\u202e", "a" * 10_000]
+REPLACEMENTS = [
+    None,
+    True,
+    0,
+    -1,
+    1.5,
+    10**30,
+    "",
+    "x",
+    "../../etc/passwd",
+    "http://127.0.0.1:9/x.json",
+    "javascript:alert(1)",
+    "(a+)+$",
+    [],
+    [1, "a"],
+    {},
+    {"$ref": "http://127.0.0.1:9/"},
+    "\u202e",
+    "a" * 10_000,
+]
 
 
 def _walk(value, choices: list[int]):
@@ -36,9 +56,13 @@ def _walk(value, choices: list[int]):
 
 @st.composite
 def mutation(draw):
-    return (draw(st.sampled_from(TARGETS)), draw(st.lists(st.integers(0, 1000), min_size=1, max_size=6)),
-            draw(st.sampled_from(["swap", "drop", "add", "nest"])), draw(st.sampled_from(REPLACEMENTS)),
-            draw(st.integers(1, 3000)))
+    return (
+        draw(st.sampled_from(TARGETS)),
+        draw(st.lists(st.integers(0, 1000), min_size=1, max_size=6)),
+        draw(st.sampled_from(["swap", "drop", "add", "nest"])),
+        draw(st.sampled_from(REPLACEMENTS)),
+        draw(st.integers(1, 3000)),
+    )
 
 
 NEST = "\u0000nest-here"
@@ -72,7 +96,11 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
     texts = {t: (pkg.root / t).read_text() for t in TARGETS}
     seen = {"refused": 0, "loaded": 0}
 
-    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=1000,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(mutation())
     def check(m):
         target, choices, kind, replacement, depth = m
@@ -93,8 +121,16 @@ def _reference_file(root: Path, path: str) -> Path | None:
     """What safe_path accepts, written plainly with pathlib: a relative path without '..' or a
     backslash, every step of it an existing non-link, ending at a regular file."""
     from pathlib import PurePosixPath
+
     pure = PurePosixPath(path)
-    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts or not pure.parts or descriptor.URL.match(path):
+    if (
+        not path
+        or "\\" in path
+        or pure.is_absolute()
+        or ".." in pure.parts
+        or not pure.parts
+        or descriptor.URL.match(path)
+    ):
         return None
     current = root
     for part in pure.parts:
@@ -115,8 +151,16 @@ def test_safe_path_accepts_exactly_the_plain_files_inside_the_package(tmp_path):
     (root / "link").symlink_to(root / "d")
     (root / "d" / "out.txt").symlink_to(tmp_path / "outside.txt")
     # Weighted toward real steps, so that a fair share of paths is accepted.
-    pieces = st.sampled_from(["d"] * 5 + ["e"] * 3 + ["f.txt"] * 4 + ["g.txt"] * 4 + [".."] * 3 + ["."] * 2 + [""] * 2
-                             + ["link", "out.txt", "x", "\\", ":"])
+    pieces = st.sampled_from(
+        ["d"] * 5
+        + ["e"] * 3
+        + ["f.txt"] * 4
+        + ["g.txt"] * 4
+        + [".."] * 3
+        + ["."] * 2
+        + [""] * 2
+        + ["link", "out.txt", "x", "\\", ":"]
+    )
     seen = {"accepted": 0, "refused": 0}
 
     @settings(max_examples=1500, deadline=None)

@@ -1,4 +1,5 @@
 """scripts/diff.py: what a change does to the data, row by row, keyed by primary key."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, git
 
+from conftest import ROOT, git
 from dpcheck import diff
 
 
@@ -28,13 +29,25 @@ def test_no_change_says_so(repo):
 
 def test_added_removed_and_changed_rows_are_listed_by_key(repo):
     repo.set("places", {"place_id": "minsk"}, "name_it", "Minsk (capitale)")
-    repo.add("places", {"place_id": "gomel", "name": "Gomel", "country": "BLR", "latitude": "52.43",
-                        "longitude": "30.98", "coordinates_basis": "inferred"})
+    repo.add(
+        "places",
+        {
+            "place_id": "gomel",
+            "name": "Gomel",
+            "country": "BLR",
+            "latitude": "52.43",
+            "longitude": "30.98",
+            "coordinates_basis": "inferred",
+        },
+    )
     repo.remove("statement_subjects", statement_id="tan-kefei-joint-patrols-2023-03-30", actor_id="china")
     code, lines = run_diff(repo)
     assert code == 0
     assert "places: 1 added, 0 removed, 1 changed" in lines
-    assert "  + gomel: name='Gomel', country='BLR', latitude='52.43', longitude='30.98', coordinates_basis='inferred'" in lines
+    assert (
+        "  + gomel: name='Gomel', country='BLR', latitude='52.43', longitude='30.98', coordinates_basis='inferred'"
+        in lines
+    )
     assert "  ~ minsk: name_it: '' → 'Minsk (capitale)'" in lines
     assert "statement_subjects: 0 added, 1 removed, 0 changed" in lines
     assert "  - tan-kefei-joint-patrols-2023-03-30/china" in lines
@@ -53,7 +66,12 @@ def test_the_job_summary_quotes_hostile_cells_inertly(repo):
     repo.set("places", {"place_id": "minsk"}, "name_it", hostile)
     code, lines = run_diff(repo, "--markdown")
     changed = next(line for line in lines if "minsk" in line)
-    assert "<img" not in changed and "](" not in changed and "@octocat" not in changed and "`" not in changed.replace("\\`", "")
+    assert (
+        "<img" not in changed
+        and "](" not in changed
+        and "@octocat" not in changed
+        and "`" not in changed.replace("\\`", "")
+    )
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in changed and "&#64;octocat" in changed
 
 
@@ -82,8 +100,13 @@ SCRIPT = ROOT / "scripts" / "diff.py"
 
 def run_cli(pkg, *args) -> tuple[int, list[str]]:
     """scripts/diff.py as CI runs it, in its own process; a traceback anywhere fails the test."""
-    result = subprocess.run([sys.executable, str(SCRIPT), *args, "--descriptor", str(pkg.descriptor)],
-                            cwd=pkg.root, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *args, "--descriptor", str(pkg.descriptor)],
+        cwd=pkg.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-2000:]
     assert result.stderr == ""
     return result.returncode, result.stdout.splitlines()
@@ -97,8 +120,9 @@ def _break_tables(pkg) -> None:
     actors[2] += ",one cell too many"  # line 3: ragged
     pkg.path("actors").write_text("\n".join(actors))
     pkg.path("sources").write_text(pkg.path("sources").read_text() + '"an unclosed quote,\n')
-    pkg.path("vocab_bases").write_text(pkg.path("vocab_bases").read_text()
-                                       + "<img src=x onerror=alert(1)>,a,b\n<img src=x onerror=alert(1)>,c,d\n")  # a key twice
+    pkg.path("vocab_bases").write_text(
+        pkg.path("vocab_bases").read_text() + "<img src=x onerror=alert(1)>,a,b\n<img src=x onerror=alert(1)>,c,d\n"
+    )  # a key twice
     pkg.path("statement_subjects").write_bytes(b"")  # no header at all
     schema_file = pkg.root / "schemas" / "caveats.json"  # the key column renamed in schema and data
     schema_file.write_text(schema_file.read_text().replace('"caveat_id"', '"note_id"'))
@@ -143,10 +167,12 @@ def test_malformed_tables_at_the_base_are_one_line_each(repo):
     git(repo, "checkout", "-q", "HEAD~1", "--", ".")  # the working tree as it was: readable
     code, lines = run_cli(repo, "HEAD")
     assert code == 0
-    for line in ["data/places.csv: cannot be compared: at HEAD, line 3 is not valid UTF-8 (byte 0xff)",
-                 "data/actors.csv: cannot be compared: at HEAD, line 3 has 8 cells but the header has 7",
-                 "data/statement_subjects.csv: cannot be compared: at HEAD, is empty (no header)",
-                 "datapackage.json: cannot be compared: at HEAD, it is not JSON"]:
+    for line in [
+        "data/places.csv: cannot be compared: at HEAD, line 3 is not valid UTF-8 (byte 0xff)",
+        "data/actors.csv: cannot be compared: at HEAD, line 3 has 8 cells but the header has 7",
+        "data/statement_subjects.csv: cannot be compared: at HEAD, is empty (no header)",
+        "datapackage.json: cannot be compared: at HEAD, it is not JSON",
+    ]:
         assert line in lines
 
 
@@ -198,15 +224,22 @@ def test_a_column_added_and_a_cell_changed_are_both_listed(repo):
     rows[0]["label"] = "Inferred (changed)"
     repo.write("vocab_bases", fields + ["note"], [dict(row, note="") for row in rows])
     code, lines = run_diff(repo)
-    assert lines[2:5] == ["vocab_bases: 0 added, 0 removed, 1 changed", "  column added: note",
-                          "  ~ inferred: label: 'Inferred' → 'Inferred (changed)'"]
+    assert lines[2:5] == [
+        "vocab_bases: 0 added, 0 removed, 1 changed",
+        "  column added: note",
+        "  ~ inferred: label: 'Inferred' → 'Inferred (changed)'",
+    ]
 
 
 def test_a_renamed_column_is_listed_even_when_no_cell_changed(repo):
     text = repo.path("vocab_bases").read_text()
     repo.path("vocab_bases").write_text(text.replace("code,label,definition", "code,label,meaning", 1))
     code, lines = run_diff(repo)
-    assert lines[2:5] == ["vocab_bases: 0 added, 0 removed, 0 changed", "  column added: meaning", "  column removed: definition"]
+    assert lines[2:5] == [
+        "vocab_bases: 0 added, 0 removed, 0 changed",
+        "  column added: meaning",
+        "  column removed: definition",
+    ]
 
 
 def test_blank_lines_are_no_change(repo):

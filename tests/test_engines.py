@@ -1,16 +1,16 @@
 """Each engine on its own: pandera and frictionless both catch a constraint failure, in the same
 words, so the report can show it once; the dates module; fmt."""
+
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 
-from dpmodel import REPOSITORY, csvfile, dates, descriptor
+import pytest
 
 from dpcheck import descriptor_check, frictionless_check, pandera_check
-
-import pytest
+from dpmodel import REPOSITORY, csvfile, dates, descriptor
 
 MEETING = "putin-li-shangfu-meeting-2023-04-16"
 
@@ -28,16 +28,22 @@ def test_pandera_alone_reports_constraint_failures(pkg):
     assert read_problems == []
     found = sorted(str(p) for p in pandera_check.check(table))
     kremlin = pkg.row_number("places", place_id="moscow-kremlin")
-    assert found == sorted([f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90",
-                            f"data/places.csv:{kremlin} coordinates_basis [value-required]: is required but empty",
-                            f"data/places.csv:{kremlin} country [value-pattern]: 'ru' does not match the pattern ^[A-Z]{{3}}$"])
+    assert found == sorted(
+        [
+            f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90",
+            f"data/places.csv:{kremlin} coordinates_basis [value-required]: is required but empty",
+            f"data/places.csv:{kremlin} country [value-pattern]: 'ru' does not match the pattern ^[A-Z]{{3}}$",
+        ]
+    )
 
 
 def test_frictionless_alone_reports_the_same_words(pkg):
     number = _break_places(pkg)
     package, _ = descriptor.load(pkg.descriptor)
     found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor), rows=True)]
-    assert found == [f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90"]  # pandera's code too
+    assert found == [
+        f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90"
+    ]  # pandera's code too
 
 
 def test_frictionless_checks_the_descriptor_without_reading_rows_by_default(pkg):
@@ -45,15 +51,22 @@ def test_frictionless_checks_the_descriptor_without_reading_rows_by_default(pkg)
     _unnamed_licence(pkg)
     package, _ = descriptor.load(pkg.descriptor)
     found = [str(p) for p in frictionless_check.check(package, str(pkg.descriptor))]
-    assert len(found) == 1 and found[0].startswith("datapackage.json [frictionless-descriptor]: frictionless package-error:"), found
+    assert len(found) == 1 and found[0].startswith(
+        "datapackage.json [frictionless-descriptor]: frictionless package-error:"
+    ), found
     assert "license" in found[0]
 
 
 def test_pandera_schema_is_generated_from_the_table_schema():
-    schema = pandera_check.schema_for({
-        "fields": [{"name": "code", "type": "string", "constraints": {"required": True, "pattern": "^[a-z]+$"}},
-                   {"name": "share", "type": "number", "constraints": {"minimum": 0}}],
-        "primaryKey": ["code"]})
+    schema = pandera_check.schema_for(
+        {
+            "fields": [
+                {"name": "code", "type": "string", "constraints": {"required": True, "pattern": "^[a-z]+$"}},
+                {"name": "share", "type": "number", "constraints": {"minimum": 0}},
+            ],
+            "primaryKey": ["code"],
+        }
+    )
     assert list(schema.columns) == ["code", "share"]
     assert schema.columns["code"].nullable is False
     assert [c.name for c in schema.columns["code"].checks] == ["domain", "pattern"]
@@ -62,8 +75,24 @@ def test_pandera_schema_is_generated_from_the_table_schema():
 
 
 # Cells that break some rule of most fields: types, patterns, ranges, lengths, formats, codes.
-_ODD_CELLS = [None, "", "x", "-1", "1.5", "1e999", "NaN", "2023-02-30", "2023-13", "99999999999999999999", "ZZ",
-              "A" * 300, "true", "http://", "sha256:00", " padded "]
+_ODD_CELLS = [
+    None,
+    "",
+    "x",
+    "-1",
+    "1.5",
+    "1e999",
+    "NaN",
+    "2023-02-30",
+    "2023-13",
+    "99999999999999999999",
+    "ZZ",
+    "A" * 300,
+    "true",
+    "http://",
+    "sha256:00",
+    " padded ",
+]
 _UNIQUENESS = ["field_uniqueness", "multiple_fields_uniqueness"]
 
 
@@ -73,6 +102,7 @@ def test_the_fast_schema_fails_exactly_where_the_detailed_one_does():
     of its own, its one check of the cells fails on exactly the rows where schema_for's checks do
     (uniqueness aside: both schemas ask pandera for the same)."""
     import polars as pl
+
     package, _ = descriptor.load(REPOSITORY / "datapackage.json")
     failing_rows = 0
     for resource in package.tables():
@@ -105,15 +135,19 @@ def test_both_tools_report_a_duplicate_key_once(pkg):
     pkg.write("places", fields, rows)
     code, lines = pkg.validate()
     assert [line for line in lines if "duplicate primary key" in line] == [
-        f"data/places.csv:3 place_id: duplicate primary key (place_id={first}) already used at row 2"]
+        f"data/places.csv:3 place_id: duplicate primary key (place_id={first}) already used at row 2"
+    ]
 
 
-@pytest.mark.parametrize("value, first, last, precision", [
-    ("2023", "2023-01-01", "2023-12-31", "year"),
-    ("2024-02", "2024-02-01", "2024-02-29", "month"),
-    ("2023-02", "2023-02-01", "2023-02-28", "month"),
-    ("2023-04-16", "2023-04-16", "2023-04-16", "day"),
-])
+@pytest.mark.parametrize(
+    "value, first, last, precision",
+    [
+        ("2023", "2023-01-01", "2023-12-31", "year"),
+        ("2024-02", "2024-02-01", "2024-02-29", "month"),
+        ("2023-02", "2023-02-01", "2023-02-28", "month"),
+        ("2023-04-16", "2023-04-16", "2023-04-16", "day"),
+    ],
+)
 def test_reduced_dates_cover_a_span(value, first, last, precision):
     assert (dates.earliest(value).isoformat(), dates.latest(value).isoformat()) == (first, last)
     assert dates.precision(value) == precision
@@ -127,6 +161,7 @@ def test_impossible_dates_are_refused(value):
 
 def test_fmt_sorts_and_is_idempotent(pkg):
     from dpmodel import fmt
+
     fields, rows = pkg.read("places")
     pkg.write("places", fields, list(reversed(rows)))
     assert fmt.main(["--check", str(pkg.descriptor)]) == 1
@@ -140,6 +175,7 @@ def test_fmt_sorts_and_is_idempotent(pkg):
 
 def test_fmt_changes_no_value(pkg):
     from dpmodel import fmt
+
     before = {t: sorted(map(lambda r: tuple(r.items()), pkg.read(t)[1])) for t in ("places", "citations", "statements")}
     pkg.write("places", *(lambda f, r: (f, list(reversed(r))))(*pkg.read("places")))
     fmt.main([str(pkg.descriptor)])
@@ -149,6 +185,7 @@ def test_fmt_changes_no_value(pkg):
 
 def test_codebook_and_readme_are_generated_from_the_schemas():
     from dpbuild import codebook
+
     assert codebook.main(["--check"]) == 0, "run make codebook"
 
 
@@ -164,8 +201,11 @@ def test_the_validator_runs_the_descriptor_check_in_a_process_of_its_own(pkg):
     assert code == 1
     # (pkg.validate takes the codes out of its lines; the codes of both are the same, frictionless-descriptor)
     assert [line for line in lines if line.startswith("datapackage.json:")] == [
-        next(str(p).replace(" [frictionless-descriptor]", "")
-             for p in frictionless_check.check(descriptor.load(pkg.descriptor)[0], str(pkg.descriptor)))]
+        next(
+            str(p).replace(" [frictionless-descriptor]", "")
+            for p in frictionless_check.check(descriptor.load(pkg.descriptor)[0], str(pkg.descriptor))
+        )
+    ]
 
 
 def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
@@ -179,9 +219,11 @@ def test_a_descriptor_check_that_dies_is_a_problem_not_a_pass(pkg, monkeypatch):
 def test_the_validator_starts_the_descriptor_check_before_it_imports_polars():
     """The descriptor check's process imports Frictionless while the validator imports Polars
     and loads the descriptor: neither waits for the other's imports (BENCHMARKS.md)."""
-    script = ("import sys; from dpcheck import validate; from dpmodel import REPOSITORY, descriptor; "
-              "print([m for m in ('polars', 'pandera', 'frictionless', 'jsonschema') if m in sys.modules]); "
-              "descriptor.load(REPOSITORY / 'datapackage.json'); print('jsonschema' in sys.modules)")
+    script = (
+        "import sys; from dpcheck import validate; from dpmodel import REPOSITORY, descriptor; "
+        "print([m for m in ('polars', 'pandera', 'frictionless', 'jsonschema') if m in sys.modules]); "
+        "descriptor.load(REPOSITORY / 'datapackage.json'); print('jsonschema' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     # jsonschema (a tenth of a second) only words a profile's errors: a valid descriptor never needs it.
     assert out.stdout.splitlines() == ["[]", "False"], out.stderr
@@ -190,9 +232,11 @@ def test_the_validator_starts_the_descriptor_check_before_it_imports_polars():
 def test_pandera_is_loaded_without_pandas_or_hypothesis_which_stay_importable():
     """pandera's Polars API is loaded as in an install without them (a second of every
     validation); the rest of a program can still import them."""
-    script = ("import sys; from dpcheck import pandera_check; "
-              "print([m for m in ('pandas', 'hypothesis') if m in sys.modules]); "
-              "import pandas, hypothesis; print(pandas.__name__, hypothesis.__name__)")
+    script = (
+        "import sys; from dpcheck import pandera_check; "
+        "print([m for m in ('pandas', 'hypothesis') if m in sys.modules]); "
+        "import pandas, hypothesis; print(pandas.__name__, hypothesis.__name__)"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.stdout.splitlines() == ["[]", "pandas hypothesis"], out.stderr
 
@@ -204,13 +248,16 @@ def test_a_check_that_cannot_run_is_reported_not_passed(pkg):
     field = next(f for f in table.resource.schema["fields"] if f["name"] == "place_id")
     field["constraints"]["pattern"] = "^(?!x)[a-z-]+$"  # look-around: Polars cannot run it
     found = [str(p) for p in pandera_check.check(table)]
-    assert len(found) == 1 and found[0].startswith("data/places.csv place_id [value-check-failed]: the check pattern failed as a whole: ComputeError"), found
+    assert len(found) == 1 and found[0].startswith(
+        "data/places.csv place_id [value-check-failed]: the check pattern failed as a whole: ComputeError"
+    ), found
 
 
 def test_text_without_characters_from_u0300_on_is_nfc_without_decoding():
     """The canonical reader skips the NFC pass for text whose characters are all below U+0300:
     each of them is unchanged by NFC and a starter, and no two of them compose."""
     import unicodedata
+
     below = [chr(c) for c in range(0x300)]
     assert all(unicodedata.combining(c) == 0 and unicodedata.normalize("NFC", c) == c for c in below)
     assert all(unicodedata.normalize("NFC", a + b) == a + b for a in below for b in below)
@@ -224,9 +271,11 @@ def test_the_order_check_agrees_with_sorting_by_the_key():
     sort_key, on random two-column keys with empty cells, ties and characters beyond ASCII: in
     order, and strictly so exactly when no key repeats (which spares pandera hashing the keys)."""
     import random
+
     import polars as pl
+
     rng = random.Random(7)
-    alphabet = [None, "", "a", "b", "ab", "é", "z", "\U0001F600", "a,b"]
+    alphabet = [None, "", "a", "b", "ab", "é", "z", "\U0001f600", "a,b"]
     strict = 0
     for _ in range(400):
         rows = [(rng.choice(alphabet), rng.choice(alphabet)) for _ in range(rng.randint(2, 6))]
@@ -234,7 +283,7 @@ def test_the_order_check_agrees_with_sorting_by_the_key():
             rows.sort(key=lambda r: tuple(c or "" for c in r))
         frame = pl.DataFrame(rows, schema={"k1": pl.String, "k2": pl.String}, orient="row")
         for key in (["k1", "k2"], ["k1"]):
-            keys = [tuple(c or "" for c in r[:len(key)]) for r in rows]  # as sort_key reads them
+            keys = [tuple(c or "" for c in r[: len(key)]) for r in rows]  # as sort_key reads them
             in_order, distinct = keys == sorted(keys), len(set(keys)) == len(keys)
             assert csvfile._key_order(frame, key) == (in_order, in_order and distinct), (key, rows)
             strict += in_order and distinct

@@ -3,6 +3,7 @@ share: the same occurrences as a naive search, and work linear in the text plus 
 listed, on hostile texts where a naive search lists the text's length times the excerpts.
 
 Work is counted (Found.work: the automaton's reports and the size of the automata built), not timed."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +24,10 @@ N = 260_000  # the probe's article: 260 KB, just within the 256 KiB text limit
 HOSTILE = {
     "nested": ("a" * N, ["a" * i for i in range(1, 101)]),  # a, aa, … : each position ends 100 of them
     "repeated": ("ab" * (N // 2), ["ab"] * 5000),  # one excerpt cited by 5,000 rows
-    "periodic": ("abc" * (N // 3), [("abc" * 40)[i:i + j] for i in range(3) for j in range(1, 100)]),  # overlapping rotations
+    "periodic": (
+        "abc" * (N // 3),
+        [("abc" * 40)[i : i + j] for i in range(3) for j in range(1, 100)],
+    ),  # overlapping rotations
     "absent": ("a" * N, [f"a{i}b" for i in range(5000)]),  # many distinct excerpts, none there: one pass, not one each
 }
 
@@ -84,11 +88,13 @@ def counted(monkeypatch) -> list:
         found = real(*args, **kwargs)
         works.append(found.work)
         return found
+
     monkeypatch.setattr(excerpts, "find", find)
     return works
 
 
 # --- the three users ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["nested", "repeated", "periodic"])
 def test_coverage_intervals_are_bounded_and_say_when_capped(counted, name):
@@ -102,13 +108,16 @@ def test_coverage_intervals_are_bounded_and_say_when_capped(counted, name):
 
 def test_coverage_reports_each_capped_excerpt_in_one_line():
     results = cov.Results([], [], "articles/coverage_exclusions.csv", [("articles/x.txt", "aaaa")])
-    assert cov.report(results)[0] == (f"articles/x.txt: 'aaaa' occurs more than {excerpts.CAP:,} times; only its first "
-                                      f"{excerpts.CAP:,} occurrences count as covering")
+    assert cov.report(results)[0] == (
+        f"articles/x.txt: 'aaaa' occurs more than {excerpts.CAP:,} times; only its first "
+        f"{excerpts.CAP:,} occurrences count as covering"
+    )
 
 
 @pytest.mark.parametrize("name", ["nested", "repeated", "periodic", "absent"])
 def test_the_validator_s_excerpt_search_is_bounded(counted, name):
     import polars as pl
+
     text, needles = HOSTILE[name]
     pairs = pl.DataFrame({"source_id": ["s"] * len(needles), "excerpt": needles})
     present = rules._present(pairs, "excerpt", {"s": text})
@@ -127,31 +136,48 @@ def test_whole_word_names_are_searched_in_bounded_work(counted, name):
 
 def test_whole_words_are_what_they_were():
     names = {"NATO", "nato", "U.S.", "(NATO)", "a b", "Csto", "_x"}
-    assert rules._occurring(names, ["la NATO, e sanzionato", "gli U.S. x(NATO)y", "a  b Csto", "y_x"]) == {"NATO", "Csto", "U.S.", "(NATO)"}
+    assert rules._occurring(names, ["la NATO, e sanzionato", "gli U.S. x(NATO)y", "a  b Csto", "y_x"]) == {
+        "NATO",
+        "Csto",
+        "U.S.",
+        "(NATO)",
+    }
 
 
 # --- the reading page ---------------------------------------------------------------------
+
 
 def _site(tmp_path, text: str, cited: list[str]) -> Datasette:
     """A database with one article and its citations, served by the site's plugins."""
     db = tmp_path / "reading.db"
     conn = sqlite3.connect(db)
-    conn.executescript("CREATE TABLE sources (source_id TEXT PRIMARY KEY, title TEXT, published_date TEXT);"
-                       "CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT);"
-                       "CREATE TABLE citations (record_table TEXT, record_id TEXT, source_id TEXT, excerpt TEXT);"
-                       "CREATE TABLE events (event_id TEXT PRIMARY KEY);")
+    conn.executescript(
+        "CREATE TABLE sources (source_id TEXT PRIMARY KEY, title TEXT, published_date TEXT);"
+        "CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT);"
+        "CREATE TABLE citations (record_table TEXT, record_id TEXT, source_id TEXT, excerpt TEXT);"
+        "CREATE TABLE events (event_id TEXT PRIMARY KEY);"
+    )
     conn.execute("INSERT INTO sources VALUES ('art', 'An article', '2024-01-01')")
     conn.execute("INSERT INTO source_texts VALUES ('art', ?)", (text,))
-    conn.executemany("INSERT INTO citations VALUES ('events', ?, 'art', ?)", [(f"e{i}", e) for i, e in enumerate(cited)])
+    conn.executemany(
+        "INSERT INTO citations VALUES ('events', ?, 'art', ?)", [(f"e{i}", e) for i, e in enumerate(cited)]
+    )
     conn.commit()
     conn.close()
-    return Datasette([str(db)], inspect_data={}, plugins_dir=str(serve.SITE / "plugins"), template_dir=str(serve.SITE / "templates"),
-                     static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))], settings=serve.SETTINGS)
+    return Datasette(
+        [str(db)],
+        inspect_data={},
+        plugins_dir=str(serve.SITE / "plugins"),
+        template_dir=str(serve.SITE / "templates"),
+        static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))],
+        settings=serve.SETTINGS,
+    )
 
 
 @pytest.mark.parametrize("name", ["nested", "repeated", "periodic"])
 def test_the_reading_page_marks_a_bounded_number_of_passages(tmp_path, counted, name):
     from dpsite.plugins import reading
+
     text, needles = HOSTILE[name]
     ds = _site(tmp_path, text, needles)
     loop = asyncio.new_event_loop()
@@ -168,5 +194,6 @@ def test_the_reading_page_marks_a_bounded_number_of_passages(tmp_path, counted, 
 
 def test_segments_name_at_most_the_given_number_of_targets():
     from dpsite.plugins.reading import segments
+
     spans = [(0, 10, f"t{i}") for i in range(50)]
     assert segments("x" * 10, spans, most=3) == [("x" * 10, ["t0", "t1", "t2"])]

@@ -2,11 +2,12 @@
 here every dangling foreign key at once, and a check that the comparison can fail. Each hostile
 case is put to Frictionless by test_hostile, on the report it checks anyway.
 """
+
 from __future__ import annotations
 
 import pytest
-
 import test_hostile
+
 from dpcheck import pandera_check
 from parity import assert_parity
 

@@ -1,13 +1,15 @@
 """The search query builder (dpsite/fts.py) yields valid FTS5 for any string, and a search finds
 the rows that hold every word: property tests against a real SQLite FTS5 table, indexed like the
 build's (scripts/lib/dpbuild/sqlite.py) and queried like Datasette's table search."""
+
 from __future__ import annotations
 
 import importlib
 import random
 import sqlite3
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dpsite.fts import escape_fts, highlight_terms, phrase
 
@@ -17,9 +19,47 @@ BATCHES = 200  # 10,000 generated searches in all
 
 # Pieces a hostile or careless search is made of: FTS5's operators and punctuation, column
 # filters, quotes, Unicode that tokenizers treat unevenly, and the odd very long word.
-SYNTAX = ["AND", "OR", "NOT", "NEAR", "NEAR(", "NEAR/3", ")", "(", "*", "^", ":", "-", "+", '"', '""', "'", "{", "}",
-          "quote:", "{quote context}:", "-quote:x", "a*", "^a", "x:y", "\x00", "\t", "\n", "\u3000", "\u200b",
-          "\u0301", "e\u0301", "\U0001F600", "\U00020000", "\ue000", "ﬁ", "İ", "ß", "Ⅻ", "²"]
+SYNTAX = [
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(",
+    "NEAR/3",
+    ")",
+    "(",
+    "*",
+    "^",
+    ":",
+    "-",
+    "+",
+    '"',
+    '""',
+    "'",
+    "{",
+    "}",
+    "quote:",
+    "{quote context}:",
+    "-quote:x",
+    "a*",
+    "^a",
+    "x:y",
+    "\x00",
+    "\t",
+    "\n",
+    "\u3000",
+    "\u200b",
+    "\u0301",
+    "e\u0301",
+    "\U0001f600",
+    "\U00020000",
+    "\ue000",
+    "ﬁ",
+    "İ",
+    "ß",
+    "Ⅻ",
+    "²",
+]
 WORDS = ["hegemony", "cooperazione", "militare", "cooperation", "putin", "shangfu", "csto", "2023", "esercitazioni"]
 piece = st.one_of(
     st.sampled_from(SYNTAX),
@@ -35,12 +75,18 @@ def searches(pieces: list[str], rng) -> list[str]:
     """BATCH searches mixed from one drawn set of pieces (drawing every search whole would spend
     most of the test in hypothesis): each a random run of pieces and glue."""
     pool = pieces + SYNTAX + WORDS
-    return ["".join(rng.choice(GLUE) + rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(BATCH - 1)] \
-        + ["".join(pieces)]
+    return [
+        "".join(rng.choice(GLUE) + rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(BATCH - 1)
+    ] + ["".join(pieces)]
 
 
-ROWS = ["Putin and Li Shangfu discussed military cooperation", "La cooperazione militare tra Russia e Cina",
-        "US hegemony and hegemonism", "esercitazioni congiunte 2023", "ﬁ İ ß é x\u0301"]
+ROWS = [
+    "Putin and Li Shangfu discussed military cooperation",
+    "La cooperazione militare tra Russia e Cina",
+    "US hegemony and hegemonism",
+    "esercitazioni congiunte 2023",
+    "ﬁ İ ß é x\u0301",
+]
 
 
 def _index() -> sqlite3.Connection:
@@ -81,14 +127,33 @@ def test_every_generated_search_is_valid_fts5():
 def test_no_search_reaches_fts5_as_syntax():
     conn = _index()
     # Each of these is FTS5 syntax (or breaks it) when passed raw; escaped, none errs.
-    for query in ['"', "AND", "a OR", "NEAR(a b", "quote:x", "*", "^a", "-a", "a + b", "(", ")", "x\x00y",
-                  "", " ", "cooperazione militare", 'hegemony "Li Shangfu" NEAR( x*']:
+    for query in [
+        '"',
+        "AND",
+        "a OR",
+        "NEAR(a b",
+        "quote:x",
+        "*",
+        "^a",
+        "-a",
+        "a + b",
+        "(",
+        ")",
+        "x\x00y",
+        "",
+        " ",
+        "cooperazione militare",
+        'hegemony "Li Shangfu" NEAR( x*',
+    ]:
         conn.execute(SEARCH_SQL, (query,)).fetchall()
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(st.lists(st.text(alphabet=st.characters(categories=["Ll", "Lu", "Nd"]), min_size=1, max_size=12),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(categories=["Ll", "Lu", "Nd"]), min_size=1, max_size=12), min_size=1, max_size=5
+    )
+)
 def test_a_row_holding_every_word_is_found(words):
     conn = sqlite3.connect(":memory:")
     conn.execute(f"CREATE VIRTUAL TABLE t_fts USING fts5(body, tokenize='{TOKENIZE}')")
@@ -104,7 +169,9 @@ def test_every_word_is_required_and_long_words_are_widened():
     assert [r for (r,) in conn.execute(SEARCH_SQL, ("hegemony",))] == [3]
     assert escape_fts("cooperazione militare") == '("cooperazione" OR "cooperazion" *) AND ("militare" OR "militar" *)'
     assert escape_fts('"hegemony"') == '"hegemony"'  # a quoted phrase is searched as written
-    assert [r for (r,) in conn.execute(SEARCH_SQL, ("cooperazione - militare *",))] == [2]  # a bit with no word is no condition
+    assert [r for (r,) in conn.execute(SEARCH_SQL, ("cooperazione - militare *",))] == [
+        2
+    ]  # a bit with no word is no condition
     assert escape_fts("- * ^") == escape_fts("") == '""'  # nothing to search for: no row, no error
 
 

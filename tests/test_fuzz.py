@@ -1,20 +1,39 @@
 """Property: no mutation of a valid CSV makes the validator crash. Whatever hypothesis does to the
 bytes of a table (insert, delete, duplicate, truncate, swap in quotes, commas, newlines, CR, NUL,
 invalid UTF-8), the validator answers with exit 0 or 1 and report lines, never a traceback."""
+
 from __future__ import annotations
 
 import contextlib
 import io
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from dpcheck import validate
 from conftest import PackageCopy
+from dpcheck import validate
 
 TABLES = ["places", "events", "citations", "aliases", "vocab_event_statuses"]
-NASTY = [b",", b'"', b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b"=", b"\t", b"2023-02-30", b"\xc3", "é".encode(),
-         b"\xe2\x80\x99", b" ", b";", b"\\"]
+NASTY = [
+    b",",
+    b'"',
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"=",
+    b"\t",
+    b"2023-02-30",
+    b"\xc3",
+    "é".encode(),
+    b"\xe2\x80\x99",
+    b" ",
+    b";",
+    b"\\",
+]
 LINE = re.compile(r"^(\S+?)(:\d+)?( \S+)? \[[a-z][a-z0-9-]*\]: .+$")  # every line names its rule by code
 
 
@@ -33,14 +52,14 @@ def apply(data: bytes, kind: str, position: float, payload: bytes, length: int) 
     if kind == "insert":
         return data[:at] + payload + data[at:]
     if kind == "delete":
-        return data[:at] + data[at + length:]
+        return data[:at] + data[at + length :]
     if kind == "truncate":
         return data[:at]
     if kind == "replace":
-        return data[:at] + payload + data[at + len(payload):]
+        return data[:at] + payload + data[at + len(payload) :]
     lines = data.split(b"\n")
     i = min(int(position * len(lines)), len(lines) - 1)
-    return b"\n".join(lines[:i + 1] + lines[i:])
+    return b"\n".join(lines[: i + 1] + lines[i:])
 
 
 def test_random_mutations_never_crash_the_validator(tmp_path):

@@ -1,5 +1,6 @@
 """No network from the checks: the command line refuses remote references without connecting,
 and the audit hook every entry point installs refuses any socket a library might open."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,9 @@ def test_the_guard_refuses_every_socket(listener):
     assert listener.connections == before
 
 
-@pytest.mark.parametrize("where", ["profile", "$schema", "resources.0.profile", "resources.0.schema", "resources.0.dialect"])
+@pytest.mark.parametrize(
+    "where", ["profile", "$schema", "resources.0.profile", "resources.0.schema", "resources.0.dialect"]
+)
 def test_the_validator_cli_refuses_a_remote_reference_without_connecting(pkg, listener, where):
     descriptor = json.loads(pkg.descriptor.read_text())
     target = descriptor
@@ -41,8 +44,12 @@ def test_the_validator_cli_refuses_a_remote_reference_without_connecting(pkg, li
     target[key] = listener.url()
     pkg.descriptor.write_text(json.dumps(descriptor))
     before = listener.connections
-    result = subprocess.run([sys.executable, str(SCRIPTS / "validate.py"), str(pkg.descriptor), "--frictionless"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPTS / "validate.py"), str(pkg.descriptor), "--frictionless"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stdout[-500:]
     assert "Traceback" not in result.stdout + result.stderr
     assert listener.connections == before

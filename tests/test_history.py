@@ -1,4 +1,5 @@
 """Stable IDs and versions, checked against a git base ref (as CI does for a pull request)."""
+
 from __future__ import annotations
 
 import json
@@ -6,6 +7,7 @@ import os
 import threading
 
 import pytest
+
 from conftest import git, problems
 
 EVENT = "putin-li-shangfu-meeting-2023-04-16"
@@ -34,9 +36,11 @@ def test_changed_data_needs_a_higher_version(repo):
     code, lines = validate_against_base(repo)
     assert code == 1
     v = repo.version
-    assert problems(lines) == [f"datapackage.json version: is {v}, not higher than {v} at HEAD, but data/actors.csv "
-                               "changed: raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or "
-                               "renamed tables and columns) and add a CHANGELOG.md entry"]
+    assert problems(lines) == [
+        f"datapackage.json version: is {v}, not higher than {v} at HEAD, but data/actors.csv "
+        "changed: raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or "
+        "renamed tables and columns) and add a CHANGELOG.md entry"
+    ]
     repo.raise_version()
     assert validate_against_base(repo)[0] == 0
 
@@ -47,14 +51,18 @@ def test_a_removed_id_needs_a_redirect(repo):
     repo.raise_version()
     code, lines = validate_against_base(repo)
     assert code == 1
-    assert problems(lines) == [f"data/places.csv place_id: 'minsk' (row {number} at HEAD) was removed without a redirect: "
-                               "add record_table=places, old_id=minsk, new_id=<its replacement> to data/redirects.csv"]
+    assert problems(lines) == [
+        f"data/places.csv place_id: 'minsk' (row {number} at HEAD) was removed without a redirect: "
+        "add record_table=places, old_id=minsk, new_id=<its replacement> to data/redirects.csv"
+    ]
     repo.add("redirects", {"record_table": "places", "old_id": "minsk", "new_id": "minsk-city", "reason": "renamed"})
     assert validate_against_base(repo)[0] == 0
 
 
 def test_a_redirect_must_point_to_an_existing_id(pkg):
-    number = pkg.add("redirects", {"record_table": "places", "old_id": "minsk-old", "new_id": "minsk-new", "reason": "typo"})
+    number = pkg.add(
+        "redirects", {"record_table": "places", "old_id": "minsk-old", "new_id": "minsk-new", "reason": "typo"}
+    )
     code, lines = pkg.validate()
     assert problems(lines) == [f"data/redirects.csv:{number} new_id: 'minsk-new' not found in places.place_id"]
 
@@ -62,7 +70,9 @@ def test_a_redirect_must_point_to_an_existing_id(pkg):
 def test_a_redirect_is_only_for_an_id_that_is_gone(pkg):
     number = pkg.add("redirects", {"record_table": "places", "old_id": "minsk", "new_id": "moscow", "reason": "wrong"})
     code, lines = pkg.validate()
-    assert problems(lines) == [f"data/redirects.csv:{number} old_id: 'minsk' still exists in places; only a removed ID needs a redirect"]
+    assert problems(lines) == [
+        f"data/redirects.csv:{number} old_id: 'minsk' still exists in places; only a removed ID needs a redirect"
+    ]
 
 
 def test_the_version_must_be_semver(pkg):
@@ -70,7 +80,9 @@ def test_the_version_must_be_semver(pkg):
     descriptor["version"] = "1.0"
     pkg.descriptor.write_text(json.dumps(descriptor))
     code, lines = pkg.validate()
-    assert problems(lines) == ["datapackage.json version: '1.0' is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)"]
+    assert problems(lines) == [
+        "datapackage.json version: '1.0' is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)"
+    ]
 
 
 def test_an_unknown_base_ref_is_a_line_not_a_traceback(repo):
@@ -85,11 +97,14 @@ def test_a_raised_version_needs_a_changelog_entry(repo):
     descriptor["version"] = "9.9.9"
     repo.descriptor.write_text(json.dumps(descriptor))
     code, lines = validate_against_base(repo)
-    assert problems(lines) == ["CHANGELOG.md: has no entry for version 9.9.9: add a heading '## 9.9.9 (YYYY-MM-DD)' and what changed"]
+    assert problems(lines) == [
+        "CHANGELOG.md: has no entry for version 9.9.9: add a heading '## 9.9.9 (YYYY-MM-DD)' and what changed"
+    ]
 
 
 # Whatever the base holds, the comparison with it ends in a verdict, never in "could not run":
 # a base is not the contribution's to fix, and its own CI judged it.
+
 
 def _commit(pkg, message="base"):
     git(pkg, "add", "-A")
@@ -112,7 +127,9 @@ def _base_descriptor_deep(pkg):
     pkg.descriptor.write_text("[" * 100_000)
 
 
-@pytest.mark.parametrize("breaks", [_base_table_not_utf8, _base_table_ragged, _base_descriptor_a_list, _base_descriptor_deep])
+@pytest.mark.parametrize(
+    "breaks", [_base_table_not_utf8, _base_table_ragged, _base_descriptor_a_list, _base_descriptor_deep]
+)
 def test_a_malformed_base_is_compared_without_failing(repo, breaks):
     good = {path: path.read_bytes() for path in (repo.descriptor, repo.path("places"))}
     breaks(repo)
@@ -165,4 +182,6 @@ def test_a_changelog_that_is_not_a_plain_file_is_not_followed(repo, tmp_path, ki
         released = os.open(changelog, os.O_RDONLY | os.O_NONBLOCK)
         writer.join(10)
         os.close(released)
-    assert problems(lines) == [f"CHANGELOG.md: has no entry for version {version}: add a heading '## {version} (YYYY-MM-DD)' and what changed"]
+    assert problems(lines) == [
+        f"CHANGELOG.md: has no entry for version {version}: add a heading '## {version} (YYYY-MM-DD)' and what changed"
+    ]

@@ -5,6 +5,7 @@ far as the problem has them), print no traceback, and write nothing. Foreign key
 columns are enumerated from the Table Schemas and broken all at once, in one validation, each
 expected on a line of its own (a new table's keys and text columns are covered with no edit here).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import problems, uncoded
-from parity import assert_parity, findings_in
 from dpcheck import validate
+from parity import assert_parity, findings_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "2023-04-putin-meets-li-shangfu"
@@ -83,7 +84,9 @@ def absolute_path(pkg):
     descriptor = json.loads(pkg.descriptor.read_text())
     descriptor["resources"][0]["path"] = "/etc/passwd"
     pkg.descriptor.write_text(json.dumps(descriptor))
-    return ["datapackage.json resources[0].path: resource 'sources': '/etc/passwd' is an absolute path; resources must be relative to datapackage.json"]
+    return [
+        "datapackage.json resources[0].path: resource 'sources': '/etc/passwd' is an absolute path; resources must be relative to datapackage.json"
+    ]
 
 
 def url_path(pkg):
@@ -96,7 +99,9 @@ def symlinked_file(pkg):
     target.write_bytes(pkg.path("places").read_bytes())
     pkg.path("places").unlink()
     os.symlink(target, pkg.path("places"))
-    return ["datapackage.json resources[5].path: resource 'places': 'data/places.csv' passes through a symbolic link; resources must be plain files"]
+    return [
+        "datapackage.json resources[5].path: resource 'places': 'data/places.csv' passes through a symbolic link; resources must be plain files"
+    ]
 
 
 def symlinked_folder(pkg):
@@ -105,10 +110,17 @@ def symlinked_folder(pkg):
     target = pkg.root.parent / "elsewhere"
     (pkg.root / "articles").rename(target)
     os.symlink(target, pkg.root / "articles")
-    texts = [(i, r) for i, r in enumerate(json.loads(pkg.descriptor.read_text())["resources"]) if r["path"].startswith("articles/")]
+    texts = [
+        (i, r)
+        for i, r in enumerate(json.loads(pkg.descriptor.read_text())["resources"])
+        if r["path"].startswith("articles/")
+    ]
     assert len(texts) > 1
-    return [f"datapackage.json resources[{i}].path: resource '{r['name']}': '{r['path']}' passes through a symbolic link; "
-            "resources must be plain files" for i, r in texts]
+    return [
+        f"datapackage.json resources[{i}].path: resource '{r['name']}': '{r['path']}' passes through a symbolic link; "
+        "resources must be plain files"
+        for i, r in texts
+    ]
 
 
 def missing_data_file(pkg):
@@ -194,15 +206,22 @@ def extra_column(pkg):
 
 def missing_column(pkg):
     fields, rows = pkg.read("places")
-    pkg.write("places", [f for f in fields if f != "name_it"], [{k: v for k, v in r.items() if k != "name_it"} for r in rows])
-    return ["data/places.csv:1: header does not match the schema: missing column name_it "
-                    "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"]
+    pkg.write(
+        "places", [f for f in fields if f != "name_it"], [{k: v for k, v in r.items() if k != "name_it"} for r in rows]
+    )
+    return [
+        "data/places.csv:1: header does not match the schema: missing column name_it "
+        "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"
+    ]
 
 
 def renamed_column(pkg):
     fields, rows = pkg.read("places")
-    pkg.write("places", ["lat" if f == "latitude" else f for f in fields],
-              [{("lat" if k == "latitude" else k): v for k, v in r.items()} for r in rows])
+    pkg.write(
+        "places",
+        ["lat" if f == "latitude" else f for f in fields],
+        [{("lat" if k == "latitude" else k): v for k, v in r.items()} for r in rows],
+    )
     return "data/places.csv:1: header does not match the schema: missing column latitude; unexpected column lat"
 
 
@@ -210,8 +229,10 @@ def reordered_columns(pkg):
     fields, rows = pkg.read("places")
     fails_with_order = [fields[1], fields[0], *fields[2:]]
     pkg.write("places", fails_with_order, rows)
-    return ["data/places.csv:1: header does not match the schema: columns are out of order "
-                    "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"]
+    return [
+        "data/places.csv:1: header does not match the schema: columns are out of order "
+        "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"
+    ]
 
 
 def duplicate_primary_key(pkg):
@@ -223,8 +244,17 @@ def duplicate_primary_key(pkg):
 
 
 def bad_slug(pkg):
-    number = pkg.add("places", {"place_id": "Minsk_City", "name": "Minsk", "country": "BLR", "latitude": "53.9",
-                                "longitude": "27.5667", "coordinates_basis": "inferred"})
+    number = pkg.add(
+        "places",
+        {
+            "place_id": "Minsk_City",
+            "name": "Minsk",
+            "country": "BLR",
+            "latitude": "53.9",
+            "longitude": "27.5667",
+            "coordinates_basis": "inferred",
+        },
+    )
     return [f"data/places.csv:{number} place_id: 'Minsk_City' does not match the pattern {SLUG}"]
 
 
@@ -280,8 +310,10 @@ def end_before_start(pkg):
 
 def event_after_publication(pkg):
     number = pkg.set("events", {"event_id": MEETING}, "start_date", "2023-05-02")
-    return [f"data/events.csv:{number} start_date: 2023-05-02 is after {SOURCE} was published (2023-04); "
-                    "only an event with status planned or proposed may be"]
+    return [
+        f"data/events.csv:{number} start_date: 2023-05-02 is after {SOURCE} was published (2023-04); "
+        "only an event with status planned or proposed may be"
+    ]
 
 
 def statement_after_publication(pkg):
@@ -290,10 +322,16 @@ def statement_after_publication(pkg):
 
 
 def excerpt_not_in_source(pkg):
-    number = pkg.set("citations", {"record_table": "memberships", "record_id": "putin-president-russia", "source_id": SOURCE},
-                     "excerpt", "Il presidente russo Vladimir Putin ha incontrato al Cremlino il ministro degli Esteri cinese")
-    return [f"data/citations.csv:{number} excerpt: not found verbatim in articles/{SOURCE}.txt: "
-                    "the first 75 characters match, then 'gli Esteri cinese' differs from the text, which has 'lla Difesa cinese Li Shangfu, '"]
+    number = pkg.set(
+        "citations",
+        {"record_table": "memberships", "record_id": "putin-president-russia", "source_id": SOURCE},
+        "excerpt",
+        "Il presidente russo Vladimir Putin ha incontrato al Cremlino il ministro degli Esteri cinese",
+    )
+    return [
+        f"data/citations.csv:{number} excerpt: not found verbatim in articles/{SOURCE}.txt: "
+        "the first 75 characters match, then 'gli Esteri cinese' differs from the text, which has 'lla Difesa cinese Li Shangfu, '"
+    ]
 
 
 def quote_altered_by_one_character(pkg):
@@ -301,9 +339,11 @@ def quote_altered_by_one_character(pkg):
     _, rows = pkg.read("statements")
     quote = next(r["quote"] for r in rows if r["statement_id"] == statement)
     number = pkg.set("statements", {"statement_id": statement}, "quote", quote.replace("molto forti", "molto forte"))
-    return [f"data/statements.csv:{number} quote: not found verbatim in any cited source: "
-                    "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text, "
-                    "which has 'i. Superano le alleanze politi'"]
+    return [
+        f"data/statements.csv:{number} quote: not found verbatim in any cited source: "
+        "the first 25 characters match, then 'e. Superano le alleanze politi' differs from the text, "
+        "which has 'i. Superano le alleanze politi'"
+    ]
 
 
 def typographic_apostrophe_straightened(pkg):
@@ -348,22 +388,36 @@ def bad_wikidata_id(pkg):
 
 
 def citation_of_a_missing_row(pkg):
-    number = pkg.add("citations", {"record_table": "events", "record_id": "no-such-event", "source_id": SOURCE,
-                                   "excerpt": "Il presidente russo Vladimir Putin"})
+    number = pkg.add(
+        "citations",
+        {
+            "record_table": "events",
+            "record_id": "no-such-event",
+            "source_id": SOURCE,
+            "excerpt": "Il presidente russo Vladimir Putin",
+        },
+    )
     return [f"data/citations.csv:{number} record_id: 'no-such-event' not found in events.event_id"]
 
 
 def uncited_fact_row(pkg):
     pkg.remove("citations", record_table="memberships", record_id="putin-president-russia")
     number = pkg.row_number("memberships", membership_id="putin-president-russia")
-    return [f"data/memberships.csv:{number} membership_id: 'putin-president-russia' has no citation: "
-                    "add a row to citations with record_table=memberships, record_id=putin-president-russia"]
+    return [
+        f"data/memberships.csv:{number} membership_id: 'putin-president-russia' has no citation: "
+        "add a row to citations with record_table=memberships, record_id=putin-president-russia"
+    ]
 
 
 def orphan_actor(pkg):
-    number = pkg.add("actors", {"actor_id": "ukraine-test", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."})
-    return [f"data/actors.csv:{number} actor_id: 'ukraine-test' is not referenced by any membership, organisation, "
-                    "event participant, statement or subject, nor cited where an article names it"]
+    number = pkg.add(
+        "actors",
+        {"actor_id": "ukraine-test", "kind": "state", "name": "Ukraine", "country": "UKR", "description": "Ukraine."},
+    )
+    return [
+        f"data/actors.csv:{number} actor_id: 'ukraine-test' is not referenced by any membership, organisation, "
+        "event participant, statement or subject, nor cited where an article names it"
+    ]
 
 
 def alias_no_article_prints(pkg):
@@ -373,11 +427,15 @@ def alias_no_article_prints(pkg):
 
 def membership_in_a_person(pkg):
     number = pkg.set("memberships", {"membership_id": "li-shangfu-general-china"}, "organisation_id", "xi-jinping")
-    return [f"data/memberships.csv:{number} organisation_id: 'xi-jinping' is a person; a membership must be in an organisation or a state"]
+    return [
+        f"data/memberships.csv:{number} organisation_id: 'xi-jinping' is a person; a membership must be in an organisation or a state"
+    ]
 
 
 def redirect_to_a_missing_id(pkg):
-    number = pkg.add("redirects", {"record_table": "places", "old_id": "old-minsk", "new_id": "new-minsk", "reason": "typo"})
+    number = pkg.add(
+        "redirects", {"record_table": "places", "old_id": "old-minsk", "new_id": "new-minsk", "reason": "typo"}
+    )
     return f"data/redirects.csv:{number} new_id: 'new-minsk' not found in places.place_id"
 
 
@@ -385,12 +443,16 @@ def unsorted_file(pkg):
     fields, rows = pkg.read("places")
     rows[0], rows[1] = rows[1], rows[0]
     pkg.write("places", fields, rows)
-    return [f"data/places.csv:3: is out of order: rows must be sorted by place_id ('{rows[1]['place_id']}' belongs before row 2); run make fmt"]
+    return [
+        f"data/places.csv:3: is out of order: rows must be sorted by place_id ('{rows[1]['place_id']}' belongs before row 2); run make fmt"
+    ]
 
 
 def text_not_in_nfc(pkg):
     number = pkg.set("places", {"place_id": "moscow"}, "name_it", "Mosca\u0301")
-    return [f"data/places.csv:{number}: is not in NFC Unicode form; expected 'moscow,Moscow,Moscá,RUS,55.7558,37.6173,inferred'; run make fmt"]
+    return [
+        f"data/places.csv:{number}: is not in NFC Unicode form; expected 'moscow,Moscow,Moscá,RUS,55.7558,37.6173,inferred'; run make fmt"
+    ]
 
 
 def control_character(pkg):
@@ -405,7 +467,9 @@ def tab_in_a_cell(pkg):
 
 def carriage_return_in_a_quoted_cell(pkg):
     number = pkg.row_number("actors", actor_id="russia")
-    _raw_line(pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b'"The Russian\rFederation."'))
+    _raw_line(
+        pkg, "actors", number, lambda line: line.replace(b"The Russian Federation.", b'"The Russian\rFederation."')
+    )
     return f"data/actors.csv:{number} description: contains the control character U+000D"
 
 
@@ -417,7 +481,8 @@ def carriage_return_splitting_a_row(pkg):
 
 def one_megabyte_cell(pkg):
     number = pkg.set("actors", {"actor_id": "russia"}, "description", "x" * 1_000_000)
-    return f"data/actors.csv:{number} description: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000000 characters)' is longer than 2000 characters"
+    cut = "x" * 60  # a cell is shown cut to 60 characters
+    return f"data/actors.csv:{number} description: '{cut}… (1000000 characters)' is longer than 2000 characters"
 
 
 def hundred_thousand_rows(pkg):
@@ -425,27 +490,81 @@ def hundred_thousand_rows(pkg):
         for i in range(100_000):
             f.write(f"zz-unknown-{i:06d},Form {i},it\n")
     # Listed a thousand at a time (problems.MAX_LISTED), every row counted in the summary.
-    return "data/aliases.csv actor_id: … and 99,000 more rows whose actor_id is not in actors (the first 1,000 are listed)"
+    return (
+        "data/aliases.csv actor_id: … and 99,000 more rows whose actor_id is not in actors (the first 1,000 are listed)"
+    )
 
 
 def invalid_semver(pkg):
     _descriptor(pkg, lambda d: d.update(version="v1"))
     return "datapackage.json version: 'v1' is not a SemVer version"
 
-CASES = [malformed_descriptor_json, descriptor_not_an_object, duplicate_resource_name, path_with_parent_directory,
-         absolute_path, url_path, symlinked_file, symlinked_folder, missing_data_file, missing_schema_file, malformed_schema_json,
-         pattern_the_checks_cannot_run,
-         file_not_utf8, byte_order_mark, crlf_line_endings, nul_byte, empty_file, unterminated_quote,
-         ragged_row_extra_cell, ragged_row_missing_cell, blank_row, extra_column, missing_column, renamed_column,
-         reordered_columns, duplicate_primary_key, bad_slug, required_value_empty, number_not_a_number,
-         number_out_of_range, boolean_not_a_boolean, date_wrong_shape, date_with_a_time, date_impossible_day,
-         date_impossible_month, date_year_zero, end_before_start, event_after_publication,
-         statement_after_publication, excerpt_not_in_source, quote_altered_by_one_character,
-         typographic_apostrophe_straightened, changed_article_text, article_listed_without_hash,
-         unknown_vocabulary_code, invalid_country_code, invalid_language_code, bad_wikidata_id,
-         citation_of_a_missing_row, uncited_fact_row, orphan_actor, alias_no_article_prints, membership_in_a_person,
-         redirect_to_a_missing_id, unsorted_file, text_not_in_nfc, control_character, tab_in_a_cell,
-         carriage_return_in_a_quoted_cell, carriage_return_splitting_a_row, one_megabyte_cell, hundred_thousand_rows, invalid_semver]
+
+CASES = [
+    malformed_descriptor_json,
+    descriptor_not_an_object,
+    duplicate_resource_name,
+    path_with_parent_directory,
+    absolute_path,
+    url_path,
+    symlinked_file,
+    symlinked_folder,
+    missing_data_file,
+    missing_schema_file,
+    malformed_schema_json,
+    pattern_the_checks_cannot_run,
+    file_not_utf8,
+    byte_order_mark,
+    crlf_line_endings,
+    nul_byte,
+    empty_file,
+    unterminated_quote,
+    ragged_row_extra_cell,
+    ragged_row_missing_cell,
+    blank_row,
+    extra_column,
+    missing_column,
+    renamed_column,
+    reordered_columns,
+    duplicate_primary_key,
+    bad_slug,
+    required_value_empty,
+    number_not_a_number,
+    number_out_of_range,
+    boolean_not_a_boolean,
+    date_wrong_shape,
+    date_with_a_time,
+    date_impossible_day,
+    date_impossible_month,
+    date_year_zero,
+    end_before_start,
+    event_after_publication,
+    statement_after_publication,
+    excerpt_not_in_source,
+    quote_altered_by_one_character,
+    typographic_apostrophe_straightened,
+    changed_article_text,
+    article_listed_without_hash,
+    unknown_vocabulary_code,
+    invalid_country_code,
+    invalid_language_code,
+    bad_wikidata_id,
+    citation_of_a_missing_row,
+    uncited_fact_row,
+    orphan_actor,
+    alias_no_article_prints,
+    membership_in_a_person,
+    redirect_to_a_missing_id,
+    unsorted_file,
+    text_not_in_nfc,
+    control_character,
+    tab_in_a_cell,
+    carriage_return_in_a_quoted_cell,
+    carriage_return_splitting_a_row,
+    one_megabyte_cell,
+    hundred_thousand_rows,
+    invalid_semver,
+]
 
 
 # --- issue 10: remote references, names, wrong types, depth, sizes, patterns, integrity -------
@@ -513,7 +632,9 @@ def foreign_key_resource_as_a_list(pkg):
 
 
 def descriptor_nested_100000_deep(pkg):
-    pkg.descriptor.write_text('{"resources": [{"name": "x", "path": "data/places.csv", "schema": ' + "[" * 100_000 + "]" * 100_000 + "}]}")
+    pkg.descriptor.write_text(
+        '{"resources": [{"name": "x", "path": "data/places.csv", "schema": ' + "[" * 100_000 + "]" * 100_000 + "}]}"
+    )
     return "datapackage.json: is nested more than 16 levels deep"
 
 
@@ -543,12 +664,12 @@ def oversized_unlisted_text(pkg):
 
 def package_name_with_dot_dot(pkg):
     _descriptor(pkg, lambda d: d.update(name="../../outside"))
-    return "datapackage.json name: \"../../outside\" does not match"
+    return 'datapackage.json name: "../../outside" does not match'
 
 
 def resource_name_with_dot_dot(pkg):
     _descriptor(pkg, lambda d: d["resources"][0].update(name="../sources"))
-    return "datapackage.json resources[0].name: \"../sources\" does not match"
+    return 'datapackage.json resources[0].name: "../sources" does not match'
 
 
 def unknown_descriptor_key(pkg):
@@ -566,6 +687,7 @@ def same_article_listed_twice(pkg):
     def twice(d):
         text = next(r for r in d["resources"] if r["name"] == f"article-{SOURCE}")
         d["resources"].append(dict(text, name="article-copy"))
+
     _descriptor(pkg, twice)
     copy = _resource_index(pkg, "article-copy")
     return f"datapackage.json resources[{copy}].path: 'articles/{SOURCE}.txt' is already resource 'article-{SOURCE}'"
@@ -581,7 +703,7 @@ def catastrophic_pattern(pkg):
 
 def licence_link_javascript(pkg):
     _descriptor(pkg, lambda d: d["licenses"][0].update(path="javascript:alert(document.cookie)"))
-    return "datapackage.json licenses[0].path: \"javascript:alert(document.cookie)\" does not match"
+    return 'datapackage.json licenses[0].path: "javascript:alert(document.cookie)" does not match'
 
 
 def organisation_parent_cycle(pkg):
@@ -641,14 +763,42 @@ def negative_zero(pkg):
     number = pkg.set("places", {"place_id": "minsk"}, "longitude", "-0.0")
     return f"data/places.csv:{number} longitude: '-0.0' is not in canonical form: write 0.0"
 
-ISSUE_10_CASES = [profile_url, resource_profile_url, dollar_schema_url, dollar_schema_in_a_table_schema, schema_url, dialect_url,
-                  path_with_other_scheme, dialect_as_a_string, encoding_as_a_number, foreign_key_resource_as_a_list,
-                  descriptor_nested_100000_deep, schema_nested_100000_deep, five_megabyte_descriptor, oversized_table,
-                  oversized_unlisted_text,
-                  package_name_with_dot_dot, resource_name_with_dot_dot, unknown_descriptor_key, unknown_schema_keyword,
-                  same_article_listed_twice, catastrophic_pattern, licence_link_javascript, organisation_parent_cycle,
-                  event_its_own_parent, bidi_control, line_separator, zero_width_space, leading_space, trailing_space,
-                  formula_starting_with_a_dash, alias_only_inside_another_word, number_not_in_canonical_form, negative_zero]
+
+ISSUE_10_CASES = [
+    profile_url,
+    resource_profile_url,
+    dollar_schema_url,
+    dollar_schema_in_a_table_schema,
+    schema_url,
+    dialect_url,
+    path_with_other_scheme,
+    dialect_as_a_string,
+    encoding_as_a_number,
+    foreign_key_resource_as_a_list,
+    descriptor_nested_100000_deep,
+    schema_nested_100000_deep,
+    five_megabyte_descriptor,
+    oversized_table,
+    oversized_unlisted_text,
+    package_name_with_dot_dot,
+    resource_name_with_dot_dot,
+    unknown_descriptor_key,
+    unknown_schema_keyword,
+    same_article_listed_twice,
+    catastrophic_pattern,
+    licence_link_javascript,
+    organisation_parent_cycle,
+    event_its_own_parent,
+    bidi_control,
+    line_separator,
+    zero_width_space,
+    leading_space,
+    trailing_space,
+    formula_starting_with_a_dash,
+    alias_only_inside_another_word,
+    number_not_in_canonical_form,
+    negative_zero,
+]
 CASES += ISSUE_10_CASES
 
 
@@ -656,7 +806,11 @@ CASES += ISSUE_10_CASES
 def target_kind_without_a_foreign_key(pkg):
     schema_file = pkg.root / "schemas" / "memberships.json"
     schema = json.loads(schema_file.read_text())
-    next(f for f in schema["fields"] if f["name"] == "membership_id")["x-target-kind"] = {"field": "kind", "values": ["state"], "rule": "is a {kind}"}
+    next(f for f in schema["fields"] if f["name"] == "membership_id")["x-target-kind"] = {
+        "field": "kind",
+        "values": ["state"],
+        "rule": "is a {kind}",
+    }
     schema_file.write_text(json.dumps(schema))
     return ["schemas/memberships.json membership_id: x-target-kind needs a foreign key on this field alone"]
 
@@ -664,7 +818,11 @@ def target_kind_without_a_foreign_key(pkg):
 def target_kind_naming_a_missing_field(pkg):
     schema_file = pkg.root / "schemas" / "memberships.json"
     schema = json.loads(schema_file.read_text())
-    next(f for f in schema["fields"] if f["name"] == "role")["x-target-kind"] = {"field": "kind", "values": ["state"], "rule": "is a {kind}"}
+    next(f for f in schema["fields"] if f["name"] == "role")["x-target-kind"] = {
+        "field": "kind",
+        "values": ["state"],
+        "rule": "is a {kind}",
+    }
     schema_file.write_text(json.dumps(schema))
     return ["schemas/memberships.json role: x-target-kind names 'kind', which is not a field of vocab_membership_roles"]
 
@@ -679,10 +837,17 @@ def described_by_an_unknown_field(pkg):
 
 def organisations_row_for_a_state(pkg):
     number = pkg.add("organisations", {"organisation_id": "china", "classification": "intergovernmental_organisation"})
-    return [f"data/organisations.csv:{number} organisation_id: 'china' is a state in actors; only organisations belong here"]
+    return [
+        f"data/organisations.csv:{number} organisation_id: 'china' is a state in actors; only organisations belong here"
+    ]
 
 
-ISSUE_11_CASES = [target_kind_without_a_foreign_key, target_kind_naming_a_missing_field, described_by_an_unknown_field, organisations_row_for_a_state]
+ISSUE_11_CASES = [
+    target_kind_without_a_foreign_key,
+    target_kind_naming_a_missing_field,
+    described_by_an_unknown_field,
+    organisations_row_for_a_state,
+]
 CASES += ISSUE_11_CASES
 
 
@@ -696,8 +861,10 @@ def caveat_without_evidence(pkg):
     number = pkg.row_number("caveats", caveat_id=CAVEAT)
     for field in ("source_id", "excerpt", "ref_title", "ref_publisher", "ref_date", "ref_url"):
         pkg.set("caveats", {"caveat_id": CAVEAT}, field, "")
-    return [f"data/caveats.csv:{number} source_id: is empty, and so is every other piece of evidence: "
-            "fill (source_id, excerpt) or (ref_title, ref_publisher, ref_date, ref_url)"]
+    return [
+        f"data/caveats.csv:{number} source_id: is empty, and so is every other piece of evidence: "
+        "fill (source_id, excerpt) or (ref_title, ref_publisher, ref_date, ref_url)"
+    ]
 
 
 def caveat_reference_without_its_address(pkg):
@@ -712,8 +879,10 @@ def caveat_reference_not_http(pkg):
 
 def caveat_on_a_missing_row(pkg):
     number = pkg.set("caveats", {"caveat_id": CAVEAT}, "record_id", "russia-chair-csto-2021")
-    return [f"data/caveats.csv:{number} record_id: 'russia-chair-csto-2021' not found in memberships.membership_id "
-            "(did you mean 'russia-chair-csto-2022'?)"]
+    return [
+        f"data/caveats.csv:{number} record_id: 'russia-chair-csto-2021' not found in memberships.membership_id "
+        "(did you mean 'russia-chair-csto-2022'?)"
+    ]
 
 
 def caveat_evidence_not_in_its_article(pkg):
@@ -724,38 +893,59 @@ def caveat_evidence_not_in_its_article(pkg):
 def context_not_in_a_cited_source(pkg):
     _, rows = pkg.read("statements")
     context = next(r["context"] for r in rows if r["statement_id"] == LAVROV)
-    number = pkg.set("statements", {"statement_id": LAVROV}, "context", context.replace("Ma queste non erano", "Ma queste erano"))
+    number = pkg.set(
+        "statements", {"statement_id": LAVROV}, "context", context.replace("Ma queste non erano", "Ma queste erano")
+    )
     return f"data/statements.csv:{number} context: not found verbatim in any cited source"
 
 
 def context_without_its_quote(pkg):
     number = pkg.set("statements", {"statement_id": LAVROV}, "context", "Ma queste non erano")
-    return [f"data/statements.csv:{number} context: does not contain the quote 'strutture all’interno delle quali fosse possibile "
-            "condurre n… (141 characters)' verbatim"]
+    return [
+        f"data/statements.csv:{number} context: does not contain the quote 'strutture all’interno delle quali fosse possibile "
+        "condurre n… (141 characters)' verbatim"
+    ]
 
 
 def upstream_title_not_as_printed(pkg):
     upstream = "belta-2023-11-12-tasmagambetov-armenia-not-leaving"
-    number = pkg.set("upstream_sources", {"upstream_id": upstream}, "title", "Tasmagambetov: l’Armenia non lascia la CSTO")
-    return [f"data/upstream_sources.csv:{number} title: 'Tasmagambetov: l’Armenia non lascia la CSTO' does not occur as a whole word in any article text"]
+    number = pkg.set(
+        "upstream_sources", {"upstream_id": upstream}, "title", "Tasmagambetov: l’Armenia non lascia la CSTO"
+    )
+    return [
+        f"data/upstream_sources.csv:{number} title: 'Tasmagambetov: l’Armenia non lascia la CSTO' does not occur as a whole word in any article text"
+    ]
 
 
 def a_caveat_is_no_citation(pkg):
     pkg.remove("citations", record_table="memberships", record_id="russia-chair-csto-2022")
     number = pkg.row_number("memberships", membership_id="russia-chair-csto-2022")
-    return [f"data/memberships.csv:{number} membership_id: 'russia-chair-csto-2022' has no citation: "
-            "add a row to citations with record_table=memberships, record_id=russia-chair-csto-2022"]
+    return [
+        f"data/memberships.csv:{number} membership_id: 'russia-chair-csto-2022' has no citation: "
+        "add a row to citations with record_table=memberships, record_id=russia-chair-csto-2022"
+    ]
 
 
 def upstream_without_title_or_credit(pkg):
     number = pkg.set("upstream_sources", {"upstream_id": "global-times-2024-04-lavrov-visit"}, "credit", "")
-    return [f"data/upstream_sources.csv:{number} footnote: is empty, and so is every other piece of evidence: "
-            "fill (footnote, title) or (credit)"]
+    return [
+        f"data/upstream_sources.csv:{number} footnote: is empty, and so is every other piece of evidence: "
+        "fill (footnote, title) or (credit)"
+    ]
 
 
-ISSUE_12_CASES = [upstream_without_title_or_credit, caveat_without_evidence, caveat_reference_without_its_address, caveat_reference_not_http, caveat_on_a_missing_row,
-                  caveat_evidence_not_in_its_article, context_not_in_a_cited_source, context_without_its_quote,
-                  upstream_title_not_as_printed, a_caveat_is_no_citation]
+ISSUE_12_CASES = [
+    upstream_without_title_or_credit,
+    caveat_without_evidence,
+    caveat_reference_without_its_address,
+    caveat_reference_not_http,
+    caveat_on_a_missing_row,
+    caveat_evidence_not_in_its_article,
+    context_not_in_a_cited_source,
+    context_without_its_quote,
+    upstream_title_not_as_printed,
+    a_caveat_is_no_citation,
+]
 CASES += ISSUE_12_CASES
 
 
@@ -766,15 +956,23 @@ def _foreign_key_cases():
             yield pytest.param(table, field, fk["reference"]["resource"], id=f"dangling_fk_{table}.{field}")
 
 
-TEXT_FIELDS = [pytest.param(table, f["name"], id=f"formula_in_{table}.{f['name']}")
-               for table, schema in _schemas().items() for f in schema["fields"]
-               if f.get("type", "string") == "string" and not {"pattern", "enum"} & set(f.get("constraints", {}))
-               and not f.get("format")]
+TEXT_FIELDS = [
+    pytest.param(table, f["name"], id=f"formula_in_{table}.{f['name']}")
+    for table, schema in _schemas().items()
+    for f in schema["fields"]
+    if f.get("type", "string") == "string"
+    and not {"pattern", "enum"} & set(f.get("constraints", {}))
+    and not f.get("format")
+]
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else "link"
-            for p in sorted(root.rglob("*"))}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file() and not p.is_symlink()
+        else "link"
+        for p in sorted(root.rglob("*"))
+    }
 
 
 def fails_cleanly(pkg, expected: str | list[str], *options: str) -> str:
@@ -787,19 +985,31 @@ def fails_cleanly(pkg, expected: str | list[str], *options: str) -> str:
     if isinstance(expected, list):  # the whole report, line for line
         assert problems(text.splitlines()) == expected, text[:3000]
     else:  # a line starting so (the case's other lines are not its point)
-        assert any(line.startswith(expected) for line in text.splitlines()), f"expected a line starting {expected!r}:\n{text[:3000]}"
+        assert any(line.startswith(expected) for line in text.splitlines()), (
+            f"expected a line starting {expected!r}:\n{text[:3000]}"
+        )
     assert "Traceback" not in text + err.getvalue()
     assert snapshot(pkg.root) == before, "the validator wrote to the package"
     return text
 
 
 def _descriptor_loads(case) -> bool:
-    return case not in (malformed_descriptor_json, descriptor_not_an_object,
-                        duplicate_resource_name, path_with_parent_directory,
-                        absolute_path, url_path, symlinked_file, symlinked_folder,
-                        missing_data_file, missing_schema_file, malformed_schema_json,
-                        pattern_the_checks_cannot_run, target_kind_without_a_foreign_key,
-                        described_by_an_unknown_field)
+    return case not in (
+        malformed_descriptor_json,
+        descriptor_not_an_object,
+        duplicate_resource_name,
+        path_with_parent_directory,
+        absolute_path,
+        url_path,
+        symlinked_file,
+        symlinked_folder,
+        missing_data_file,
+        missing_schema_file,
+        malformed_schema_json,
+        pattern_the_checks_cannot_run,
+        target_kind_without_a_foreign_key,
+        described_by_an_unknown_field,
+    )
 
 
 # The cases also put to `frictionless validate` (parity.py): not those whose package it cannot open.
@@ -868,7 +1078,7 @@ def _dangling(case) -> tuple[str, str]:
     return bad, f"'{bad}' not found in {target}.{ref_field}"
 
 
-FORMULA = "=HYPERLINK(\"http://example.org\")"
+FORMULA = '=HYPERLINK("http://example.org")'
 
 
 def break_every_foreign_key(pkg) -> list[str]:
@@ -882,7 +1092,9 @@ def test_every_dangling_foreign_key_is_refused(pkg):
 
 def test_formula_injection_is_refused_in_every_free_text_column(pkg):
     """A formula in every free-text column at once, each refused on its own line."""
-    expected = _break_each(pkg, TEXT_FIELDS, lambda case: (FORMULA, "starts with '=', which spreadsheets run as a formula"))
+    expected = _break_each(
+        pkg, TEXT_FIELDS, lambda case: (FORMULA, "starts with '=', which spreadsheets run as a formula")
+    )
     assert len(expected) == len(TEXT_FIELDS) > 40
     fails_cleanly_with_each(pkg, expected)
 
@@ -890,12 +1102,23 @@ def test_formula_injection_is_refused_in_every_free_text_column(pkg):
 def test_a_removed_id_without_redirect_is_refused(repo):
     number = repo.row_number("places", place_id="new-york")
     events_fields, events = repo.read("events")
-    repo.write("events", events_fields, [dict(e, place_id="" if e["place_id"] == "new-york" else e["place_id"]) for e in events])
+    repo.write(
+        "events",
+        events_fields,
+        [dict(e, place_id="" if e["place_id"] == "new-york" else e["place_id"]) for e in events],
+    )
     repo.remove("places", place_id="new-york")
     repo.raise_version()
-    fails_cleanly(repo, f"data/places.csv place_id: 'new-york' (row {number} at HEAD) was removed without a redirect", "--base", "HEAD")
+    fails_cleanly(
+        repo,
+        f"data/places.csv place_id: 'new-york' (row {number} at HEAD) was removed without a redirect",
+        "--base",
+        "HEAD",
+    )
 
 
 def test_changed_data_with_the_same_version_is_refused(repo):
     repo.set("places", {"place_id": "moscow"}, "name_it", "Mosca (capitale)")
-    fails_cleanly(repo, f"datapackage.json version: is {repo.version}, not higher than {repo.version} at HEAD", "--base", "HEAD")
+    fails_cleanly(
+        repo, f"datapackage.json version: is {repo.version}, not higher than {repo.version} at HEAD", "--base", "HEAD"
+    )

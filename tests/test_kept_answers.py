@@ -1,5 +1,6 @@
 """The site keeps the answers Datasette would otherwise work out on every request from things that
 never change while it runs (dpsite/plugins/kept_answers.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -73,4 +74,6 @@ def test_plugin_settings_are_handed_out_as_copies(site):
     first = site.ds.plugin_config("datasette-cluster-map")
     assert first, "the build configures the map"
     first["latitude_column"] = "changed"
-    assert site.ds.plugin_config("datasette-cluster-map") == site.ds.metadata("plugins")["datasette-cluster-map"] != first
+    assert (
+        site.ds.plugin_config("datasette-cluster-map") == site.ds.metadata("plugins")["datasette-cluster-map"] != first
+    )

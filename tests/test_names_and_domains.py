@@ -4,6 +4,7 @@ with what the build creates, keywords naming nothing, numbers and integers beyon
 hold, reduced dates without their pattern, text beyond a spreadsheet cell, more partition years
 than Arrow writes at once) in at least three variants of its own, on a tiny package: each refused
 with one located line naming the rule, never a traceback; or, where the build can take it, built."""
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from test_hostile import fails_cleanly
+
 from dpbuild import build, codebook, xlsx
 from dpcheck import validate
 from dpmodel import csvfile, dates, descriptor, names, vocabulary
@@ -38,7 +39,9 @@ class Tiny:
             (root / "schemas" / f"t{n}.json").write_text(json.dumps(schema), encoding="utf-8")
             resources.append({"name": name, "path": f"data/t{n}.csv", "schema": f"schemas/t{n}.json"})
             (root / "data" / f"t{n}.csv").write_text(render(schema, rows), encoding="utf-8")
-        self.descriptor.write_text(json.dumps({"name": "tiny", "version": version, "resources": resources}), encoding="utf-8")
+        self.descriptor.write_text(
+            json.dumps({"name": "tiny", "version": version, "resources": resources}), encoding="utf-8"
+        )
 
     @property
     def descriptor(self) -> Path:
@@ -50,7 +53,11 @@ def render(schema: dict, rows: list[dict]) -> str:
     with a name no CSV header can hold is still written, for the validator to refuse."""
     fields = [f for f in schema.get("fields", []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
     cells = [csvfile.canonical_cells(fields, {f["name"]: r.get(f["name"]) or None for f in fields}) for r in rows]
-    key = [k for k in (schema.get("primaryKey") or []) if isinstance(k, str)] if isinstance(schema.get("primaryKey"), list) else []
+    key = (
+        [k for k in (schema.get("primaryKey") or []) if isinstance(k, str)]
+        if isinstance(schema.get("primaryKey"), list)
+        else []
+    )
     cells.sort(key=lambda r: tuple(r.get(k) or "" for k in key))
     return csvfile.render([f["name"] for f in fields], [{k: v or "" for k, v in r.items()} for r in cells])
 
@@ -68,12 +75,21 @@ ID = {"name": "id", "type": "string", "constraints": {"required": True}}
 
 def base() -> list[tuple[str, dict, list[dict]]]:
     """Two tables, valid: t (searched, a reduced date, numbers) and u pointing at t."""
-    t = {"fields": [ID, reduced("day"), field("n", "number"), field("i", "integer"), field("note")], "primaryKey": ["id"],
-         "x-search": ["note"], "x-partition-date": "day"}
-    u = {"fields": [ID, field("t_id", constraints={"required": True}), field("label")], "primaryKey": ["id"],
-         "foreignKeys": [{"fields": ["t_id"], "reference": {"resource": "t", "fields": ["id"]}}]}
-    return [("t", t, [{"id": "a", "day": "2023-04", "n": "1.5", "i": "7", "note": "x"}]),
-            ("u", u, [{"id": "b", "t_id": "a", "label": "B"}])]
+    t = {
+        "fields": [ID, reduced("day"), field("n", "number"), field("i", "integer"), field("note")],
+        "primaryKey": ["id"],
+        "x-search": ["note"],
+        "x-partition-date": "day",
+    }
+    u = {
+        "fields": [ID, field("t_id", constraints={"required": True}), field("label")],
+        "primaryKey": ["id"],
+        "foreignKeys": [{"fields": ["t_id"], "reference": {"resource": "t", "fields": ["id"]}}],
+    }
+    return [
+        ("t", t, [{"id": "a", "day": "2023-04", "n": "1.5", "i": "7", "note": "x"}]),
+        ("u", u, [{"id": "b", "t_id": "a", "label": "B"}]),
+    ]
 
 
 def changed(change) -> list:
@@ -103,72 +119,136 @@ NAME_CASES = {
     "bracket_in_a_field_name": (_field_name("x]y"), f'schemas/t0.json x]y: name "x]y" does not match {GRAMMAR}'),
     "quote_in_a_field_name": (_field_name('a"b'), f'schemas/t0.json a"b: name "a\\"b" does not match {GRAMMAR}'),
     "capital_in_a_field_name": (_field_name("Note"), f'schemas/t0.json Note: name "Note" does not match {GRAMMAR}'),
-    "field_name_too_long": (_field_name("a" * 64), f'schemas/t0.json {"a" * 64}: name "{"a" * 59}… does not match {GRAMMAR}'),
-    "table_name_with_a_dash": (lambda s, r, t: _named(t, "u", "u-v"), 'datapackage.json resources[1].name: "u-v" does not match ^[a-z][a-z0-9_]{0,30}$'),
-    "table_name_over_a_sheet_name": (lambda s, r, t: _named(t, "u", "u" * 32), 'datapackage.json resources[1].name: "uuuu'),
+    "field_name_too_long": (
+        _field_name("a" * 64),
+        f'schemas/t0.json {"a" * 64}: name "{"a" * 59}… does not match {GRAMMAR}',
+    ),
+    "table_name_with_a_dash": (
+        lambda s, r, t: _named(t, "u", "u-v"),
+        'datapackage.json resources[1].name: "u-v" does not match ^[a-z][a-z0-9_]{0,30}$',
+    ),
+    "table_name_over_a_sheet_name": (
+        lambda s, r, t: _named(t, "u", "u" * 32),
+        'datapackage.json resources[1].name: "uuuu',
+    ),
 }
 CREATED_COLUMN_CASES = {
-    "field_named_like_a_derived_date_column": (_field_name("day_earliest"),
-                                               "schemas/t0.json day_earliest: is a name the build creates for the earliest of the reduced date day"),
-    "field_named_like_the_precision_column": (_field_name("day_precision"),
-                                              "schemas/t0.json day_precision: is a name the build creates for the precision of the reduced date day"),
-    "field_named_like_the_partition_column": (_field_name("year"),
-                                              "schemas/t0.json year: is a name the build creates for the year the Parquet copy is partitioned by"),
-    "field_named_like_all_names": (lambda s, r, t: (s["u"]["fields"].append(field("all_names")),
-                                                    s["u"].update({"x-all-names": {"resource": "t", "key": "id", "name": "note"}})),
-                                   "schemas/t1.json all_names: is a name the build creates for the name forms x-all-names adds"),
-    "field_named_rowid": (_field_name("rowid"), "schemas/t0.json rowid: is SQLite's row id's name; a column may not have it"),
-    "field_named_rank": (_field_name("rank"), "schemas/t0.json rank: is FTS5's rank column's name; a column may not have it"),
+    "field_named_like_a_derived_date_column": (
+        _field_name("day_earliest"),
+        "schemas/t0.json day_earliest: is a name the build creates for the earliest of the reduced date day",
+    ),
+    "field_named_like_the_precision_column": (
+        _field_name("day_precision"),
+        "schemas/t0.json day_precision: is a name the build creates for the precision of the reduced date day",
+    ),
+    "field_named_like_the_partition_column": (
+        _field_name("year"),
+        "schemas/t0.json year: is a name the build creates for the year the Parquet copy is partitioned by",
+    ),
+    "field_named_like_all_names": (
+        lambda s, r, t: (
+            s["u"]["fields"].append(field("all_names")),
+            s["u"].update({"x-all-names": {"resource": "t", "key": "id", "name": "note"}}),
+        ),
+        "schemas/t1.json all_names: is a name the build creates for the name forms x-all-names adds",
+    ),
+    "field_named_rowid": (
+        _field_name("rowid"),
+        "schemas/t0.json rowid: is SQLite's row id's name; a column may not have it",
+    ),
+    "field_named_rank": (
+        _field_name("rank"),
+        "schemas/t0.json rank: is FTS5's rank column's name; a column may not have it",
+    ),
     "search_names_column_named_like_a_field": (
         lambda s, r, t: s["u"].update({"x-search-names": [{"column": "label", "field": "t_id"}]}),
-        "schemas/t1.json label: is a name the build creates for a column x-search-names adds"),
+        "schemas/t1.json label: is a name the build creates for a column x-search-names adds",
+    ),
 }
 CREATED_TABLE_CASES = {
-    "table_named_like_a_full_text_index": (lambda s, r, t: _named(t, "u", "t_fts"),
-                                           'datapackage.json resources[1].name: "t_fts" is a name the build creates for the full-text index of t'),
-    "table_named_like_an_fts5_shadow_table": (lambda s, r, t: _named(t, "u", "t_fts_docsize"),
-                                              'datapackage.json resources[1].name: "t_fts_docsize" is a name the build creates for the full-text index of t'),
-    "table_named_source_texts": (lambda s, r, t: _named(t, "u", "source_texts"),
-                                 'datapackage.json resources[1].name: "source_texts" is a name the build creates for the table of article texts'),
-    "table_named_like_a_view": (lambda s, r, t: _named(t, "u", "events_full"),
-                                'datapackage.json resources[1].name: "events_full" is a name the build creates for a view'),
-    "table_named_like_a_canned_query": (lambda s, r, t: _named(t, "u", "who_met_whom"),
-                                        'datapackage.json resources[1].name: "who_met_whom" is a name the build creates for a canned query'),
-    "table_named_like_an_index": (lambda s, r, t: _named(t, "u", "idx_u_t_id"),
-                                  "datapackage.json resources[1].name: \"idx_u_t_id\" begins with 'idx_'"),
-    "table_named_like_sqlite_s_own": (lambda s, r, t: _named(t, "u", "sqlite_stat1"),
-                                      "datapackage.json resources[1].name: \"sqlite_stat1\" begins with 'sqlite_'"),
-    "table_named_like_a_sheet": (lambda s, r, t: _named(t, "u", "columns"),
-                                 'datapackage.json resources[1].name: "columns" is a name the build creates for a sheet of the spreadsheet'),
+    "table_named_like_a_full_text_index": (
+        lambda s, r, t: _named(t, "u", "t_fts"),
+        'datapackage.json resources[1].name: "t_fts" is a name the build creates for the full-text index of t',
+    ),
+    "table_named_like_an_fts5_shadow_table": (
+        lambda s, r, t: _named(t, "u", "t_fts_docsize"),
+        'datapackage.json resources[1].name: "t_fts_docsize" is a name the build creates for the full-text index of t',
+    ),
+    "table_named_source_texts": (
+        lambda s, r, t: _named(t, "u", "source_texts"),
+        'datapackage.json resources[1].name: "source_texts" is a name the build creates for the table of article texts',
+    ),
+    "table_named_like_a_view": (
+        lambda s, r, t: _named(t, "u", "events_full"),
+        'datapackage.json resources[1].name: "events_full" is a name the build creates for a view',
+    ),
+    "table_named_like_a_canned_query": (
+        lambda s, r, t: _named(t, "u", "who_met_whom"),
+        'datapackage.json resources[1].name: "who_met_whom" is a name the build creates for a canned query',
+    ),
+    "table_named_like_an_index": (
+        lambda s, r, t: _named(t, "u", "idx_u_t_id"),
+        "datapackage.json resources[1].name: \"idx_u_t_id\" begins with 'idx_'",
+    ),
+    "table_named_like_sqlite_s_own": (
+        lambda s, r, t: _named(t, "u", "sqlite_stat1"),
+        "datapackage.json resources[1].name: \"sqlite_stat1\" begins with 'sqlite_'",
+    ),
+    "table_named_like_a_sheet": (
+        lambda s, r, t: _named(t, "u", "columns"),
+        'datapackage.json resources[1].name: "columns" is a name the build creates for a sheet of the spreadsheet',
+    ),
 }
 REFERENCE_CASES = {
-    "all_names_from_a_missing_table": (lambda s, r, t: s["t"].update({"x-all-names": {"resource": "aliases", "key": "id", "name": "x"}}),
-                                       "schemas/t0.json x-all-names: names 'aliases', which is not a table of the package"),
-    "all_names_key_missing_in_its_table": (lambda s, r, t: s["t"].update({"x-all-names": {"resource": "u", "key": "actor_id", "name": "label"}}),
-                                           "schemas/t0.json x-all-names: names 'actor_id', which is not a field of u"),
+    "all_names_from_a_missing_table": (
+        lambda s, r, t: s["t"].update({"x-all-names": {"resource": "aliases", "key": "id", "name": "x"}}),
+        "schemas/t0.json x-all-names: names 'aliases', which is not a table of the package",
+    ),
+    "all_names_key_missing_in_its_table": (
+        lambda s, r, t: s["t"].update({"x-all-names": {"resource": "u", "key": "actor_id", "name": "label"}}),
+        "schemas/t0.json x-all-names: names 'actor_id', which is not a field of u",
+    ),
     "search_names_through_a_missing_table": (
-        lambda s, r, t: s["t"].update({"x-search-names": [{"column": "who", "field": "t_id", "resource": "links", "key": "t_id"}]}),
-        "schemas/t0.json x-search-names: names 'links', which is not a table of the package"),
+        lambda s, r, t: s["t"].update(
+            {"x-search-names": [{"column": "who", "field": "t_id", "resource": "links", "key": "t_id"}]}
+        ),
+        "schemas/t0.json x-search-names: names 'links', which is not a table of the package",
+    ),
     "search_names_through_a_table_without_its_key": (
         lambda s, r, t: s["t"].update({"x-search-names": [{"column": "who", "field": "t_id", "resource": "u"}]}),
-        "schemas/t0.json x-search-names[0]: needs 'key' with 'resource'"),
+        "schemas/t0.json x-search-names[0]: needs 'key' with 'resource'",
+    ),
     "described_by_a_missing_field": (
-        lambda s, r, t: s["t"].update({"x-described-by": {"when_field": "note", "when_value": "x", "resource": "u", "field": "who", "rule": "r"}}),
-        "schemas/t0.json x-described-by: names 'who', which is not a field of u"),
-    "referenced_except_a_missing_table": (lambda s, r, t: s["t"].update({"x-referenced": {"by": "facts", "except": ["nowhere"]}}),
-                                          "schemas/t0.json x-referenced: names 'nowhere', which is not a table of the package"),
-    "sort_by_a_missing_column": (lambda s, r, t: s["t"].update({"x-datasette": {"sort": "day_middle"}}),
-                                 "schemas/t0.json x-datasette: names 'day_middle', which is not a field of the schema nor a column the build adds"),
+        lambda s, r, t: s["t"].update(
+            {"x-described-by": {"when_field": "note", "when_value": "x", "resource": "u", "field": "who", "rule": "r"}}
+        ),
+        "schemas/t0.json x-described-by: names 'who', which is not a field of u",
+    ),
+    "referenced_except_a_missing_table": (
+        lambda s, r, t: s["t"].update({"x-referenced": {"by": "facts", "except": ["nowhere"]}}),
+        "schemas/t0.json x-referenced: names 'nowhere', which is not a table of the package",
+    ),
+    "sort_by_a_missing_column": (
+        lambda s, r, t: s["t"].update({"x-datasette": {"sort": "day_middle"}}),
+        "schemas/t0.json x-datasette: names 'day_middle', which is not a field of the schema nor a column the build adds",
+    ),
     "target_kind_field_missing_in_the_target": (
-        lambda s, r, t: s["u"]["fields"][1].update({"x-target-kind": {"field": "kind", "values": ["a"], "rule": "is {kind}"}}),
-        "schemas/t1.json t_id: x-target-kind names 'kind', which is not a field of t"),
+        lambda s, r, t: s["u"]["fields"][1].update(
+            {"x-target-kind": {"field": "kind", "values": ["a"], "rule": "is {kind}"}}
+        ),
+        "schemas/t1.json t_id: x-target-kind names 'kind', which is not a field of t",
+    ),
     "foreign_key_to_a_field_that_is_not_the_key": (
         lambda s, r, t: s["u"]["foreignKeys"][0]["reference"].update(fields=["note"]),
-        "schemas/t1.json foreignKeys: references t.note, which is not the primary key of t (id)"),
+        "schemas/t1.json foreignKeys: references t.note, which is not the primary key of t (id)",
+    ),
     "foreign_key_between_types": (
-        lambda s, r, t: (s["u"]["foreignKeys"][0].update(fields=["n"], reference={"resource": "t", "fields": ["id"]}),
-                         s["u"]["fields"].append(field("n", "integer"))),
-        "schemas/t1.json n: is integer, but the field it references, t.id, is string"),
+        lambda s, r, t: (
+            s["u"]["foreignKeys"][0].update(fields=["n"], reference={"resource": "t", "fields": ["id"]}),
+            s["u"]["fields"].append(field("n", "integer")),
+        ),
+        "schemas/t1.json n: is integer, but the field it references, t.id, is string",
+    ),
 }
 
 
@@ -177,49 +257,93 @@ def _cell(table, name, value):
 
 
 ASTRAL_OVER = f"data/t0.csv:2 note: '{chr(0x1F600) * 60}… (16385 characters)' is outside the 32,767 characters"
-DOMAIN = {"number": "is outside the numbers every download holds exactly", "integer": "is outside the integers every download holds exactly"}
+DOMAIN = {
+    "number": "is outside the numbers every download holds exactly",
+    "integer": "is outside the integers every download holds exactly",
+}
 VALUE_CASES = {
     "number_overflowing_a_double": (_cell("t", "n", "1e+309"), f"data/t0.csv:2 n: '1e+309' {DOMAIN['number']}"),
-    "negative_number_overflowing_a_double": (_cell("t", "n", "-1.8e+308"), f"data/t0.csv:2 n: '-1.8e+308' {DOMAIN['number']}"),
-    "number_of_four_hundred_digits": (_cell("t", "n", "9" * 400 + ".0"), f"data/t0.csv:2 n: '{'9' * 60}… (402 characters)' {DOMAIN['number']}"),
+    "negative_number_overflowing_a_double": (
+        _cell("t", "n", "-1.8e+308"),
+        f"data/t0.csv:2 n: '-1.8e+308' {DOMAIN['number']}",
+    ),
+    "number_of_four_hundred_digits": (
+        _cell("t", "n", "9" * 400 + ".0"),
+        f"data/t0.csv:2 n: '{'9' * 60}… (402 characters)' {DOMAIN['number']}",
+    ),
     "integer_two_to_the_63": (_cell("t", "i", str(2**63)), f"data/t0.csv:2 i: '{2**63}' {DOMAIN['integer']}"),
-    "integer_below_minus_two_to_the_63": (_cell("t", "i", str(-2**63 - 1)), f"data/t0.csv:2 i: '{-2**63 - 1}' {DOMAIN['integer']}"),
+    "integer_below_minus_two_to_the_63": (
+        _cell("t", "i", str(-(2**63) - 1)),
+        f"data/t0.csv:2 i: '{-(2**63) - 1}' {DOMAIN['integer']}",
+    ),
     "integer_of_forty_digits": (_cell("t", "i", "1" * 40), f"data/t0.csv:2 i: '{'1' * 40}' {DOMAIN['integer']}"),
     # A spreadsheet keeps 15 significant digits and reads anything nearer 0 than the smallest
     # normal double as 0: a value any download would round is refused, never rounded silently.
-    "number_of_sixteen_significant_digits": (_cell("t", "n", "0.1234567890123456"), f"data/t0.csv:2 n: '0.1234567890123456' {DOMAIN['number']}"),
-    "number_of_seventeen_digits_a_double_rounds": (_cell("t", "n", "9007199254740993.0"), f"data/t0.csv:2 n: '9007199254740993.0' {DOMAIN['number']}"),
+    "number_of_sixteen_significant_digits": (
+        _cell("t", "n", "0.1234567890123456"),
+        f"data/t0.csv:2 n: '0.1234567890123456' {DOMAIN['number']}",
+    ),
+    "number_of_seventeen_digits_a_double_rounds": (
+        _cell("t", "n", "9007199254740993.0"),
+        f"data/t0.csv:2 n: '9007199254740993.0' {DOMAIN['number']}",
+    ),
     "subnormal_number": (_cell("t", "n", "5e-324"), f"data/t0.csv:2 n: '5e-324' {DOMAIN['number']}"),
     "number_that_underflows_to_zero": (_cell("t", "n", "1e-400"), f"data/t0.csv:2 n: '1e-400' {DOMAIN['number']}"),
     "number_beyond_excel_below_a_double": (_cell("t", "n", "1e+308"), f"data/t0.csv:2 n: '1e+308' {DOMAIN['number']}"),
-    "integer_of_sixteen_digits": (_cell("t", "i", "1234567890123456"), f"data/t0.csv:2 i: '1234567890123456' {DOMAIN['integer']}"),
-    "integer_two_to_the_53_plus_one": (_cell("t", "i", str(2**53 + 1)), f"data/t0.csv:2 i: '{2**53 + 1}' {DOMAIN['integer']}"),
-    "text_over_a_spreadsheet_cell": (_cell("t", "note", "x" * 32_768),
-                                     "data/t0.csv:2 note: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (32768 characters)' is outside the 32,767 characters"),
+    "integer_of_sixteen_digits": (
+        _cell("t", "i", "1234567890123456"),
+        f"data/t0.csv:2 i: '1234567890123456' {DOMAIN['integer']}",
+    ),
+    "integer_two_to_the_53_plus_one": (
+        _cell("t", "i", str(2**53 + 1)),
+        f"data/t0.csv:2 i: '{2**53 + 1}' {DOMAIN['integer']}",
+    ),
+    "text_over_a_spreadsheet_cell": (
+        _cell("t", "note", "x" * 32_768),
+        "data/t0.csv:2 note: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (32768 characters)' is outside the 32,767 characters",
+    ),
     # Excel counts UTF-16 units, so an emoji is two: 16,385 of them are over a cell, with a
     # maxLength or without one.
-    "astral_text_over_a_spreadsheet_cell": (_cell("t", "note", "\U0001F600" * 16_385), ASTRAL_OVER),
-    "astral_text_within_its_max_length": (lambda s, r, t: (s["t"]["fields"][4].update(constraints={"maxLength": 32_767}),
-                                                           r["t"][0].update(note="\U0001F600" * 16_385)),
-                                          ASTRAL_OVER),
+    "astral_text_over_a_spreadsheet_cell": (_cell("t", "note", "\U0001f600" * 16_385), ASTRAL_OVER),
+    "astral_text_within_its_max_length": (
+        lambda s, r, t: (
+            s["t"]["fields"][4].update(constraints={"maxLength": 32_767}),
+            r["t"][0].update(note="\U0001f600" * 16_385),
+        ),
+        ASTRAL_OVER,
+    ),
     "text_of_a_megabyte": (_cell("u", "label", "y" * 1_000_000), "data/t1.csv:2 label: 'yyyy"),
-    "max_length_beyond_a_spreadsheet_cell": (lambda s, r, t: s["t"]["fields"][4].update(constraints={"maxLength": 100_000}),
-                                             "schemas/t0.json note: constraints.maxLength is above 32767"),
+    "max_length_beyond_a_spreadsheet_cell": (
+        lambda s, r, t: s["t"]["fields"][4].update(constraints={"maxLength": 100_000}),
+        "schemas/t0.json note: constraints.maxLength is above 32767",
+    ),
 }
 REDUCED_DATE_CASES = {
-    "reduced_date_without_its_pattern": (lambda s, r, t: (s["t"]["fields"][1].pop("constraints"), r["t"][0].update(day="yesterday")),
-                                         "schemas/t0.json day: needs 'constraints'"),
-    "reduced_date_with_a_pattern_of_its_own": (lambda s, r, t: s["t"]["fields"][1].update(constraints={"pattern": "[a-z]+"}),
-                                               f'schemas/t0.json day: constraints.pattern must be "{DATE}"'),
-    "reduced_date_with_other_constraints_only": (lambda s, r, t: s["t"]["fields"][1].update(constraints={"required": True}),
-                                                 "schemas/t0.json day: constraints needs 'pattern'"),
-    "reduced_date_as_an_integer": (lambda s, r, t: s["t"]["fields"][1].update(type="integer"),
-                                   "schemas/t0.json day: type must be \"string\""),
+    "reduced_date_without_its_pattern": (
+        lambda s, r, t: (s["t"]["fields"][1].pop("constraints"), r["t"][0].update(day="yesterday")),
+        "schemas/t0.json day: needs 'constraints'",
+    ),
+    "reduced_date_with_a_pattern_of_its_own": (
+        lambda s, r, t: s["t"]["fields"][1].update(constraints={"pattern": "[a-z]+"}),
+        f'schemas/t0.json day: constraints.pattern must be "{DATE}"',
+    ),
+    "reduced_date_with_other_constraints_only": (
+        lambda s, r, t: s["t"]["fields"][1].update(constraints={"required": True}),
+        "schemas/t0.json day: constraints needs 'pattern'",
+    ),
+    "reduced_date_as_an_integer": (
+        lambda s, r, t: s["t"]["fields"][1].update(type="integer"),
+        'schemas/t0.json day: type must be "string"',
+    ),
 }
+
+
 # Found by a hostile reading after the first round: a search-names column named like SQLite's or
 # FTS5's own, more columns than the build joins, a column searched twice.
 def _search_names_column(column):
-    return lambda s, r, t: s["u"].update({"x-search-names": [{"column": column, "field": "t_id"}], "x-search": ["label", column]})
+    return lambda s, r, t: s["u"].update(
+        {"x-search-names": [{"column": column, "field": "t_id"}], "x-search": ["label", column]}
+    )
 
 
 def _fields(count, make):
@@ -227,15 +351,40 @@ def _fields(count, make):
 
 
 SEARCH_AND_WIDTH_CASES = {
-    "search_names_column_named_rowid": (_search_names_column("rowid"), "schemas/t1.json rowid: is SQLite's row id's name; a column may not have it"),
-    "search_names_column_named_rank": (_search_names_column("rank"), "schemas/t1.json rank: is FTS5's rank column's name; a column may not have it"),
-    "search_names_column_named_oid": (_search_names_column("oid"), "schemas/t1.json oid: is SQLite's row id's name; a column may not have it"),
-    "sixty_five_fields": (_fields(62, field), "schemas/t1.json fields: 65 fields and 0 columns the build creates make 65; a table holds at most 64"),
-    "sixteen_reduced_dates": (_fields(16, reduced), "schemas/t1.json fields: 19 fields and 48 columns the build creates make 67"),
-    "a_column_searched_twice": (lambda s, r, t: s["t"].update({"x-search": ["note", "note"]}), "schemas/t0.json x-search: "),
+    "search_names_column_named_rowid": (
+        _search_names_column("rowid"),
+        "schemas/t1.json rowid: is SQLite's row id's name; a column may not have it",
+    ),
+    "search_names_column_named_rank": (
+        _search_names_column("rank"),
+        "schemas/t1.json rank: is FTS5's rank column's name; a column may not have it",
+    ),
+    "search_names_column_named_oid": (
+        _search_names_column("oid"),
+        "schemas/t1.json oid: is SQLite's row id's name; a column may not have it",
+    ),
+    "sixty_five_fields": (
+        _fields(62, field),
+        "schemas/t1.json fields: 65 fields and 0 columns the build creates make 65; a table holds at most 64",
+    ),
+    "sixteen_reduced_dates": (
+        _fields(16, reduced),
+        "schemas/t1.json fields: 19 fields and 48 columns the build creates make 67",
+    ),
+    "a_column_searched_twice": (
+        lambda s, r, t: s["t"].update({"x-search": ["note", "note"]}),
+        "schemas/t0.json x-search: ",
+    ),
 }
-CASES = {**NAME_CASES, **CREATED_COLUMN_CASES, **CREATED_TABLE_CASES, **REFERENCE_CASES, **VALUE_CASES, **REDUCED_DATE_CASES,
-         **SEARCH_AND_WIDTH_CASES}
+CASES = {
+    **NAME_CASES,
+    **CREATED_COLUMN_CASES,
+    **CREATED_TABLE_CASES,
+    **REFERENCE_CASES,
+    **VALUE_CASES,
+    **REDUCED_DATE_CASES,
+    **SEARCH_AND_WIDTH_CASES,
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -246,8 +395,15 @@ def test_a_hostile_package_is_refused_with_a_located_line(tmp_path, case):
 
 
 def test_each_class_has_three_variants_of_its_own():
-    for cases in (NAME_CASES, CREATED_COLUMN_CASES, CREATED_TABLE_CASES, REFERENCE_CASES, VALUE_CASES, REDUCED_DATE_CASES,
-                  SEARCH_AND_WIDTH_CASES):
+    for cases in (
+        NAME_CASES,
+        CREATED_COLUMN_CASES,
+        CREATED_TABLE_CASES,
+        REFERENCE_CASES,
+        VALUE_CASES,
+        REDUCED_DATE_CASES,
+        SEARCH_AND_WIDTH_CASES,
+    ):
         assert len(cases) >= 3
 
 
@@ -269,9 +425,12 @@ def test_a_thousand_and_more_partition_years_are_written(tmp_path):
 
 def test_numbers_at_the_edges_of_the_domain_reach_every_output(tmp_path):
     import openpyxl
-    rows = [{"id": "a", "n": "9.99999999999999e+307", "i": "999999999999999"},
-            {"id": "b", "n": "-9.99999999999999e+307", "i": "-999999999999999"},
-            {"id": "c", "n": "2.22507385850721e-308", "i": "0", "note": "z" * vocabulary.MAX_TEXT}]
+
+    rows = [
+        {"id": "a", "n": "9.99999999999999e+307", "i": "999999999999999"},
+        {"id": "b", "n": "-9.99999999999999e+307", "i": "-999999999999999"},
+        {"id": "c", "n": "2.22507385850721e-308", "i": "0", "note": "z" * vocabulary.MAX_TEXT},
+    ]
     tables = changed(lambda s, r, t: None)
     tables[0] = ("t", tables[0][1], rows)
     tables[1] = ("u", tables[1][1], [])
@@ -280,7 +439,10 @@ def test_numbers_at_the_edges_of_the_domain_reach_every_output(tmp_path):
     out = tmp_path / "dist"
     db = build.build(pkg.descriptor, out)
     assert sqlite3.connect(db).execute('SELECT n, i FROM "t" ORDER BY id').fetchall() == [
-        (9.99999999999999e307, 999999999999999), (-9.99999999999999e307, -999999999999999), (2.22507385850721e-308, 0)]
+        (9.99999999999999e307, 999999999999999),
+        (-9.99999999999999e307, -999999999999999),
+        (2.22507385850721e-308, 0),
+    ]
     sheet = openpyxl.load_workbook(out / "tiny.xlsx")["t"]
     assert len(sheet["E4"].value) == vocabulary.MAX_TEXT
 
@@ -290,6 +452,7 @@ def test_tables_whose_keys_form_a_cycle_are_built(tmp_path):
         s["t"]["fields"].append(field("u_id"))
         s["t"]["foreignKeys"] = [{"fields": ["u_id"], "reference": {"resource": "u", "fields": ["id"]}}]
         r["t"][0]["u_id"] = "b"
+
     pkg = Tiny(tmp_path / "p", changed(cycle))
     assert validate.main([str(pkg.descriptor)]) == 0
     db = build.build(pkg.descriptor, tmp_path / "dist")
@@ -325,7 +488,9 @@ def test_the_profile_writes_the_one_name_grammar():
     assert data_package["$defs"]["tableName"]["pattern"] == names.TABLE_NAME
     assert table_schema["$defs"]["field"]["then"]["properties"]["constraints"]["properties"]["pattern"]["const"] == DATE
     for bound in ("minLength", "maxLength"):
-        assert table_schema["$defs"]["constraints"]["properties"][bound]["maximum"] == vocabulary.MAX_TEXT == xlsx.MAX_CELL
+        assert (
+            table_schema["$defs"]["constraints"]["properties"][bound]["maximum"] == vocabulary.MAX_TEXT == xlsx.MAX_CELL
+        )
     assert names.MAX_TABLE_NAME == xlsx.MAX_SHEET_NAME
 
 
@@ -337,8 +502,9 @@ def test_every_name_the_build_creates_is_refused_as_a_table_name(tmp_path):
     db = build.build(pkg.descriptor, tmp_path / "dist")
     made = {name for (name,) in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")} - {"t", "u"}
     schemas = {name: schema for name, schema, _ in tables}
-    assert made and all(names.table_name_problem(name, schemas) for name in made), \
-        sorted(n for n in made if not names.table_name_problem(n, schemas))
+    assert made and all(names.table_name_problem(name, schemas) for name in made), sorted(
+        n for n in made if not names.table_name_problem(n, schemas)
+    )
 
 
 def test_every_sql_identifier_in_the_build_is_quoted_by_one_function():
@@ -356,12 +522,23 @@ def test_create_and_insert_take_any_name():
     """What the grammar keeps out, the quoting would still hold: a table and columns named with
     brackets and quotes are created, filled and read back exactly."""
     import pyarrow as pa
+
     from dpbuild import sqlite as sqlite_out
     from dpbuild.typed import TypedTable
-    schema = {"fields": [{"name": 'a"b', "type": "string"}, {"name": "c]d", "type": "integer"}, {"name": "up", "type": "string"}],
-              "primaryKey": ['a"b'], "foreignKeys": [{"fields": ["up"], "reference": {"resource": "", "fields": ['a"b']}}]}
+
+    schema = {
+        "fields": [
+            {"name": 'a"b', "type": "string"},
+            {"name": "c]d", "type": "integer"},
+            {"name": "up", "type": "string"},
+        ],
+        "primaryKey": ['a"b'],
+        "foreignKeys": [{"fields": ["up"], "reference": {"resource": "", "fields": ['a"b']}}],
+    }
     name = 'x]"y'
-    table = TypedTable(name, schema, {'a"b': pa.array(["k", "l"]), "c]d": pa.array([1, 2]), "up": pa.array([None, "k"])})
+    table = TypedTable(
+        name, schema, {'a"b': pa.array(["k", "l"]), "c]d": pa.array([1, 2]), "up": pa.array([None, "k"])}
+    )
     conn = sqlite3.connect(":memory:")
     conn.execute(sqlite_out.create_sql(table))
     sqlite_out.insert(conn, table)

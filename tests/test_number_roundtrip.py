@@ -4,6 +4,7 @@ value, and the shortest text of what each output holds is the decimal the CSV sa
 to six decimals, no 17th digit, no underflow to 0). Values are generated across the whole domain
 (dpmodel/vocabulary.py: at most 15 significant digits, 0 or a normal double up to Excel's
 largest), edges included; one build per example of 200 numbers and 200 integers."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -11,9 +12,10 @@ from decimal import Decimal
 
 import openpyxl
 import pyarrow.parquet as pq
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from test_names_and_domains import ID, Tiny, field
+
 from dpbuild import build
 from dpcheck import validate
 from dpmodel import csvfile, vocabulary
@@ -26,7 +28,9 @@ def _in_domain(text: str) -> bool:
 
 # A mantissa of 1 to 15 significant digits, a sign and a power of ten, kept within the domain; the
 # edges (the smallest and largest sizes, 15 nines, 0) are drawn often.
-mantissas = st.one_of(st.integers(1, 10**vocabulary.MAX_DIGITS - 1), st.sampled_from([1, 10**15 - 1, 222507385850721, 999999999999999]))
+mantissas = st.one_of(
+    st.integers(1, 10**vocabulary.MAX_DIGITS - 1), st.sampled_from([1, 10**15 - 1, 222507385850721, 999999999999999])
+)
 numbers = st.one_of(
     st.builds(lambda sign, m, e: f"{sign}{m}e{e}", st.sampled_from(["", "-"]), mantissas, st.integers(-322, 294)),
     st.sampled_from(["0", "-0.0", "9.99999999999999e+307", "2.22507385850721e-308", "0.1", "27.559", "-53.9006"]),
@@ -43,12 +47,19 @@ def _exact(held, text: str) -> bool:
 
 
 # No shrinking: each try is a build, and the failing assertion already names the row and value.
-@settings(max_examples=10, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(numbers, min_size=200, max_size=200), st.lists(integers, min_size=200, max_size=200))
 def test_every_accepted_number_reaches_every_output_exactly(tmp_path_factory, ns, ints):
-    rows = [{"id": f"r{k:03d}", "n": csvfile.canonical_number(n, "number"), "i": csvfile.canonical_number(i, "integer")}
-            for k, (n, i) in enumerate(zip(ns, ints))]
+    rows = [
+        {"id": f"r{k:03d}", "n": csvfile.canonical_number(n, "number"), "i": csvfile.canonical_number(i, "integer")}
+        for k, (n, i) in enumerate(zip(ns, ints))
+    ]
     # Every value of the domain has its canonical text, and that text says the same decimal.
     assert all(r["n"] is not None and Decimal(r["n"]) == Decimal(n) for r, n in zip(rows, ns))
     schema = {"fields": [ID, field("n", "number"), field("i", "integer")], "primaryKey": ["id"]}

@@ -2,6 +2,7 @@
 The codes are declared beside the code that reports them (each module's CODES) and listed in
 CONTRIBUTING.md by `make codebook`; these tests hold the declarations, the uses and the profile
 to one another. (Every line of the hostile suite is held to a declared code by conftest.uncoded.)"""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ def _source() -> str:
 def test_every_code_is_declared_once_with_a_meaning_and_a_fix():
     found = codes.all_codes()
     assert len(found) > 100
-    for code, (module, meaning, fix) in found.items():
+    for code, (_module, meaning, fix) in found.items():
         assert codes.CODE.match(code), code
         assert meaning.endswith(".") and fix.endswith((".", ")")), (code, meaning, fix)
         assert "{" not in meaning + fix, (code, "a placeholder left unfilled")
@@ -60,6 +61,7 @@ def _profile_keywords() -> set[str]:
         elif isinstance(value, list):
             for item in value:
                 walk(item)
+
     for path in (ROOT / "schemas" / "profile").glob("*.json"):
         walk(json.loads(path.read_text(encoding="utf-8")))
     return found
@@ -75,10 +77,14 @@ def test_each_keyword_of_the_profile_has_its_code():
 
 
 def test_a_line_reads_place_code_message():
-    assert str(Problem("data/events.csv", 14, "end_date", "2023-02-30 is not a calendar date", code="date-calendar")) == \
-        "data/events.csv:14 end_date [date-calendar]: 2023-02-30 is not a calendar date"
-    assert str(Problem("datapackage.json", None, None, "is not valid JSON", code="descriptor-json-syntax")) == \
-        "datapackage.json [descriptor-json-syntax]: is not valid JSON"
+    assert (
+        str(Problem("data/events.csv", 14, "end_date", "2023-02-30 is not a calendar date", code="date-calendar"))
+        == "data/events.csv:14 end_date [date-calendar]: 2023-02-30 is not a calendar date"
+    )
+    assert (
+        str(Problem("datapackage.json", None, None, "is not valid JSON", code="descriptor-json-syntax"))
+        == "datapackage.json [descriptor-json-syntax]: is not valid JSON"
+    )
 
 
 def test_the_same_cell_problem_has_one_code_whichever_engine_finds_it(pkg):
@@ -86,11 +92,16 @@ def test_the_same_cell_problem_has_one_code_whichever_engine_finds_it(pkg):
     included, so the report shows it once."""
     number = pkg.set("places", {"place_id": "moscow"}, "latitude", "95.5")
     from dpcheck import validate
+
     found, _ = validate.validate(pkg.descriptor, frictionless_rows=True)
-    assert [str(p) for p in set(found)] == [f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90"]
+    assert [str(p) for p in set(found)] == [
+        f"data/places.csv:{number} latitude [value-maximum]: '95.5' is above the maximum 90"
+    ]
 
 
 def test_contributing_lists_every_code():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", text.split("<!-- codes:start -->")[1].split("<!-- codes:end -->")[0], re.M)
+    listed = re.findall(
+        r"^\| `([a-z0-9-]+)` \|", text.split("<!-- codes:start -->")[1].split("<!-- codes:end -->")[0], re.M
+    )
     assert listed == list(codes.all_codes())

@@ -2,6 +2,7 @@
 (dpsite/proxy.py, scripts/proxy/nginx.conf.template), and the cache headers the site sends
 (dpsite/plugins/cache_headers.py). Without nginx the proxy's tests are skipped with the reason,
 except in CI (CI=true), where they must run."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,14 +26,22 @@ from dpsite import proxy
 from dpsite.plugins import cache_headers
 
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-needs_nginx = pytest.mark.skipif(not NGINX and not os.environ.get("CI"),
-                                 reason="nginx is not installed (Debian: apt-get install nginx); in CI this fails instead")
+needs_nginx = pytest.mark.skipif(
+    not NGINX and not os.environ.get("CI"),
+    reason="nginx is not installed (Debian: apt-get install nginx); in CI this fails instead",
+)
 PAGE = f"/{NAME}/events"
 NGINX_PAGE = b"<center>nginx</center>"  # on the error pages nginx writes itself
 
 
-def get(port: int, path: str, headers: dict | None = None, method: str = "GET", source: str = "127.0.0.1",
-        body: bytes | None = None) -> tuple[int, dict, bytes]:
+def get(
+    port: int,
+    path: str,
+    headers: dict | None = None,
+    method: str = "GET",
+    source: str = "127.0.0.1",
+    body: bytes | None = None,
+) -> tuple[int, dict, bytes]:
     """One request on its own connection from a loopback source address (nginx limits per address)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
     try:
@@ -57,9 +66,21 @@ class Launcher:
         self.port = proxy.free_port()
         self.run = run_folder()
         self.lines: list[str] = []
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "serve_public.py"), "--dist", str(dist),
-                                         "--port", str(self.port), "--run", str(self.run)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "serve_public.py"),
+                "--dist",
+                str(dist),
+                "--port",
+                str(self.port),
+                "--run",
+                str(self.run),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
         self.reader.start()
         deadline = time.monotonic() + 2 * proxy.START_SECONDS
@@ -88,11 +109,13 @@ def public(dist):
     children = launcher.children()
     yield launcher
     assert launcher.stop() == 0, "".join(launcher.lines[-20:])
-    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
-                   for pid in children), "nginx or Datasette outlived the launcher"
+    assert not any(
+        Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text() for pid in children
+    ), "nginx or Datasette outlived the launcher"
 
 
 # The application's cache headers (in process; no nginx needed).
+
 
 def test_pages_carry_cache_control_and_an_etag_and_answer_304_to_it(site):
     first = site.get(PAGE)
@@ -129,6 +152,7 @@ def test_the_etag_changes_with_the_site(site, monkeypatch):
 
 # nginx in front (the real built site).
 
+
 @needs_nginx
 def test_a_page_is_cached_by_the_proxy_and_revalidated_by_etag(public):
     status, headers, body = get(public.port, PAGE + "?_size=7")
@@ -152,7 +176,12 @@ def test_oversized_urls_and_headers_are_refused_by_nginx(public):
 
 @needs_nginx
 def test_only_get_and_head_pass(public):
-    assert get(public.port, PAGE, method="POST", body=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    assert (
+        get(
+            public.port, PAGE, method="POST", body=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )[0]
+        == 403
+    )
     assert get(public.port, PAGE, method="DELETE")[0] == 403
     assert get(public.port, PAGE, method="HEAD")[0] == 200
 
@@ -201,7 +230,9 @@ def test_the_client_address_reaches_the_app_and_cannot_be_forged():
     nginx = subprocess.Popen(proxy.nginx_command(proxy.find_nginx(), run), stdout=subprocess.DEVNULL)
     try:
         proxy.wait_until(lambda: proxy.listening(port), {"nginx": nginx}, 10)
-        status, _, body = get(port, "/", {"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"}, source="127.0.0.7")
+        status, _, body = get(
+            port, "/", {"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"}, source="127.0.0.7"
+        )
         seen = {k.lower(): v for k, v in json.loads(body).items()}
         assert status == 200 and seen["x-real-ip"] == "127.0.0.7" and seen["x-forwarded-for"] == "127.0.0.7"
     finally:
@@ -242,8 +273,10 @@ def test_the_configuration_holds_numbers_only_and_listens_on_loopback():
 
 # make bench-hostile's measures (dpbench/hostile.py), on made-up figures and tiny commands.
 
+
 def test_a_steps_time_peak_memory_and_limits_are_measured(tmp_path, monkeypatch):
     from dpbench import hostile
+
     grow = "b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"
     figures = hostile.timed([sys.executable, "-c", grow], tmp_path)
     assert figures["exit"] == 0 and 300e6 < figures["rss"] < 1e9
@@ -262,18 +295,40 @@ def test_a_steps_time_peak_memory_and_limits_are_measured(tmp_path, monkeypatch)
 def _figures(sql_ok: int, page_p95: float, repeated_p95: float) -> tuple[dict, dict]:
     def s(ok, n, p95_ms, statuses=(200,)):
         return {"n": n, "ok": ok, "p50_ms": p95_ms / 2, "p95_ms": p95_ms, "max_ms": p95_ms, "statuses": list(statuses)}
+
     long = {"long": s(0, 20, 20, (414,)), "alone": s(60, 60, 30), "during": s(60, 60, 35)}
-    site = {"worst": {"alone": s(60, 60, 30), "attack": s(60, 60, 80), "peak_rss": 1e8, "attack_requests": 9,
-                      "attack_5xx": 0, "attack_statuses": [400]},
-            "fairness": {"sql": s(sql_ok, 40, 100), "pages": s(60, 60, page_p95), "attack_requests": 99,
-                         "attack_statuses": [400, 429]},
-            "long_direct": long, "long_proxy": long}
-    load = {"clients": 32, "pages": 15, "rounds": 3, "rps": 100.0, "first": s(480, 480, 3000), "repeated": s(960, 960, repeated_p95)}
+    site = {
+        "worst": {
+            "alone": s(60, 60, 30),
+            "attack": s(60, 60, 80),
+            "peak_rss": 1e8,
+            "attack_requests": 9,
+            "attack_5xx": 0,
+            "attack_statuses": [400],
+        },
+        "fairness": {
+            "sql": s(sql_ok, 40, 100),
+            "pages": s(60, 60, page_p95),
+            "attack_requests": 99,
+            "attack_statuses": [400, 429],
+        },
+        "long_direct": long,
+        "long_proxy": long,
+    }
+    load = {
+        "clients": 32,
+        "pages": 15,
+        "rounds": 3,
+        "rps": 100.0,
+        "first": s(480, 480, 3000),
+        "repeated": s(960, 960, repeated_p95),
+    }
     return site, load
 
 
 def test_the_hostile_report_judges_the_site_targets():
     from dpbench import hostile
+
     good = "\n".join(hostile.report(*_figures(38, 400, 900), 1_000_000, {}))
     assert "not met" not in good and ">= 90 % answered 200: met" in good and "p95 <= 1 s on repeated pages: met" in good
     bad = "\n".join(hostile.report(*_figures(35, 600, 1100), 1_000_000, {}))

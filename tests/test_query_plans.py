@@ -1,5 +1,6 @@
 """Every canned query, view and foreign-key lookup uses an index: EXPLAIN QUERY PLAN shows no
 plain scan of a fact table (a property of the SQL and the indexes, not a timing)."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,15 @@ from dpbuild.queries import CANNED_QUERIES, VIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
-FACT_TABLES = {"events", "event_participants", "statements", "statement_subjects", "memberships", "citations", "aliases"}
+FACT_TABLES = {
+    "events",
+    "event_participants",
+    "statements",
+    "statement_subjects",
+    "memberships",
+    "citations",
+    "aliases",
+}
 VIEW_KEYS = {"events_full": "event_id", "statements_full": "statement_id", "memberships_named": "membership_id"}
 
 
@@ -27,7 +36,9 @@ def db(dist):
 def _aliases(sql: str) -> dict[str, str]:
     """alias -> table for every FROM/JOIN in the SQL (a table is its own alias too)."""
     found = {}
-    for table, alias in re.findall(r"(?:FROM|JOIN)\s+(\w+)(?:\s+(?!ON\b|WHERE\b|JOIN\b|LEFT\b|ORDER\b|GROUP\b)(\w+))?", sql, re.I):
+    for table, alias in re.findall(
+        r"(?:FROM|JOIN)\s+(\w+)(?:\s+(?!ON\b|WHERE\b|JOIN\b|LEFT\b|ORDER\b|GROUP\b)(\w+))?", sql, re.I
+    ):
         found[table] = table
         if alias:
             found[alias] = table

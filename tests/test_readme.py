@@ -1,12 +1,26 @@
 """The README's examples run against the real data and each finds something."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ["in_2023", "chinese_officials", "csto_names", "csto_bodies", "csto_members_and_chairs", "event_places",
-            "spring_2023", "minsk_summit", "lavrov", "about_csto", "evidence", "chain", "contradicted"]
+EXAMPLES = [
+    "in_2023",
+    "chinese_officials",
+    "csto_names",
+    "csto_bodies",
+    "csto_members_and_chairs",
+    "event_places",
+    "spring_2023",
+    "minsk_summit",
+    "lavrov",
+    "about_csto",
+    "evidence",
+    "chain",
+    "contradicted",
+]
 
 
 def test_every_example_query_returns_rows(monkeypatch):

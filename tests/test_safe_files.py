@@ -2,6 +2,7 @@
 is a regular file within its size (dpmodel/safe_open.py); the build writes only into a real output
 folder (dpbuild/outputs.py). Each hostile case is refused with one located line, and nothing
 outside is read or written."""
+
 from __future__ import annotations
 
 import os
@@ -33,6 +34,7 @@ def _tree(folder: Path) -> dict:
 
 # --- safe_open itself ---------------------------------------------------------------------
 
+
 def _make(root: Path, kind: str, outside: Path) -> str:
     """A package path that is a hostile `kind` of thing; returns the path."""
     (root / "d").mkdir(parents=True, exist_ok=True)
@@ -53,14 +55,17 @@ def _make(root: Path, kind: str, outside: Path) -> str:
     return "d/x.csv"
 
 
-@pytest.mark.parametrize("kind, why", [
-    ("link to a file outside", "passes through a symbolic link"),
-    ("link to a file inside", "passes through a symbolic link"),
-    ("file in a linked folder", "passes through a symbolic link"),
-    ("dangling link", "passes through a symbolic link"),
-    ("fifo", "is a FIFO (named pipe), not a file"),  # O_NONBLOCK: refused at once, never waits for a writer
-    ("folder", "is a folder, not a file"),
-])
+@pytest.mark.parametrize(
+    "kind, why",
+    [
+        ("link to a file outside", "passes through a symbolic link"),
+        ("link to a file inside", "passes through a symbolic link"),
+        ("file in a linked folder", "passes through a symbolic link"),
+        ("dangling link", "passes through a symbolic link"),
+        ("fifo", "is a FIFO (named pipe), not a file"),  # O_NONBLOCK: refused at once, never waits for a writer
+        ("folder", "is a folder, not a file"),
+    ],
+)
 def test_only_a_regular_file_below_the_root_is_opened(tmp_path, outside, kind, why):
     root = tmp_path / "package"
     path = _make(root, kind, outside)
@@ -69,8 +74,15 @@ def test_only_a_regular_file_below_the_root_is_opened(tmp_path, outside, kind, w
     assert why in str(refused.value)
 
 
-@pytest.mark.parametrize("path, why", [("../outside/secret.txt", "leads outside the package"), ("/etc/hostname", "is an absolute path"),
-                                       ("d/../../outside/secret.txt", "leads outside the package"), ("", "is not a file")])
+@pytest.mark.parametrize(
+    "path, why",
+    [
+        ("../outside/secret.txt", "leads outside the package"),
+        ("/etc/hostname", "is an absolute path"),
+        ("d/../../outside/secret.txt", "leads outside the package"),
+        ("", "is not a file"),
+    ],
+)
 def test_paths_that_leave_the_root_are_refused_before_any_open(tmp_path, path, why):
     with pytest.raises(safe_open.Refused, match=why):
         safe_open.read(tmp_path, path, 1000)
@@ -95,20 +107,28 @@ def test_no_descriptor_is_left_open(tmp_path, outside):
 
 # --- the package's inputs -----------------------------------------------------------------
 
+
 def _coverage(pkg) -> tuple[int, list[str]]:
     """scripts/text_coverage.py on the copy, in its own process: a FIFO must not hang it (timeout)."""
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "text_coverage.py"), str(pkg.descriptor)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "text_coverage.py"), str(pkg.descriptor)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, done.stdout.splitlines()
 
 
-@pytest.mark.parametrize("kind, why", [
-    ("link", "passes through a symbolic link"),
-    ("fifo", "is a FIFO (named pipe), not a file"),
-    ("folder", "is a folder, not a file"),
-    ("link inside", "passes through a symbolic link"),
-])
+@pytest.mark.parametrize(
+    "kind, why",
+    [
+        ("link", "passes through a symbolic link"),
+        ("fifo", "is a FIFO (named pipe), not a file"),
+        ("folder", "is a folder, not a file"),
+        ("link inside", "passes through a symbolic link"),
+    ],
+)
 def test_coverage_refuses_an_exclusions_file_that_is_not_a_plain_file(pkg, kind, why):
     exclusions = pkg.root / EXCLUSIONS
     exclusions.rename(pkg.root / "articles" / "kept.csv")
@@ -122,8 +142,10 @@ def test_coverage_refuses_an_exclusions_file_that_is_not_a_plain_file(pkg, kind,
         exclusions.mkdir()
     code, lines = _coverage(pkg)
     assert code == 1
-    assert lines == [f"coverage: cannot measure: {EXCLUSIONS} [csv-unreadable]: cannot be read: it {why}"
-                     + ("; files must be plain files inside the package" if "link" in why else "")]
+    assert lines == [
+        f"coverage: cannot measure: {EXCLUSIONS} [csv-unreadable]: cannot be read: it {why}"
+        + ("; files must be plain files inside the package" if "link" in why else "")
+    ]
 
 
 def test_an_article_reached_through_a_linked_folder_is_refused_by_every_step(pkg, outside):
@@ -161,28 +183,32 @@ def test_a_descriptor_that_is_a_link_is_refused(pkg, outside):
     os.symlink("real.json", pkg.descriptor)
     code, lines = pkg.validate()
     assert code == 1
-    assert problems(lines) == ["datapackage.json: passes through a symbolic link; files must be plain files inside the package"]
+    assert problems(lines) == [
+        "datapackage.json: passes through a symbolic link; files must be plain files inside the package"
+    ]
 
 
 # --- the output folder --------------------------------------------------------------------
+
 
 @pytest.fixture
 def build_main(monkeypatch, capsys):
     """scripts/build.py's main with validation passed (the real package validates; these tests are
     about where the build writes): (exit code, printed lines)."""
     from dpbuild import build
+
     monkeypatch.setattr(build.validate, "validate", lambda *args, **kwargs: ([], ""))
 
     def run(out: Path) -> tuple[int, list[str]]:
         code = build.main([str(ROOT / "datapackage.json"), "--out", str(out), "--no-xlsx"])
         return code, capsys.readouterr().out.splitlines()
+
     return run
 
 
-
-
-@pytest.mark.parametrize("link", ["dist", "dist/parquet", "dist/parquet/by-year", "dist/metadata.json",
-                                  "parent", "dangling"])
+@pytest.mark.parametrize(
+    "link", ["dist", "dist/parquet", "dist/parquet/by-year", "dist/metadata.json", "parent", "dangling"]
+)
 def test_the_build_writes_only_into_a_real_folder(tmp_path, outside, build_main, link):
     """--out a link, a link inside it where the build writes (and rmtree's: by-year), or a link on
     the way to it: one line, and the folder outside is left exactly as it was."""
@@ -208,6 +234,7 @@ def test_the_build_writes_only_into_a_real_folder(tmp_path, outside, build_main,
 
 def test_a_missing_output_folder_is_made_component_by_component(tmp_path):
     from dpbuild import outputs
+
     out = tmp_path / "a" / "b" / "dist"
     assert outputs.folder(out) == out and out.is_dir()
     assert outputs.inside(out, "parquet", "x.parquet") == out / "parquet" / "x.parquet"
@@ -216,6 +243,7 @@ def test_a_missing_output_folder_is_made_component_by_component(tmp_path):
 def test_a_build_over_an_earlier_one_writes_its_files_again(tmp_path):
     """Files and folders left by the last build are overwritten in place: only links are refused."""
     from dpbuild import outputs
+
     out = tmp_path / "dist"
     (out / "parquet" / "by-year").mkdir(parents=True)
     (out / "data.db").write_bytes(b"old")

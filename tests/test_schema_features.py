@@ -1,13 +1,13 @@
 """Table Schema content is honoured end to end, never silently ignored: `unique`,
 `trueValues`/`falseValues`, a primary key written as a string, composite foreign keys."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
 from pathlib import Path
 
-from dpbuild import build
-from dpbuild import codebook
+from dpbuild import build, codebook
 from dpmodel import descriptor
 
 
@@ -32,10 +32,17 @@ def test_a_unique_column_is_checked(pkg):
 
 
 def test_true_and_false_values_are_read_from_the_schema(pkg):
-    _schema(pkg, "vocab_event_statuses", lambda s: _field(s, "may_postdate_source").update(trueValues=["yes"], falseValues=["no"]))
+    _schema(
+        pkg,
+        "vocab_event_statuses",
+        lambda s: _field(s, "may_postdate_source").update(trueValues=["yes"], falseValues=["no"]),
+    )
     fields, rows = pkg.read("vocab_event_statuses")
-    pkg.write("vocab_event_statuses", fields,
-              [dict(r, may_postdate_source={"true": "yes", "false": "no"}[r["may_postdate_source"]]) for r in rows])
+    pkg.write(
+        "vocab_event_statuses",
+        fields,
+        [dict(r, may_postdate_source={"true": "yes", "false": "no"}[r["may_postdate_source"]]) for r in rows],
+    )
     code, lines = pkg.validate()
     assert code == 0, lines  # planned and proposed events after their source stay allowed: "yes" is true
 
@@ -51,8 +58,13 @@ def test_a_string_primary_key_is_accepted_everywhere(pkg, tmp_path):
 
 def test_a_composite_foreign_key_is_kept_whole(pkg, tmp_path):
     def composite(schema):
-        schema["foreignKeys"].append({"fields": ["event_id", "actor_id"],
-                                      "reference": {"resource": "event_participants", "fields": ["event_id", "actor_id"]}})
+        schema["foreignKeys"].append(
+            {
+                "fields": ["event_id", "actor_id"],
+                "reference": {"resource": "event_participants", "fields": ["event_id", "actor_id"]},
+            }
+        )
+
     _schema(pkg, "event_participants", composite)
     code, lines = pkg.validate()
     assert code == 0, lines
@@ -69,7 +81,10 @@ def test_the_profile_admits_exactly_the_vocabulary_the_tools_implement():
     """One vocabulary: a type, constraint, format or code list is admitted by the profile only if
     dpmodel.vocabulary says how to check, store, word and describe it, and the other way round."""
     from dpmodel import vocabulary
-    profile = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "profile" / "table-schema.json").read_text())
+
+    profile = json.loads(
+        (Path(__file__).resolve().parent.parent / "schemas" / "profile" / "table-schema.json").read_text()
+    )
     field = profile["$defs"]["field"]["properties"]
     assert set(field["type"]["enum"]) == set(vocabulary.TYPES)
     assert set(field["format"]["enum"]) == set(vocabulary.FORMATS)

@@ -2,6 +2,7 @@
 events, added with CSV, schema and descriptor entries only, reach the validator, the build
 (SQLite, Parquet, Datasette metadata), the codebook, the synthetic packages and the served site,
 with no change to the code."""
+
 from __future__ import annotations
 
 import json
@@ -9,16 +10,28 @@ import sqlite3
 
 import pyarrow.parquet as pq
 
-from dpbuild import build
-from dpbuild import codebook
-from dpbench import synth
 from conftest import NAME, Site
+from dpbench import synth
+from dpbuild import build, codebook
 from dpmodel import descriptor
 
 REGIONS = {
-    "title": "Regions", "description": "Regions an event may be placed in.",
-    "fields": [{"name": "code", "type": "string", "description": "Code.", "constraints": {"required": True, "pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50}},
-               {"name": "label", "type": "string", "description": "Label.", "constraints": {"required": True, "maxLength": 100}}],
+    "title": "Regions",
+    "description": "Regions an event may be placed in.",
+    "fields": [
+        {
+            "name": "code",
+            "type": "string",
+            "description": "Code.",
+            "constraints": {"required": True, "pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50},
+        },
+        {
+            "name": "label",
+            "type": "string",
+            "description": "Label.",
+            "constraints": {"required": True, "maxLength": 100},
+        },
+    ],
     "primaryKey": ["code"],
     "x-datasette": {"label_column": "label", "sort": "code"},
 }
@@ -29,16 +42,32 @@ def extend(pkg) -> None:
     pkg.path("vocab_regions").write_text("code,label\ncentral_asia,Central Asia\neast_asia,East Asia\n")
     events_schema = pkg.root / "schemas" / "events.json"
     schema = json.loads(events_schema.read_text())
-    schema["fields"].append({"name": "region", "type": "string", "description": "Region of the event (see vocab_regions).",
-                             "constraints": {"pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50}})
+    schema["fields"].append(
+        {
+            "name": "region",
+            "type": "string",
+            "description": "Region of the event (see vocab_regions).",
+            "constraints": {"pattern": "^[a-z]+(_[a-z]+)*$", "maxLength": 50},
+        }
+    )
     schema["foreignKeys"].append({"fields": ["region"], "reference": {"resource": "vocab_regions", "fields": ["code"]}})
     schema["x-datasette"]["facets"].append("region")
     events_schema.write_text(json.dumps(schema, indent=2))
     fields, rows = pkg.read("events")
-    pkg.write("events", fields + ["region"], [dict(r, region="east_asia" if r["event_id"].startswith("putin-xi") else "") for r in rows])
+    pkg.write(
+        "events",
+        fields + ["region"],
+        [dict(r, region="east_asia" if r["event_id"].startswith("putin-xi") else "") for r in rows],
+    )
     d = json.loads(pkg.descriptor.read_text())
-    regions = dict(next(r for r in d["resources"] if r["name"] == "vocab_event_modes"), name="vocab_regions", title="Regions",
-                   description="Regions.", path="data/vocab_regions.csv", schema="schemas/vocab_regions.json")
+    regions = dict(
+        next(r for r in d["resources"] if r["name"] == "vocab_event_modes"),
+        name="vocab_regions",
+        title="Regions",
+        description="Regions.",
+        path="data/vocab_regions.csv",
+        schema="schemas/vocab_regions.json",
+    )
     d["resources"].insert(next(i for i, r in enumerate(d["resources"]) if "schema" not in r), regions)
     pkg.descriptor.write_text(json.dumps(d, indent=2, ensure_ascii=False))
 
@@ -57,7 +86,9 @@ def test_a_new_table_and_column_reach_every_output_without_code(pkg, tmp_path):
     db = build.build(pkg.descriptor, dist)
     conn = sqlite3.connect(db)
     assert conn.execute("select label from vocab_regions where code = 'east_asia'").fetchone() == ("East Asia",)
-    assert ("region", "vocab_regions", "code") in {(k[3], k[2], k[4]) for k in conn.execute("PRAGMA foreign_key_list(events)")}
+    assert ("region", "vocab_regions", "code") in {
+        (k[3], k[2], k[4]) for k in conn.execute("PRAGMA foreign_key_list(events)")
+    }
     assert conn.execute("select count(*) from events where region = 'east_asia'").fetchone()[0] > 0
     assert "region" in pq.read_table(dist / "parquet" / "events.parquet").column_names
     metadata = json.loads((dist / "metadata.json").read_text())["databases"][NAME]["tables"]

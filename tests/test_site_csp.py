@@ -2,6 +2,7 @@
 test_browser.py): the Content-Security-Policy on every page type, every inline script one the
 policy names, Markdown only for the package's own columns, and oversized cells that never break
 a page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -61,8 +62,11 @@ class Scripts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.handlers += [f"{tag} {k}" for k in attrs if k.startswith("on")]
-        self.handlers += [f"{tag} {k}={v}" for k, v in attrs.items()
-                          if v and re.sub(r"[\s\x00-\x1f]", "", v).lower().startswith("javascript:")]
+        self.handlers += [
+            f"{tag} {k}={v}"
+            for k, v in attrs.items()
+            if v and re.sub(r"[\s\x00-\x1f]", "", v).lower().startswith("javascript:")
+        ]
         if tag == "script" and "src" not in attrs and attrs.get("type", "") in ("", "module", "text/javascript"):
             self._open = []
 
@@ -108,8 +112,10 @@ def test_every_inline_script_on_a_page_is_one_its_policy_names(site, kind):
         assert page.inline, "the plugins' body scripts are written, hashed"
 
 
-@pytest.mark.parametrize("path", [f"{DB}/events.json", f"{DB}/events.csv", "/assets/site.js", "/-/static/app.css",
-                                  f"{DB}/events.json?_through=x"])
+@pytest.mark.parametrize(
+    "path",
+    [f"{DB}/events.json", f"{DB}/events.csv", "/assets/site.js", "/-/static/app.css", f"{DB}/events.json?_through=x"],
+)
 def test_every_other_answer_carries_the_policy_too(site, path):
     # Whatever the browser is given (a JSON body it might sniff, a refusal), it runs nothing from it.
     response = site.get(path)
@@ -137,11 +143,22 @@ def test_a_script_written_outside_the_macro_is_not_allowed(site):
     assert csp.script_hash("DATASETTE_ALLOW_FACET = false;") not in response.headers["content-security-policy"]
 
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://example.org/a", True), ("http://example.org/a", True), ("/db/table", True),
-    ("javascript:alert(1)", False), (" javascript:alert(1)", False), ("data:text/html,x", False),
-    ("//example.org/a", False), ("/\\example.org/a", False), ("vbscript:x", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://example.org/a", True),
+        ("http://example.org/a", True),
+        ("/db/table", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//example.org/a", False),
+        ("/\\example.org/a", False),
+        ("vbscript:x", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_one_link_rule_for_templates(url, kept):
     """templates/_safe_link.html; static/site.js's safeHref applies the same rule to a map
     popup's link (test_browser.py)."""
@@ -186,10 +203,15 @@ class MetadataSite(Site):
 
     def __init__(self, dist: Path, meta: dict):
         self.loop = asyncio.new_event_loop()
-        self.ds = Datasette(immutables=[str(dist / f"{NAME}.db")], metadata=meta,
-                            inspect_data=json.loads((dist / "inspect.json").read_text()),
-                            plugins_dir=str(serve.SITE / "plugins"), template_dir=str(serve.SITE / "templates"),
-                            static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))], settings=serve.SETTINGS)
+        self.ds = Datasette(
+            immutables=[str(dist / f"{NAME}.db")],
+            metadata=meta,
+            inspect_data=json.loads((dist / "inspect.json").read_text()),
+            plugins_dir=str(serve.SITE / "plugins"),
+            template_dir=str(serve.SITE / "templates"),
+            static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))],
+            settings=serve.SETTINGS,
+        )
         self.loop.run_until_complete(self.ds.invoke_startup())
 
 
@@ -212,9 +234,20 @@ def big_site(dist, tmp_path_factory):
     site.loop.close()
 
 
-@pytest.mark.parametrize("path", [f"{DB}/events", f"{DB}/events.json", f"{DB}/events.csv", f"{DB}/events/{EVENT}",
-                                  f"{DB}/events/{EVENT}.json", f"{DB}/events_full", f"{DB}/events_full.json",
-                                  f"{DB}/events?_search=meeting", f"{DB}?sql=select+*+from+events"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{DB}/events",
+        f"{DB}/events.json",
+        f"{DB}/events.csv",
+        f"{DB}/events/{EVENT}",
+        f"{DB}/events/{EVENT}.json",
+        f"{DB}/events_full",
+        f"{DB}/events_full.json",
+        f"{DB}/events?_search=meeting",
+        f"{DB}?sql=select+*+from+events",
+    ],
+)
 def test_an_oversized_cell_breaks_no_page(big_site, path):
     assert big_site.get(path).status_code == 200
 
@@ -260,8 +293,10 @@ def test_the_one_page_whose_inline_script_cannot_run_is_safe_without_it(site):
     that only sizes the textarea showing the query. No template wrote it, so its policy names no
     hash for it and the browser refuses to run it: the page still shows the error and the query,
     as text, and nothing from the query can run."""
-    response = site.get(f"{DB}?sql=" + "with+recursive+c(x)+as+(select+1+union+all+select+x%2B1+from+c)+"
-                        "select+count(*)+from+c+where+x+%3C+0+--+</textarea><script>alert(1)</script>")
+    response = site.get(
+        f"{DB}?sql=" + "with+recursive+c(x)+as+(select+1+union+all+select+x%2B1+from+c)+"
+        "select+count(*)+from+c+where+x+%3C+0+--+</textarea><script>alert(1)</script>"
+    )
     assert response.status_code == 400 and "SQL Interrupted" in response.text
     allowed = set(directives(response.headers["content-security-policy"])["script-src"])
     page = Scripts()

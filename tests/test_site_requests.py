@@ -1,12 +1,14 @@
 """How the site takes requests: search that finds every word, a request target bounded before
 anything parses it, visitor SQL gated fairly per client (the dashboard's own charts not gated),
 and log lines bounded whatever a request carries."""
+
 from __future__ import annotations
 
 import asyncio
 import io
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,9 +17,9 @@ import urllib.request
 from urllib.parse import quote, urlencode
 
 import pytest
+from test_public_site import DB, loaded_plugin, plugin
 
 from conftest import NAME
-from test_public_site import DB, loaded_plugin, plugin
 
 # --- search, on the real database -------------------------------------------------------------
 
@@ -26,10 +28,13 @@ def _text(row: dict) -> str:
     return " ".join(str(v) for v in row.values()).lower()
 
 
-@pytest.mark.parametrize("words, families", [
-    ("cooperazione militare", ("cooperazion", "militar")),
-    ("military cooperation", ("militar", "cooperat")),
-])
+@pytest.mark.parametrize(
+    "words, families",
+    [
+        ("cooperazione militare", ("cooperazion", "militar")),
+        ("military cooperation", ("militar", "cooperat")),
+    ],
+)
 def test_a_multi_word_search_returns_the_rows_holding_every_word(site, words, families):
     response = site.get(f"{DB}/statements.json", _search=words, _shape="objects")
     assert response.status_code == 200, response.text[:300]
@@ -42,7 +47,7 @@ def test_a_search_finds_the_word_family(site):
     assert any("hegemonism" in _text(row) for row in rows)  # Porter keeps hegemony and hegemonism apart
 
 
-@pytest.mark.parametrize("words", ['"unbalanced AND (', "NEAR( x* ^a -b quote:x", " ", "*", "\u0301 \U0001F600"])
+@pytest.mark.parametrize("words", ['"unbalanced AND (', "NEAR( x* ^a -b quote:x", " ", "*", "\u0301 \U0001f600"])
 def test_a_hostile_search_answers_200(site, words):
     assert site.get(f"{DB}/statements.json", _search=words).status_code == 200
 
@@ -69,6 +74,7 @@ def test_too_many_parameters_get_400(site):
 def test_the_limits_are_checked_outside_every_other_wrapper(site):
     # Datasette applies asgi_wrapper results in order: the last is the outermost, the first to see a request.
     from datasette.plugins import pm
+
     wrappers = pm.hook.asgi_wrapper(datasette=site.ds)
     assert wrappers[-1] is loaded_plugin("query_limits").limited
 
@@ -122,8 +128,13 @@ def test_the_limit_admits_twice_every_address_the_site_builds(site):
 
 
 def _scope(query: str, client: str = "198.51.100.1", path: str = f"{DB}.json", headers=()):
-    return {"type": "http", "path": path, "query_string": query.encode(), "client": (client, 40000),
-            "headers": list(headers)}
+    return {
+        "type": "http",
+        "path": path,
+        "query_string": query.encode(),
+        "client": (client, 40000),
+        "headers": list(headers),
+    }
 
 
 def test_a_flooding_client_leaves_room_for_another():
@@ -143,6 +154,7 @@ def test_a_flooding_client_leaves_room_for_another():
         async def send(message):
             if message["type"] == "http.response.start":
                 statuses[who].append(message["status"])
+
         await app(_scope("sql=select+1", client), None, send)
 
     async def flood(stop: asyncio.Event):
@@ -150,6 +162,7 @@ def test_a_flooding_client_leaves_room_for_another():
             while not stop.is_set():
                 await one("A", "203.0.113.7")
                 await asyncio.sleep(0.002)  # told 429: try again at once
+
         await asyncio.gather(*(keep_one() for _ in range(10)))
 
     async def main():
@@ -229,17 +242,20 @@ def test_a_turn_given_to_a_request_that_gave_up_is_passed_on():
     assert asyncio.run(main()) == (True, 1)
 
 
-@pytest.mark.parametrize("peer, headers, client", [
-    ("127.0.0.1", [(b"x-real-ip", b"203.0.113.9")], "203.0.113.9"),
-    ("127.0.0.1", [(b"x-forwarded-for", b"10.0.0.1, 203.0.113.9")], "203.0.113.9"),  # the entry the proxy added
-    ("127.0.0.1", [(b"x-real-ip", b"203.0.113.9"), (b"x-forwarded-for", b"10.0.0.1")], "203.0.113.9"),
-    ("::1", [(b"x-real-ip", b"2001:db8:1:2:3:4:5:6")], "2001:db8:1:2::/64"),
-    ("127.0.0.1", [(b"x-real-ip", b"not an address")], "127.0.0.1"),
-    ("127.0.0.1", [], "127.0.0.1"),
-    ("198.51.100.1", [(b"x-real-ip", b"203.0.113.9")], "198.51.100.1"),  # only the local proxy is trusted
-    ("2001:db8:1:2:aaaa::1", [], "2001:db8:1:2::/64"),  # one subscriber's block counts as one client
-    ("::ffff:198.51.100.1", [], "198.51.100.1"),
-])
+@pytest.mark.parametrize(
+    "peer, headers, client",
+    [
+        ("127.0.0.1", [(b"x-real-ip", b"203.0.113.9")], "203.0.113.9"),
+        ("127.0.0.1", [(b"x-forwarded-for", b"10.0.0.1, 203.0.113.9")], "203.0.113.9"),  # the entry the proxy added
+        ("127.0.0.1", [(b"x-real-ip", b"203.0.113.9"), (b"x-forwarded-for", b"10.0.0.1")], "203.0.113.9"),
+        ("::1", [(b"x-real-ip", b"2001:db8:1:2:3:4:5:6")], "2001:db8:1:2::/64"),
+        ("127.0.0.1", [(b"x-real-ip", b"not an address")], "127.0.0.1"),
+        ("127.0.0.1", [], "127.0.0.1"),
+        ("198.51.100.1", [(b"x-real-ip", b"203.0.113.9")], "198.51.100.1"),  # only the local proxy is trusted
+        ("2001:db8:1:2:aaaa::1", [], "2001:db8:1:2::/64"),  # one subscriber's block counts as one client
+        ("::ffff:198.51.100.1", [], "198.51.100.1"),
+    ],
+)
 def test_the_client_is_the_peer_or_what_the_local_proxy_forwards(peer, headers, client, monkeypatch):
     monkeypatch.setenv("DP_TRUSTED_PROXY", "1")  # as dpsite/proxy.py starts Datasette
     assert plugin("sql_gate").client_address({"client": (peer, 1), "headers": headers}) == client
@@ -262,8 +278,15 @@ def _dashboard_urls(site) -> list[tuple[str, str]]:
     urls = []
     for dashboard in site.ds.plugin_config("datasette-dashboards").values():
         for chart in dashboard["charts"].values():
-            js = quote(chart["query"], safe="-_.!~*'()")  # encodeURIComponent (datasette_dashboards/static/dashboards.js)
-            urls.append((f"/{chart['db']}.json?sql={js}&&_shape=objects", f"/{chart['db']}?{urlencode({'sql': chart['query']})}"))
+            js = quote(
+                chart["query"], safe="-_.!~*'()"
+            )  # encodeURIComponent (datasette_dashboards/static/dashboards.js)
+            urls.append(
+                (
+                    f"/{chart['db']}.json?sql={js}&&_shape=objects",
+                    f"/{chart['db']}?{urlencode({'sql': chart['query']})}",
+                )
+            )
     return urls
 
 
@@ -310,7 +333,9 @@ def test_a_long_line_is_cut_in_the_middle_and_short_ones_pass():
     lines = out.getvalue().split("\n")
     assert lines[0] == "short line" and lines[2] == "next"
     assert all(len(line) <= logs.MAX_LINE for line in lines)
-    assert lines[1].startswith("ERROR: sql = 'select xxx") and lines[1].endswith("no such column: x") and " … " in lines[1]
+    assert (
+        lines[1].startswith("ERROR: sql = 'select xxx") and lines[1].endswith("no such column: x") and " … " in lines[1]
+    )
     assert lines[3] == "second " + "y" * (logs.MAX_LINE - 7)  # exactly at the bound: kept whole
 
 
@@ -318,7 +343,7 @@ def test_datasettes_report_of_a_failed_200kb_query_is_bounded(site, monkeypatch)
     logs = plugin("log_bounds")
     out = io.StringIO()
     monkeypatch.setattr(sys, "stderr", logs.BoundedLines(out))
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.DataError):  # the query is over SQLite's length limit (plugins/sqlite_limits.py)
         site.loop.run_until_complete(site.ds.get_database(NAME).execute("select " + "x" * 200_000 + " from nowhere"))
     written = out.getvalue()
     assert "ERROR" in written and max(len(line) for line in written.split("\n")) <= logs.MAX_LINE
@@ -334,6 +359,7 @@ def _free_port() -> int:
 def served(dist, tmp_path_factory):
     """The real server (datasette serve under uvicorn, as make serve runs it), its output in a file."""
     from dpsite import serve
+
     port = _free_port()
     log = tmp_path_factory.mktemp("served") / "server.log"
     with open(log, "wb") as out:

@@ -2,6 +2,7 @@
 the kind of apostrophe, by a non-breaking space or in Unicode normalization is refused, at its
 own row. Each of these is what text pasted from a web page or typed by hand looks like, and
 each would pass a check made lenient (case-folded, normalised or whitespace-collapsed)."""
+
 from __future__ import annotations
 
 import unicodedata

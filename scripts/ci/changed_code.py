@@ -11,6 +11,7 @@ ran it, so its passing says nothing about it, and the summary says a maintainer 
 Every path is quoted as inert text. Exits 0 when the files could be listed (code or not), 1 when
 they could not (the summary then asks for a review too).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,11 +42,16 @@ def summary(paths: list[str]) -> tuple[list[str], bool]:
     code = sorted(p for p in paths if kind(p) == "code")
     lines = ["## Code changes", ""]
     if not code:
-        lines.append(f"No code changed: {len(paths)} file{'s' if len(paths) != 1 else ''} of data and documentation, "
-                     "validated above by the base branch's code.")
+        lines.append(
+            f"No code changed: {len(paths)} file{'s' if len(paths) != 1 else ''} of data and documentation, "
+            "validated above by the base branch's code."
+        )
         return lines, False
-    lines += [f"**Needs a maintainer's review:** this pull request changes {len(code)} file{'s' if len(code) != 1 else ''} "
-              "of code or tooling. Its own test suite ran its own code, so a passing suite does not vouch for these files.", ""]
+    lines += [
+        f"**Needs a maintainer's review:** this pull request changes {len(code)} file{'s' if len(code) != 1 else ''} "
+        "of code or tooling. Its own test suite ran its own code, so a passing suite does not vouch for these files.",
+        "",
+    ]
     lines += [f"- {markdown_text(path)}" for path in code[:SHOWN]]
     if len(code) > SHOWN:
         lines.append(f"- … and {len(code) - SHOWN} more")
@@ -55,8 +61,11 @@ def summary(paths: list[str]) -> tuple[list[str], bool]:
 def changed_paths(repo: str, base: str) -> list[str]:
     """The paths changed from the merge base of `base` to HEAD in `repo`, exactly as git names
     them (-z: no quoting, any byte in a name kept)."""
-    result = subprocess.run(["git", "-C", repo, "diff", "--name-only", "--no-renames", "-z", f"{base}...HEAD", "--"],
-                            capture_output=True, timeout=120)
+    result = subprocess.run(
+        ["git", "-C", repo, "diff", "--name-only", "--no-renames", "-z", f"{base}...HEAD", "--"],
+        capture_output=True,
+        timeout=120,
+    )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.decode("utf-8", "replace").strip() or "git diff failed")
     return [p for p in result.stdout.decode("utf-8", "replace").split("\0") if p]
@@ -70,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = changed_paths(args.repo, args.base)
     except (OSError, subprocess.TimeoutExpired, RuntimeError) as exc:
-        print("## Code changes\n\n**Needs a maintainer's review:** the changed files could not be listed "
-              f"({markdown_text(str(exc))}).\n")
+        print(
+            "## Code changes\n\n**Needs a maintainer's review:** the changed files could not be listed "
+            f"({markdown_text(str(exc))}).\n"
+        )
         return 1
     print("\n".join(summary(paths)[0]) + "\n")  # a blank line before the next step's part of the summary
     return 0

@@ -25,6 +25,7 @@ Every loop is bounded in count and time; every step runs under a 4 GiB address-s
 runaway step is reported, not let loose on the machine) and a time limit. Prints the figures as
 Markdown (written to --out, default BENCHMARKS-hostile.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,21 +58,27 @@ SCRIPTS = ROOT / "scripts"  # the command lines
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 
-WORST = ["select hex(randomblob(490000000))", "select length(printf('%.*c', 1000000000, 'x'))",
-         "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) select randomblob(900000) from c",
-         "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"]
+WORST = [
+    "select hex(randomblob(490000000))",
+    "select length(printf('%.*c', 1000000000, 'x'))",
+    "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) select randomblob(900000) from c",
+    "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c",
+]
 # Runs to the time limit; `{i}` makes each request a new one (no cache can answer it).
 SLOW_SQL = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c where x != {i}"
 STEP_LIMIT = 60  # seconds a CI step may take (SECURITY.md)
-MEMORY_LIMIT = 2 * 1024 ** 3  # bytes a CI step may use
-GUARD_BYTES = 4 * 1024 ** 3  # the benchmark's own cap on a step's address space
+MEMORY_LIMIT = 2 * 1024**3  # bytes a CI step may use
+GUARD_BYTES = 4 * 1024**3  # the benchmark's own cap on a step's address space
 STEP_TIMEOUT = 3 * STEP_LIMIT
 LONG_URL_BYTES = 30_000
 
 
 # Requests.
 
-def request(port: int, path: str, source: str = "127.0.0.1", headers: dict | None = None, timeout: float = 60) -> tuple[int, float]:
+
+def request(
+    port: int, path: str, source: str = "127.0.0.1", headers: dict | None = None, timeout: float = 60
+) -> tuple[int, float]:
     """Status and seconds of one GET on its own connection from a loopback source address (-1: no answer)."""
     start = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
@@ -106,9 +113,14 @@ def p95(times: list[float]) -> float:
 
 def summary(results: list[tuple[int, float]]) -> dict:
     times = [t for _, t in results]
-    return {"n": len(results), "p50_ms": 1000 * statistics.median(times) if times else float("nan"),
-            "p95_ms": 1000 * p95(times), "max_ms": 1000 * max(times, default=float("nan")),
-            "ok": sum(s == 200 for s, _ in results), "statuses": sorted({s for s, _ in results})}
+    return {
+        "n": len(results),
+        "p50_ms": 1000 * statistics.median(times) if times else float("nan"),
+        "p95_ms": 1000 * p95(times),
+        "max_ms": 1000 * max(times, default=float("nan")),
+        "ok": sum(s == 200 for s, _ in results),
+        "statuses": sorted({s for s, _ in results}),
+    }
 
 
 def _rss(pid: int) -> tuple[int, int]:
@@ -122,8 +134,12 @@ def datasette(dist: Path):
     which the bench sets to tell its clients apart), on a free loopback port, until the block
     ends: (port, process)."""
     port = proxy.free_port()
-    server = subprocess.Popen(serve.command(dist, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, proxy.TRUSTED_PROXY: "1"})
+    server = subprocess.Popen(
+        serve.command(dist, port=port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, proxy.TRUSTED_PROXY: "1"},
+    )
     try:
         proxy.wait_until(lambda: proxy.answers(f"http://127.0.0.1:{port}/-/versions.json"), {"Datasette": server})
         yield port, server
@@ -137,7 +153,9 @@ def nginx(upstream_port: int, run: Path):
     """nginx configured as `make serve-public` configures it, in front of upstream_port: its port."""
     port = proxy.free_port()
     proxy.prepare(run, port, upstream_port)
-    server = subprocess.Popen(proxy.nginx_command(proxy.find_nginx(), run), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        proxy.nginx_command(proxy.find_nginx(), run), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         proxy.wait_until(lambda: proxy.listening(port), {"nginx": server}, 10)
         yield port
@@ -152,6 +170,7 @@ def _name(dist: Path) -> str:
 
 # 1. The real package's site.
 
+
 def worst_case(port: int, server: subprocess.Popen, name: str, requests: int = 60) -> dict:
     ordinary = f"/{name}/events.json"
     alone = [request(port, ordinary) for _ in range(requests)]
@@ -161,7 +180,9 @@ def worst_case(port: int, server: subprocess.Popen, name: str, requests: int = 6
         i = offset
         while not stop.is_set() and i < 1000:
             start = time.perf_counter()
-            attack.append(request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": WORST[i % len(WORST)]}), "127.0.0.2")[0])
+            attack.append(
+                request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": WORST[i % len(WORST)]}), "127.0.0.2")[0]
+            )
             time.sleep(max(0.0, 0.1 - (time.perf_counter() - start)))
             i += 3
 
@@ -177,8 +198,14 @@ def worst_case(port: int, server: subprocess.Popen, name: str, requests: int = 6
     for t in threads:
         t.join()
     peak = max(peak, _rss(server.pid)[1])
-    return {"alone": summary(alone), "attack": summary(under_attack), "peak_rss": peak, "attack_requests": len(attack),
-            "attack_5xx": sum(s >= 500 or s < 0 for s in attack), "attack_statuses": sorted(set(attack))}
+    return {
+        "alone": summary(alone),
+        "attack": summary(under_attack),
+        "peak_rss": peak,
+        "attack_requests": len(attack),
+        "attack_5xx": sum(s >= 500 or s < 0 for s in attack),
+        "attack_statuses": sorted(set(attack)),
+    }
 
 
 def fairness(port: int, name: str, in_flight: int = 10, tries: int = 40, pages: int = 60) -> dict:
@@ -189,7 +216,9 @@ def fairness(port: int, name: str, in_flight: int = 10, tries: int = 40, pages: 
         i = offset
         while not stop.is_set() and i < 10_000:
             start = time.perf_counter()
-            attack.append(request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": SLOW_SQL.format(i=i)}), "127.0.0.2")[0])
+            attack.append(
+                request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": SLOW_SQL.format(i=i)}), "127.0.0.2")[0]
+            )
             # A refused request is sent again as soon as the proxy would let this address (its
             # requests a second, over the connections in flight): a flood is nginx's to stop.
             time.sleep(max(0.0, in_flight / proxy.LIMITS["RATE"] - (time.perf_counter() - start)))
@@ -197,7 +226,10 @@ def fairness(port: int, name: str, in_flight: int = 10, tries: int = 40, pages: 
 
     def own_sql() -> list[tuple[int, float]]:
         sql = "select count(*) as n from events where {i} = {i}"
-        return paced(lambda i: request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": sql.format(i=i)}), "127.0.0.3"), tries)
+        return paced(
+            lambda i: request(port, f"/{name}.json?" + urllib.parse.urlencode({"sql": sql.format(i=i)}), "127.0.0.3"),
+            tries,
+        )
 
     def ordinary() -> list[tuple[int, float]]:
         paths = [f"/{name}/events", f"/{name}/events.json", f"/{name}/statements?_search=cooperazione", f"/{name}"]
@@ -213,8 +245,12 @@ def fairness(port: int, name: str, in_flight: int = 10, tries: int = 40, pages: 
     stop.set()
     for t in threads:
         t.join()
-    return {"sql": summary(sql_results), "pages": summary(page_results), "attack_requests": len(attack),
-            "attack_statuses": sorted(set(attack))}
+    return {
+        "sql": summary(sql_results),
+        "pages": summary(page_results),
+        "attack_requests": len(attack),
+        "attack_statuses": sorted(set(attack)),
+    }
 
 
 def long_url(name: str) -> str:
@@ -265,6 +301,7 @@ def site(dist: Path, run: Path) -> dict:
 
 # 2. Through the proxy, at scale.
 
+
 def proxied_load(dist: Path, run: Path, clients: int = 32, rounds: int = 3) -> dict:
     """`clients` at once, each from its own address, asking every page `rounds` times through nginx."""
     paths = [mine for mine, _ in page_pairs(dist).values()]
@@ -282,21 +319,34 @@ def proxied_load(dist: Path, run: Path, clients: int = 32, rounds: int = 3) -> d
     first = [(s, t) for r, _, s, t in results if r == 0]
     repeated = [(s, t) for r, _, s, t in results if r > 0]
     failed = sorted({f"{path} ({s})" for _, path, s, _ in results if s != 200})
-    return {"clients": clients, "pages": len(paths), "rounds": rounds, "rps": len(results) / wall,
-            "first": summary(first), "repeated": summary(repeated), "failed": failed,
-            "load": f"{machine} at the start, {busy()} at the end"}
+    return {
+        "clients": clients,
+        "pages": len(paths),
+        "rounds": rounds,
+        "rps": len(results) / wall,
+        "first": summary(first),
+        "repeated": summary(repeated),
+        "failed": failed,
+        "load": f"{machine} at the start, {busy()} at the end",
+    }
 
 
 def synthetic_site(rows: int, work: Path) -> Path:
     package, dist = work / f"synth-{rows}", work / f"dist-synth-{rows}"
-    subprocess.run([PYTHON, str(SCRIPTS / "synth.py"), "--rows", str(rows), "--seed", "1", "--out", str(package)], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run([PYTHON, "-c", BUILD, str(package / "datapackage.json"), str(dist)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, str(SCRIPTS / "synth.py"), "--rows", str(rows), "--seed", "1", "--out", str(package)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [PYTHON, "-c", BUILD, str(package / "datapackage.json"), str(dist)], check=True, stdout=subprocess.DEVNULL
+    )
     shutil.rmtree(package)
     return dist
 
 
 # 3. CI steps on hostile packages.
+
 
 def _guard() -> None:
     """In each step: a cap on its address space, and its own process group (so a timeout ends all of it)."""
@@ -321,12 +371,19 @@ def timed(cmd: list[str], cwd: Path) -> dict:
             break
         time.sleep(0.02)
     process.returncode = 0  # reaped here, by wait4
-    return {"seconds": time.perf_counter() - start, "rss": usage.ru_maxrss * 1024, "exit": code, "load": os.getloadavg()[0]}
+    return {
+        "seconds": time.perf_counter() - start,
+        "rss": usage.ru_maxrss * 1024,
+        "exit": code,
+        "load": os.getloadavg()[0],
+    }
 
 
 # codebook.py writes the repository's own files; the benchmark runs its function on a copy, --check.
-CODEBOOK = ("import sys; from pathlib import Path; from dpbuild import codebook; codebook.ROOT = Path(sys.argv[1]); "
-            "sys.exit(codebook.main(['--check']))")
+CODEBOOK = (
+    "import sys; from pathlib import Path; from dpbuild import codebook; codebook.ROOT = Path(sys.argv[1]); "
+    "sys.exit(codebook.main(['--check']))"
+)
 
 
 def ci_steps(package: Path, work: Path) -> dict:
@@ -334,10 +391,14 @@ def ci_steps(package: Path, work: Path) -> dict:
     descriptor = str(package / "datapackage.json")
     steps = {"check": timed([PYTHON, str(SCRIPTS / "validate.py"), descriptor], package)}
     if steps["check"]["exit"] == 0:
-        steps["frictionless"] = timed(["timeout", "120", str(BIN / "frictionless"), "validate", "datapackage.json"], package)
+        steps["frictionless"] = timed(
+            ["timeout", "120", str(BIN / "frictionless"), "validate", "datapackage.json"], package
+        )
     else:
         steps["frictionless"] = None
-    steps["build"] = timed([PYTHON, str(SCRIPTS / "build.py"), descriptor, "--out", str(work / f"dist-{package.name}")], package)
+    steps["build"] = timed(
+        [PYTHON, str(SCRIPTS / "build.py"), descriptor, "--out", str(work / f"dist-{package.name}")], package
+    )
     steps["coverage"] = timed([PYTHON, str(SCRIPTS / "text_coverage.py"), descriptor, "--min", "0"], package)
     steps["codebook"] = timed([PYTHON, "-c", CODEBOOK, str(package)], package)
     steps["diff"] = timed([PYTHON, str(SCRIPTS / "diff.py"), "HEAD", "--descriptor", descriptor, "--markdown"], package)
@@ -350,8 +411,20 @@ CODEBOOK_FILES = ("README.md", "CODEBOOK.md", "CITATION.cff")
 
 
 def _git(package: Path, *args: str, tree: Path | None = None) -> None:
-    subprocess.run(["git", f"--git-dir={package / '.git'}", f"--work-tree={tree or package}", "-c", "user.name=bench",
-                    "-c", "user.email=bench@localhost", *args], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            f"--git-dir={package / '.git'}",
+            f"--work-tree={tree or package}",
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@localhost",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _copy(work: Path, name: str, files: bool = True) -> Path:
@@ -400,8 +473,11 @@ def _write(table: Path, header: list[str], rows: list[list[str]]) -> None:
 def hostile_packages(work: Path) -> dict[str, Path]:
     packages = {}
     largest = work / "largest-valid"
-    subprocess.run([PYTHON, str(SCRIPTS / "synth.py"), "--rows", "550000", "--seed", "1", "--out", str(largest)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, str(SCRIPTS / "synth.py"), "--rows", "550000", "--seed", "1", "--out", str(largest)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     for part in CODEBOOK_FILES:
         shutil.copy(ROOT / part, largest / part)
     _copy(work, "largest-valid", files=False)
@@ -422,8 +498,13 @@ def hostile_packages(work: Path) -> dict[str, Path]:
     searched = _copy(work, "excerpt-search")
     source = "2023-04-putin-meets-li-shangfu"
     article = searched / "articles" / f"{source}.txt"
-    article.write_text((article.read_text(encoding="utf-8") + "\n") * (250 * 1024 // len(article.read_bytes())), encoding="utf-8")
-    _fill(searched / "data" / "citations.csv", lambda i: f"events,putin-li-shangfu-meeting-2023-04-16,{source},Excerpt {i:09d}\n")
+    article.write_text(
+        (article.read_text(encoding="utf-8") + "\n") * (250 * 1024 // len(article.read_bytes())), encoding="utf-8"
+    )
+    _fill(
+        searched / "data" / "citations.csv",
+        lambda i: f"events,putin-li-shangfu-meeting-2023-04-16,{source},Excerpt {i:09d}\n",
+    )
     packages["31 MiB of short excerpts, each searched for in a 250 KiB article"] = searched
 
     prefixes = _copy(work, "nested-excerpts")
@@ -431,8 +512,10 @@ def hostile_packages(work: Path) -> dict[str, Path]:
     old_hash = hashlib.sha256(article.read_bytes()).hexdigest()
     article.write_text("a" * 260_000, encoding="utf-8")
     sources = prefixes / "data" / "sources.csv"
-    sources.write_text(sources.read_text(encoding="utf-8").replace(old_hash, hashlib.sha256(article.read_bytes()).hexdigest()),
-                       encoding="utf-8")
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(old_hash, hashlib.sha256(article.read_bytes()).hexdigest()),
+        encoding="utf-8",
+    )
     header, rows = _rows(prefixes / "data" / "citations.csv")
     record = next(r for r in rows if r[2] == source)
     rows += [[*record[:3], "a" * k, *[""] * (len(header) - 4)] for k in range(1, 101)]
@@ -489,80 +572,133 @@ def _verdict(ok: bool) -> str:
 def report(site_figures: dict, load: dict | None, site_rows: int, steps: dict[str, dict]) -> list[str]:
     w = site_figures["worst"]
     a, b = w["alone"], w["attack"]
-    lines = ["# Hostile input, measured", "",
-             f"Measured by `make bench-hostile` (scripts/bench_hostile.py) on {time.strftime('%Y-%m-%d')}; targets from "
-             f"SECURITY.md and issue 23.", "",
-             "## Serving with three worst-case SQL requests in flight", "",
-             "| ordinary request `/…/events.json` | p50 ms | p95 ms | errors |", "|---|---:|---:|---:|",
-             f"| alone | {a['p50_ms']:.0f} | {a['p95_ms']:.0f} | {a['n'] - a['ok']} |",
-             f"| with 3 worst-case requests in flight | {b['p50_ms']:.0f} | {b['p95_ms']:.0f} | {b['n'] - b['ok']} |", "",
-             f"Server peak RSS: {w['peak_rss'] / 1e6:.0f} MB (target < 500 MB). Worst-case requests sent: "
-             f"{w['attack_requests']}, answered with statuses {w['attack_statuses']}, of which 5xx or no answer: "
-             f"{w['attack_5xx']}. Target: p95 < 500 ms under attack, no 5xx.", ""]
+    lines = [
+        "# Hostile input, measured",
+        "",
+        f"Measured by `make bench-hostile` (scripts/bench_hostile.py) on {time.strftime('%Y-%m-%d')}; targets from "
+        f"SECURITY.md and issue 23.",
+        "",
+        "## Serving with three worst-case SQL requests in flight",
+        "",
+        "| ordinary request `/…/events.json` | p50 ms | p95 ms | errors |",
+        "|---|---:|---:|---:|",
+        f"| alone | {a['p50_ms']:.0f} | {a['p95_ms']:.0f} | {a['n'] - a['ok']} |",
+        f"| with 3 worst-case requests in flight | {b['p50_ms']:.0f} | {b['p95_ms']:.0f} | {b['n'] - b['ok']} |",
+        "",
+        f"Server peak RSS: {w['peak_rss'] / 1e6:.0f} MB (target < 500 MB). Worst-case requests sent: "
+        f"{w['attack_requests']}, answered with statuses {w['attack_statuses']}, of which 5xx or no answer: "
+        f"{w['attack_5xx']}. Target: p95 < 500 ms under attack, no 5xx.",
+        "",
+    ]
     if "load" in site_figures:
         lines[4:4] = [f"Machine load (1-minute load average) while the site was measured: {site_figures['load']}.", ""]
     f = site_figures["fairness"]
     share = f["sql"]["ok"] / max(f["sql"]["n"], 1)
-    lines += ["## One client's slow SQL against everyone else's", "",
-              "One client (127.0.0.2) keeps 10 SQL requests that run to the time limit in flight (each sent again when answered, at most at the rate nginx allows one address) "
-              f"({f['attack_requests']} sent, statuses {f['attack_statuses']}); meanwhile:", "",
-              "| another client's | answered 200 | p50 ms | p95 ms | target |", "|---|---:|---:|---:|---|",
-              f"| own small SQL (127.0.0.3) | {f['sql']['ok']} of {f['sql']['n']} ({100 * share:.0f} %) | "
-              f"{f['sql']['p50_ms']:.0f} | {f['sql']['p95_ms']:.0f} | >= 90 % answered 200: {_verdict(share >= 0.9)} |",
-              f"| ordinary pages (127.0.0.4) | {f['pages']['ok']} of {f['pages']['n']} | {f['pages']['p50_ms']:.0f} | "
-              f"{f['pages']['p95_ms']:.0f} | p95 < 500 ms: {_verdict(f['pages']['p95_ms'] < 500 and f['pages']['ok'] == f['pages']['n'])} |", ""]
-    lines += [f"## A {LONG_URL_BYTES // 1000} KB URL", "",
-              "| path | refused with | refusal p95 / max ms | ordinary pages alone: p95 ms | while refusing: p95 ms | target |",
-              "|---|---|---:|---:|---:|---|"]
+    lines += [
+        "## One client's slow SQL against everyone else's",
+        "",
+        "One client (127.0.0.2) keeps 10 SQL requests that run to the time limit in flight "
+        "(each sent again when answered, at most at the rate nginx allows one address) "
+        f"({f['attack_requests']} sent, statuses {f['attack_statuses']}); meanwhile:",
+        "",
+        "| another client's | answered 200 | p50 ms | p95 ms | target |",
+        "|---|---:|---:|---:|---|",
+        f"| own small SQL (127.0.0.3) | {f['sql']['ok']} of {f['sql']['n']} ({100 * share:.0f} %) | "
+        f"{f['sql']['p50_ms']:.0f} | {f['sql']['p95_ms']:.0f} | >= 90 % answered 200: {_verdict(share >= 0.9)} |",
+        f"| ordinary pages (127.0.0.4) | {f['pages']['ok']} of {f['pages']['n']} | {f['pages']['p50_ms']:.0f} | "
+        f"{f['pages']['p95_ms']:.0f} | p95 < 500 ms: {_verdict(f['pages']['p95_ms'] < 500 and f['pages']['ok'] == f['pages']['n'])} |",
+        "",
+    ]
+    lines += [
+        f"## A {LONG_URL_BYTES // 1000} KB URL",
+        "",
+        "| path | refused with | refusal p95 / max ms | ordinary pages alone: p95 ms | while refusing: p95 ms | target |",
+        "|---|---|---:|---:|---:|---|",
+    ]
     for label, key in (("straight to Datasette", "long_direct"), ("through nginx", "long_proxy")):
         g = site_figures[key]
-        ok = g["long"]["max_ms"] < 100 and all(s in (400, 414) for s in g["long"]["statuses"]) \
+        ok = (
+            g["long"]["max_ms"] < 100
+            and all(s in (400, 414) for s in g["long"]["statuses"])
             and g["during"]["p95_ms"] < max(2 * g["alone"]["p95_ms"], g["alone"]["p95_ms"] + 50)
-        lines.append(f"| {label} | {g['long']['statuses']} | {g['long']['p95_ms']:.0f} / {g['long']['max_ms']:.0f} | "
-                     f"{g['alone']['p95_ms']:.0f} | {g['during']['p95_ms']:.0f} | refused < 100 ms, others not delayed: "
-                     f"{_verdict(ok)} |")
+        )
+        lines.append(
+            f"| {label} | {g['long']['statuses']} | {g['long']['p95_ms']:.0f} / {g['long']['max_ms']:.0f} | "
+            f"{g['alone']['p95_ms']:.0f} | {g['during']['p95_ms']:.0f} | refused < 100 ms, others not delayed: "
+            f"{_verdict(ok)} |"
+        )
     lines.append("")
     if load:
         r, first = load["repeated"], load["first"]
-        lines += [f"## Through the proxy: {load['clients']} concurrent clients on the {site_rows:,}-row synthetic site", "",
-                  f"Each client (its own address) asks all {load['pages']} pages of the site {load['rounds']} times "
-                  f"through nginx ({load['rps']:.0f} requests/s overall)"
-                  + (f"; machine load {load['load']}." if "load" in load else "."), "",
-                  "| rounds | requests | answered 200 | p50 ms | p95 ms | statuses |", "|---|---:|---:|---:|---:|---|",
-                  f"| first (the proxy's cache empty) | {first['n']} | {first['ok']} | {first['p50_ms']:.0f} | "
-                  f"{first['p95_ms']:.0f} | {first['statuses']} |",
-                  f"| repeated | {r['n']} | {r['ok']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['statuses']} |", "",
-                  f"Target: p95 <= 1 s on repeated pages: {_verdict(r['p95_ms'] <= 1000 and r['ok'] == r['n'])}."
-                  + (f" Pages not answered 200: {', '.join(f'`{p}`' for p in load.get('failed', []))}." if load.get("failed") else ""), ""]
-    lines += [f"## CI steps on hostile packages (target: each within {STEP_LIMIT} s and {MEMORY_LIMIT // 1024 ** 3} GiB)", "",
-              f"Time, peak RSS and exit code of each step as CI runs it (exit 1: the package was refused). Each step "
-              f"runs under a {GUARD_BYTES // 1024 ** 3} GiB address-space guard and a {STEP_TIMEOUT} s timeout of the "
-              f"benchmark's own; codebook is `codebook.py --check` run on the copy.", "",
-              "| package | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 1) + "|"]
+        lines += [
+            f"## Through the proxy: {load['clients']} concurrent clients on the {site_rows:,}-row synthetic site",
+            "",
+            f"Each client (its own address) asks all {load['pages']} pages of the site {load['rounds']} times "
+            f"through nginx ({load['rps']:.0f} requests/s overall)"
+            + (f"; machine load {load['load']}." if "load" in load else "."),
+            "",
+            "| rounds | requests | answered 200 | p50 ms | p95 ms | statuses |",
+            "|---|---:|---:|---:|---:|---|",
+            f"| first (the proxy's cache empty) | {first['n']} | {first['ok']} | {first['p50_ms']:.0f} | "
+            f"{first['p95_ms']:.0f} | {first['statuses']} |",
+            f"| repeated | {r['n']} | {r['ok']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['statuses']} |",
+            "",
+            f"Target: p95 <= 1 s on repeated pages: {_verdict(r['p95_ms'] <= 1000 and r['ok'] == r['n'])}."
+            + (
+                f" Pages not answered 200: {', '.join(f'`{p}`' for p in load.get('failed', []))}."
+                if load.get("failed")
+                else ""
+            ),
+            "",
+        ]
+    lines += [
+        f"## CI steps on hostile packages (target: each within {STEP_LIMIT} s and {MEMORY_LIMIT // 1024**3} GiB)",
+        "",
+        f"Time, peak RSS and exit code of each step as CI runs it (exit 1: the package was refused). Each step "
+        f"runs under a {GUARD_BYTES // 1024**3} GiB address-space guard and a {STEP_TIMEOUT} s timeout of the "
+        f"benchmark's own; codebook is `codebook.py --check` run on the copy.",
+        "",
+        "| package | " + " | ".join(STEPS) + " |",
+        "|---" * (len(STEPS) + 1) + "|",
+    ]
     longest, largest = 0.0, 0
     for name, figures in steps.items():
         for step in CI_STEPS:
             if figures[step]:
                 longest, largest = max(longest, figures[step]["seconds"]), max(largest, figures[step]["rss"])
         lines.append(f"| {name} | " + " | ".join(_cell(figures[step], step) for step in STEPS) + " |")
-    lines += ["", f"CI steps ({', '.join(CI_STEPS)}): longest {longest:.1f} s (within {STEP_LIMIT} s: "
-                  f"{_verdict(longest <= STEP_LIMIT)}); largest peak RSS {largest / 1e6:.0f} MB (within "
-                  f"{MEMORY_LIMIT // 1024 ** 3} GiB: {_verdict(largest <= MEMORY_LIMIT)}). The frictionless column is "
-                  "`make frictionless`, which CI does not run, for comparison."]
+    lines += [
+        "",
+        f"CI steps ({', '.join(CI_STEPS)}): longest {longest:.1f} s (within {STEP_LIMIT} s: "
+        f"{_verdict(longest <= STEP_LIMIT)}); largest peak RSS {largest / 1e6:.0f} MB (within "
+        f"{MEMORY_LIMIT // 1024**3} GiB: {_verdict(largest <= MEMORY_LIMIT)}). The frictionless column is "
+        "`make frictionless`, which CI does not run, for comparison.",
+    ]
     loads = [f["load"] for figures in steps.values() for f in figures.values() if f and "load" in f]
     if loads:
-        lines.append(f"Machine load (1-minute load average) at the end of the steps: {min(loads):.1f} to {max(loads):.1f} "
-                     f"on {os.cpu_count()} cores.")
+        lines.append(
+            f"Machine load (1-minute load average) at the end of the steps: {min(loads):.1f} to {max(loads):.1f} "
+            f"on {os.cpu_count()} cores."
+        )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS-hostile.md"))
-    parser.add_argument("--site-rows", type=int, default=1_000_000, help="rows of the synthetic site loaded through the proxy")
-    parser.add_argument("--skip", action="append", default=[], choices=["site", "load", "steps"],
-                        help="leave a part out (its figures are taken from --figures if that file has them)")
-    parser.add_argument("--figures", help="a JSON file of the raw figures: skipped parts are read from it, and all are written to it")
+    parser.add_argument(
+        "--site-rows", type=int, default=1_000_000, help="rows of the synthetic site loaded through the proxy"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["site", "load", "steps"],
+        help="leave a part out (its figures are taken from --figures if that file has them)",
+    )
+    parser.add_argument(
+        "--figures", help="a JSON file of the raw figures: skipped parts are read from it, and all are written to it"
+    )
     args = parser.parse_args(argv)
     try:
         return measure(args)
@@ -579,8 +715,11 @@ def measure(args) -> int:
         work = Path(tmp)
         work.chmod(0o755)  # nginx's workers (nobody, when started by root) reach their run folder in it
         dist = work / "dist-real"
-        subprocess.run([PYTHON, str(SCRIPTS / "build.py"), str(ROOT / "datapackage.json"), "--out", str(dist)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, str(SCRIPTS / "build.py"), str(ROOT / "datapackage.json"), "--out", str(dist)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         site_figures = site(dist, work / "proxy-run") if "site" not in args.skip else kept.get("site")
         load = kept.get("load")
         if "load" not in args.skip:

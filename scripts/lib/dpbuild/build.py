@@ -10,22 +10,22 @@ Writes, from the canonical CSVs:
 Refuses to build from a package that does not validate. Two builds of the same CSVs give
 identical files.
 """
+
 from __future__ import annotations
 
 import argparse
-import sqlite3
-from contextlib import closing
-from concurrent.futures import ThreadPoolExecutor
 import json
+import sqlite3
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
-
-from dpcheck import validate
-from dpbuild import metadata, outputs, parquet, sqlite, xlsx
 from datasette.inspect import inspect_hash
 
+from dpbuild import metadata, outputs, parquet, sqlite, xlsx
 from dpbuild.typed import typed
+from dpcheck import validate
 from dpmodel import csvfile, descriptor, hermetic, limits
 from dpmodel.names import quoted
 
@@ -55,8 +55,10 @@ def _files(tables, descriptor: dict, out: Path, spreadsheet: bool) -> None:
         except xlsx.TooBigForExcel as exc:
             # Never a download silently missing: the build fails, naming what Excel cannot hold.
             workbook.unlink(missing_ok=True)
-            raise xlsx.TooBigForExcel(f"{workbook.name}: not written, because Excel cannot hold {exc}; "
-                                      "the build stops (--no-xlsx builds without the spreadsheet)") from None
+            raise xlsx.TooBigForExcel(
+                f"{workbook.name}: not written, because Excel cannot hold {exc}; "
+                "the build stops (--no-xlsx builds without the spreadsheet)"
+            ) from None
 
 
 def _database(package, tables, by_name, out: Path) -> Path:
@@ -70,7 +72,9 @@ def _database(package, tables, by_name, out: Path) -> Path:
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")
     meta = metadata.metadata(package.descriptor, served, database, db_path)
-    outputs.inside(out, "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    outputs.inside(out, "metadata.json").write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return db_path
 
 
@@ -81,16 +85,29 @@ def inspect(db_path: Path) -> dict:
     tests/test_build.py holds it equal to Datasette's own output."""
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
         tables = [name for (name,) in conn.execute("select name from sqlite_master where type='table'")]
-        counts = {name: {"count": conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]} for name in tables}
-    return {db_path.stem: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size, "file": db_path.name, "tables": counts}}
+        counts = {
+            name: {"count": conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]} for name in tables
+        }
+    return {
+        db_path.stem: {
+            "hash": inspect_hash(db_path),
+            "size": db_path.stat().st_size,
+            "file": db_path.name,
+            "tables": counts,
+        }
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json")
     parser.add_argument("--out", default="dist", help="output folder (default dist/)")
-    parser.add_argument("--large", action="store_true", help="accept files 100 times the usual size limits (benchmarks only)")
-    parser.add_argument("--no-xlsx", action="store_true", help="skip the spreadsheet (benchmarks: the peer writes none)")
+    parser.add_argument(
+        "--large", action="store_true", help="accept files 100 times the usual size limits (benchmarks only)"
+    )
+    parser.add_argument(
+        "--no-xlsx", action="store_true", help="skip the spreadsheet (benchmarks: the peer writes none)"
+    )
     args = parser.parse_args(argv)
     limit = limits.Limits.large() if args.large else limits.DEFAULT
     problems, _ = validate.validate(Path(args.descriptor), limit=limit)

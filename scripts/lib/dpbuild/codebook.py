@@ -14,6 +14,7 @@ description, a title, a contributor's name, a table of sources, README.md itself
 and is then written as "(no description)" or left out, never a traceback. `--descriptor` points
 at another package (its files are written beside its datapackage.json).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,11 @@ def _rule(field: dict, fks: dict) -> str:
         parts.append(f"→ {fks[field['name']]}")
     if field.get("x-reduced-date"):
         parts.append("reduced ISO date")  # said instead of its pattern
-    parts += [c.phrase(value) for c, value in vocabulary.constraints(field)
-              if not (c.name == "pattern" and field.get("x-reduced-date"))]
+    parts += [
+        c.phrase(value)
+        for c, value in vocabulary.constraints(field)
+        if not (c.name == "pattern" and field.get("x-reduced-date"))
+    ]
     parts.append(vocabulary.field_format(field).phrase)
     if field.get("x-codelist") in vocabulary.CODELISTS:
         parts.append(vocabulary.CODELISTS[field["x-codelist"]].phrase)
@@ -55,8 +59,11 @@ def _foreign_keys(schema: dict) -> dict[str, str]:
     key `(event_id, actor_id) → event_participants.(event_id, actor_id)` on each of its columns."""
     found = {}
     for fk in descriptor.foreign_keys(schema):
-        target = f"{fk.resource}.{fk.ref_fields[0]}" if len(fk.fields) == 1 else \
-            f"{fk.resource}.({', '.join(fk.ref_fields)}) with ({', '.join(fk.fields)})"
+        target = (
+            f"{fk.resource}.{fk.ref_fields[0]}"
+            if len(fk.fields) == 1
+            else f"{fk.resource}.({', '.join(fk.ref_fields)}) with ({', '.join(fk.fields)})"
+        )
         for name in fk.fields:
             found[name] = target
     return found
@@ -66,10 +73,16 @@ def columns(schema: dict) -> list[dict]:
     """One entry per column of a table: its name, type, whether it is required, its rule in words
     and its description (the codebook's table, and the spreadsheet's Columns sheet)."""
     fks = _foreign_keys(schema)
-    return [{"column": field["name"], "type": field.get("type", "string"),
-             "required": "yes" if vocabulary.is_required(field) else "", "rule": _rule(field, fks),
-             "description": field.get("description", "")}
-            for field in schema["fields"]]
+    return [
+        {
+            "column": field["name"],
+            "type": field.get("type", "string"),
+            "required": "yes" if vocabulary.is_required(field) else "",
+            "rule": _rule(field, fks),
+            "description": field.get("description", ""),
+        }
+        for field in schema["fields"]
+    ]
 
 
 def _cell(text: str) -> str:
@@ -83,16 +96,29 @@ def _description(schema: dict) -> str:
 
 
 def codebook(package) -> str:
-    lines = ["# Codebook", "",
-             "Generated from `schemas/*.json` by `scripts/codebook.py`; edit the schemas, not this file.", "",
-             "Columns marked *added to the published contract* extend the table contract; the contract's "
-             "own names are unchanged.", ""]
+    lines = [
+        "# Codebook",
+        "",
+        "Generated from `schemas/*.json` by `scripts/codebook.py`; edit the schemas, not this file.",
+        "",
+        "Columns marked *added to the published contract* extend the table contract; the contract's "
+        "own names are unchanged.",
+        "",
+    ]
     for table in package.tables():
         schema = table.schema
         pk = ", ".join(table.primary_key) or "none"
-        where = f"schema `{table.schema_path}`" if table.schema_path else f"schema inline in `{package.descriptor_name}`"
-        lines += [f"## {table.name}", "", schema.get("description") or NO_DESCRIPTION, "",
-                  f"File `{table.path}`, {where}, primary key ({pk}).", ""]
+        where = (
+            f"schema `{table.schema_path}`" if table.schema_path else f"schema inline in `{package.descriptor_name}`"
+        )
+        lines += [
+            f"## {table.name}",
+            "",
+            schema.get("description") or NO_DESCRIPTION,
+            "",
+            f"File `{table.path}`, {where}, primary key ({pk}).",
+            "",
+        ]
         notes = []
         if schema.get("x-citation-required"):
             notes.append("every row must be cited in `citations`")
@@ -102,8 +128,10 @@ def codebook(package) -> str:
             lines += ["Rules: " + "; ".join(notes) + ".", ""]
         lines += ["| column | type | required | rule | description |", "|---|---|---|---|---|"]
         for column in columns(schema):
-            lines.append(f"| `{column['column']}` | {column['type']} | {column['required']} | {_cell(column['rule'])} | "
-                         f"{_cell(column['description'])} |")
+            lines.append(
+                f"| `{column['column']}` | {column['type']} | {column['required']} | {_cell(column['rule'])} | "
+                f"{_cell(column['description'])} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -111,7 +139,9 @@ def codebook(package) -> str:
 def tables_section(package) -> str:
     lines = ["| table | one row is | primary key |", "|---|---|---|"]
     for table in package.tables():
-        lines.append(f"| [`{table.name}`](CODEBOOK.md#{table.name}) | {_description(table.schema)} | {', '.join(table.primary_key)} |")
+        lines.append(
+            f"| [`{table.name}`](CODEBOOK.md#{table.name}) | {_description(table.schema)} | {', '.join(table.primary_key)} |"
+        )
     return "\n".join(lines)
 
 
@@ -132,8 +162,11 @@ def counts_section(package) -> str:
 
 
 def _authors(descriptor: dict) -> list[str]:
-    return [c["title"] for c in descriptor.get("contributors", [])
-            if c.get("title") and c.get("role", "author") in ("author", "creator")]
+    return [
+        c["title"]
+        for c in descriptor.get("contributors", [])
+        if c.get("title") and c.get("role", "author") in ("author", "creator")
+    ]
 
 
 def _licence(descriptor: dict) -> dict:
@@ -145,10 +178,12 @@ def cite_section(package) -> str:
     d = package.descriptor
     year = (d.get("created") or "")[:4] or "n.d."
     where = f" {d['homepage']}" if d.get("homepage") else ""
-    return (f"> {'; '.join(_authors(d)) or 'Anonymous'} ({year}). *{d.get('title') or d['name']}*, "
-            f"version {d.get('version') or 'unstated'} [data set]. "
-            f"Licence: {_licence(d).get('name', 'unstated')}.{where}\n\n"
-            "The same in machine-readable form: [`CITATION.cff`](CITATION.cff).")
+    return (
+        f"> {'; '.join(_authors(d)) or 'Anonymous'} ({year}). *{d.get('title') or d['name']}*, "
+        f"version {d.get('version') or 'unstated'} [data set]. "
+        f"Licence: {_licence(d).get('name', 'unstated')}.{where}\n\n"
+        "The same in machine-readable form: [`CITATION.cff`](CITATION.cff)."
+    )
 
 
 def _yaml_text(value: str) -> str:
@@ -158,9 +193,14 @@ def _yaml_text(value: str) -> str:
 def citation_cff(package) -> str:
     """CITATION.cff (Citation File Format 1.2.0), from the same fields of datapackage.json."""
     d = package.descriptor
-    lines = ["# Generated from datapackage.json by `make codebook`; edit that file, not this one.", "cff-version: 1.2.0",
-             'message: "If you use this dataset, please cite it as below, and cite the articles behind the facts you use."',
-             "type: dataset", f"title: {_yaml_text(d.get('title', ''))}", f"version: {_yaml_text(d.get('version', ''))}"]
+    lines = [
+        "# Generated from datapackage.json by `make codebook`; edit that file, not this one.",
+        "cff-version: 1.2.0",
+        'message: "If you use this dataset, please cite it as below, and cite the articles behind the facts you use."',
+        "type: dataset",
+        f"title: {_yaml_text(d.get('title', ''))}",
+        f"version: {_yaml_text(d.get('version', ''))}",
+    ]
     if _licence(d).get("name"):
         lines.append(f"license: {_yaml_text(_licence(d)['name'])}")
     if d.get("homepage"):
@@ -179,8 +219,9 @@ def _sources(package):
     """The table of sources: the one saying where its publication date is (x-published-date), else
     a table named sources; None if the package has neither."""
     tables = package.tables()
-    return next((t for t in tables if t.schema.get("x-published-date")), None) or \
-        next((t for t in tables if t.name == "sources"), None)
+    return next((t for t in tables if t.schema.get("x-published-date")), None) or next(
+        (t for t in tables if t.name == "sources"), None
+    )
 
 
 def sources_section(package) -> str:
@@ -191,15 +232,19 @@ def sources_section(package) -> str:
         return "\n".join(lines)
     key, published = (table.primary_key or table.field_names)[0], table.schema.get("x-published-date", "published_date")
     for row in rows:
-        text = lambda name: _cell(row.get(name) or "")  # noqa: E731 - any column may be missing or empty
+        text = lambda name, row=row: _cell(row.get(name) or "")  # noqa: E731 - any column may be missing or empty
         basis = " (inferred)" if row.get(f"{published}_basis") == "inferred" else ""
         lines.append(f"| `{text(key)}` | {text('title')} | {text('outlet') or '—'} | {text(published)}{basis} |")
     return "\n".join(lines)
 
 
 def readme_with_sections(readme: str, package) -> str:
-    for name, body in [("tables", tables_section(package)), ("sources", sources_section(package)),
-                       ("counts", counts_section(package)), ("cite", cite_section(package))]:
+    for name, body in [
+        ("tables", tables_section(package)),
+        ("sources", sources_section(package)),
+        ("counts", counts_section(package)),
+        ("cite", cite_section(package)),
+    ]:
         readme = with_section(readme, name, body)
     return readme
 
@@ -207,7 +252,9 @@ def readme_with_sections(readme: str, package) -> str:
 def codes_section() -> str:
     """CONTRIBUTING.md's list of every problem code, from the CODES each reporting module declares."""
     lines = ["| code | what it means | how to fix it |", "|---|---|---|"]
-    lines += [f"| `{code}` | {_cell(meaning)} | {_cell(fix)} |" for code, (_, meaning, fix) in codes.all_codes().items()]
+    lines += [
+        f"| `{code}` | {_cell(meaning)} | {_cell(fix)} |" for code, (_, meaning, fix) in codes.all_codes().items()
+    ]
     return "\n".join(lines)
 
 

@@ -1,5 +1,6 @@
 """Datasette metadata generated from datapackage.json and the Table Schemas: titles, descriptions,
 licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -16,70 +17,125 @@ from .typed import TypedTable
 COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
 POSTS_FROM = "2021-01-01"  # the first year the articles cover
 # Kelly's colours of maximum contrast (without white and black): one per event type, none repeated.
-DISTINCT_COLOURS = ["#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856", "#E68FAC", "#0067A5",
-                    "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300", "#882D17", "#8DB600", "#654522", "#E25822", "#2B3D26"]
+DISTINCT_COLOURS = [
+    "#F3C300",
+    "#875692",
+    "#F38400",
+    "#A1CAF1",
+    "#BE0032",
+    "#C2B280",
+    "#848482",
+    "#008856",
+    "#E68FAC",
+    "#0067A5",
+    "#F99379",
+    "#604E97",
+    "#F6A600",
+    "#B3446C",
+    "#DCD300",
+    "#882D17",
+    "#8DB600",
+    "#654522",
+    "#E25822",
+    "#2B3D26",
+]
 
 DASHBOARD = {
     "overview": {
         "title": "Overview",
         "description": "Events, statements and posts reported by the source articles.",
-        "layout": [["events-count", "statements-count", "actors-count", "sources-count"],
-                   ["events-by-month", "events-by-month", "statements-by-speaker", "statements-by-speaker"],
-                   ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"]],
+        "layout": [
+            ["events-count", "statements-count", "actors-count", "sources-count"],
+            ["events-by-month", "events-by-month", "statements-by-speaker", "statements-by-speaker"],
+            ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"],
+        ],
         "charts": {
-            "events-count": {"title": "Events", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
-                             "query": "SELECT count(*) AS n FROM events"},
-            "statements-count": {"title": "Statements", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
-                                 "query": "SELECT count(*) AS n FROM statements"},
-            "actors-count": {"title": "Actors", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
-                             "query": "SELECT count(*) AS n FROM actors"},
-            "sources-count": {"title": "Source articles", "library": "metric", "display": {"field": "n", "prefix": "", "suffix": ""},
-                              "query": "SELECT count(*) AS n FROM sources"},
+            "events-count": {
+                "title": "Events",
+                "library": "metric",
+                "display": {"field": "n", "prefix": "", "suffix": ""},
+                "query": "SELECT count(*) AS n FROM events",
+            },
+            "statements-count": {
+                "title": "Statements",
+                "library": "metric",
+                "display": {"field": "n", "prefix": "", "suffix": ""},
+                "query": "SELECT count(*) AS n FROM statements",
+            },
+            "actors-count": {
+                "title": "Actors",
+                "library": "metric",
+                "display": {"field": "n", "prefix": "", "suffix": ""},
+                "query": "SELECT count(*) AS n FROM actors",
+            },
+            "sources-count": {
+                "title": "Source articles",
+                "library": "metric",
+                "display": {"field": "n", "prefix": "", "suffix": ""},
+                "query": "SELECT count(*) AS n FROM sources",
+            },
             "events-by-month": {
                 "title": "Events per month, by type (events known only by year in their own bar)",
                 "library": "vega-lite",
                 # A year-only date is not January: it gets its own bar, "2023 (year only)".
                 # Each bar links to its events (href: a click opens the rows behind it).
                 "query": "SELECT CASE WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
-                         "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
-                         "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date_precision = 'year' "
-                         "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
-                         "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
-                "display": {"mark": {"type": "bar", "tooltip": True},
-                            "encoding": {"x": {"field": "month", "type": "ordinal", "title": "Month"},
-                                         "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
-                                         "color": {"field": "type", "type": "nominal", "title": "Type",
-                                                   "scale": {"range": DISTINCT_COLOURS}},
-                                         "href": {"field": "href"}}},
+                "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
+                "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date_precision = 'year' "
+                "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
+                "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
+                "display": {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "month", "type": "ordinal", "title": "Month"},
+                        "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
+                        "color": {
+                            "field": "type",
+                            "type": "nominal",
+                            "title": "Type",
+                            "scale": {"range": DISTINCT_COLOURS},
+                        },
+                        "href": {"field": "href"},
+                    },
+                },
             },
             "statements-by-speaker": {
                 "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
                 "library": "vega-lite",
                 "query": "SELECT a.name AS speaker, count(*) AS statements, '/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
-                         "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
-                "display": {"mark": {"type": "bar", "tooltip": True},
-                            "encoding": {"y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
-                                         "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS},
-                                         "href": {"field": "href"}}},
+                "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
+                "display": {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
+                        "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS},
+                        "href": {"field": "href"},
+                    },
+                },
             },
             "membership-timeline": {
                 "title": f"Dated posts and chairmanships held in {POSTS_FROM[:4]} or later (one held since earlier is drawn from {POSTS_FROM[:4]})",
                 "library": "vega-lite",
                 # A post another source or the record contradicts is labelled so, never drawn as plain fact.
                 "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name || CASE WHEN EXISTS (SELECT 1 FROM caveats c "
-                         "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
-                         "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
-                         # One post begun years before the articles' period would stretch every other bar thin.
-                         f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
-                         "coalesce(m.end_date_latest, m.start_date_latest) AS end, '/__DB__/memberships/' || m.membership_id AS href "
-                         "FROM memberships m "
-                         "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
-                         "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
-                         f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
-                "display": {"mark": {"type": "bar", "tooltip": True},
-                            "encoding": {"y": {"field": "post", "type": "nominal", "sort": None, "title": None},
-                                         "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
-                                         "x2": {"field": "end"}, "href": {"field": "href"}}},
+                "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
+                "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
+                # One post begun years before the articles' period would stretch every other bar thin.
+                f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
+                "coalesce(m.end_date_latest, m.start_date_latest) AS end, '/__DB__/memberships/' || m.membership_id AS href "
+                "FROM memberships m "
+                "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
+                "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
+                f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
+                "display": {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "y": {"field": "post", "type": "nominal", "sort": None, "title": None},
+                        "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
+                        "x2": {"field": "end"},
+                        "href": {"field": "href"},
+                    },
+                },
             },
         },
     }
@@ -90,8 +146,15 @@ DASHBOARD = {
 # images only from the site (dpsite/plugins/csp.py), so the bundled Natural Earth basemap
 # (static/site.js) is the map, and each tile is this transparent pixel.
 BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
-CLUSTER_MAP = {"latitude_column": "latitude", "longitude_column": "longitude", "tile_layer": BLANK_TILE,
-               "tile_layer_options": {"maxZoom": 19, "attribution": 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'}}
+CLUSTER_MAP = {
+    "latitude_column": "latitude",
+    "longitude_column": "longitude",
+    "tile_layer": BLANK_TILE,
+    "tile_layer_options": {
+        "maxZoom": 19,
+        "attribution": 'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>',
+    },
+}
 
 # The package's own Markdown columns, by table: only these are rendered as Markdown
 # (datasette-render-markdown); a visitor's SQL never is, whatever its columns are called. None yet.
@@ -109,9 +172,15 @@ WIDE_TEXT = 60  # characters: a text column holding a longer value is drawn wide
 
 def dashboard(database: str) -> dict:
     """DASHBOARD for one database: each chart runs there, and its links (href) point into it."""
-    return {slug: dict(d, charts={k: dict(c, db=database, query=c["query"].replace("__DB__", database))
-                                  for k, c in d["charts"].items()})
-            for slug, d in DASHBOARD.items()}
+    return {
+        slug: dict(
+            d,
+            charts={
+                k: dict(c, db=database, query=c["query"].replace("__DB__", database)) for k, c in d["charts"].items()
+            },
+        )
+        for slug, d in DASHBOARD.items()
+    }
 
 
 def _columns(schema: dict) -> dict[str, str]:
@@ -144,21 +213,58 @@ def landing(tables: list[TypedTable], database: str) -> dict:
     example, and the tables, facts first and lookup lists last (by the schemas: a lookup list is a
     table whose label column is its `label` field, as every vocab_* schema declares)."""
     start = [
-        {"title": "Events", "href": f"/{database}/events_full", "note": "every meeting, visit, summit and exercise in date order, with status, place, participants and caveats"},
-        {"title": "Map of events", "href": f"/{database}/events_full", "note": "the same page: the events drawn on a map by place, above the table"},
-        {"title": "Statements", "href": f"/{database}/statements_full", "note": "what was said, verbatim in Italian with an English translation, by whom and about whom"},
-        {"title": "Dashboard", "href": "/-/dashboards/overview", "note": "events per month, statements per speaker, posts and chairmanships"},
-        {"title": "Articles", "href": f"/{database}/sources", "note": "the five source articles; each row links to the text with every cited passage marked"},
+        {
+            "title": "Events",
+            "href": f"/{database}/events_full",
+            "note": "every meeting, visit, summit and exercise in date order, with status, place, participants and caveats",
+        },
+        {
+            "title": "Map of events",
+            "href": f"/{database}/events_full",
+            "note": "the same page: the events drawn on a map by place, above the table",
+        },
+        {
+            "title": "Statements",
+            "href": f"/{database}/statements_full",
+            "note": "what was said, verbatim in Italian with an English translation, by whom and about whom",
+        },
+        {
+            "title": "Dashboard",
+            "href": "/-/dashboards/overview",
+            "note": "events per month, statements per speaker, posts and chairmanships",
+        },
+        {
+            "title": "Articles",
+            "href": f"/{database}/sources",
+            "note": "the five source articles; each row links to the text with every cited passage marked",
+        },
     ]
-    questions = [{"title": q["title"], "href": f"/{database}/{name}", "note": q["description"],
-                  "example": f"/{database}/{name}?{urlencode(q['params'])}" if q["params"] else f"/{database}/{name}",
-                  "example_text": ", ".join(f"{k} = {v}" for k, v in q["params"].items() if v) or "all"}
-                 for name, q in CANNED_QUERIES.items()]
+    questions = [
+        {
+            "title": q["title"],
+            "href": f"/{database}/{name}",
+            "note": q["description"],
+            "example": f"/{database}/{name}?{urlencode(q['params'])}" if q["params"] else f"/{database}/{name}",
+            "example_text": ", ".join(f"{k} = {v}" for k, v in q["params"].items() if v) or "all",
+        }
+        for name, q in CANNED_QUERIES.items()
+    ]
     lookup = [t for t in tables if t.schema.get("x-datasette", {}).get("label_column") == "label"]
     listed = [t for t in tables if t not in lookup] + lookup
-    return {"start": start, "questions": questions,
-            "tables": [{"name": t.name, "title": t.schema.get("title", t.name), "href": f"/{database}/{t.name}",
-                        "note": t.schema.get("description", ""), "lookup": t in lookup} for t in listed]}
+    return {
+        "start": start,
+        "questions": questions,
+        "tables": [
+            {
+                "name": t.name,
+                "title": t.schema.get("title", t.name),
+                "href": f"/{database}/{t.name}",
+                "note": t.schema.get("description", ""),
+                "lookup": t in lookup,
+            }
+            for t in listed
+        ],
+    }
 
 
 def view_columns(db_path: Path, view: str, sample: int = 200) -> tuple[list[str], list[str]]:
@@ -169,8 +275,12 @@ def view_columns(db_path: Path, view: str, sample: int = 200) -> tuple[list[str]
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     derived = [n for n in names if n.endswith(("_earliest", "_latest"))]
-    wide = [n for i, n in enumerate(names)
-            if n not in derived and max((len(r[i]) for r in rows if isinstance(r[i], str) and " " in r[i]), default=0) > WIDE_TEXT]
+    wide = [
+        n
+        for i, n in enumerate(names)
+        if n not in derived
+        and max((len(r[i]) for r in rows if isinstance(r[i], str) and " " in r[i]), default=0) > WIDE_TEXT
+    ]
     return derived, wide
 
 
@@ -179,16 +289,23 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
     sources = descriptor.get("sources") or []
     datasette_tables = {}
     for table in tables:
-        entry = {"title": table.schema.get("title", table.name), "description": table.schema.get("description", ""),
-                 "columns": _columns(table.schema)}
+        entry = {
+            "title": table.schema.get("title", table.name),
+            "description": table.schema.get("description", ""),
+            "columns": _columns(table.schema),
+        }
         entry.update(table.schema.get("x-datasette", {}))  # label column, default sort, facets
         entry.update(derived_columns=derived_columns(table), wide_columns=wide_columns(table))
         entry.update(table_plugins(table.name))
         datasette_tables[table.name] = entry
     for name, view in VIEWS.items():
         derived, wide = view_columns(db_path, name)
-        datasette_tables[name] = {"title": view.get("title", name), "description": view["description"],
-                                  "derived_columns": derived, "wide_columns": wide}
+        datasette_tables[name] = {
+            "title": view.get("title", name),
+            "description": view["description"],
+            "derived_columns": derived,
+            "wide_columns": wide,
+        }
     return {
         "title": descriptor.get("title"),
         "description": descriptor.get("description"),
@@ -207,8 +324,10 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
                 "title": descriptor.get("title"),
                 "description": descriptor.get("description"),
                 "tables": datasette_tables,
-                "queries": {name: {"title": q["title"], "description": q["description"], "sql": q["sql"].strip()}
-                            for name, q in CANNED_QUERIES.items()},
+                "queries": {
+                    name: {"title": q["title"], "description": q["description"], "sql": q["sql"].strip()}
+                    for name, q in CANNED_QUERIES.items()
+                },
             }
         },
         "plugins": {

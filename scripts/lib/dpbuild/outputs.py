@@ -8,6 +8,7 @@ Every output path below it is checked the same way (no '..', nothing absolute, n
 way: a `dist/parquet` that is a link is refused), whatever a name in the descriptor says; the
 validator already holds names to the package's name rule, and this is the build's own guard.
 """
+
 from __future__ import annotations
 
 import errno
@@ -47,8 +48,10 @@ def _walk(start: str, parts: list[str], create: bool, shown: str, last: str | No
             os.close(at)
             at = inner
         if last is not None and _is_link(at, last):
-            raise OutsideOutput(f"refusing to write {shown}: {'/'.join(walked + [last])} is a symbolic link; "
-                                "the build writes only into real folders")
+            raise OutsideOutput(
+                f"refusing to write {shown}: {'/'.join(walked + [last])} is a symbolic link; "
+                "the build writes only into real folders"
+            )
     finally:
         os.close(at)
 
@@ -69,7 +72,9 @@ def _open_folder(at: int, part: str, walked: str, shown: str) -> int:
 
 def _refuse(at: int, part: str, walked: str, shown: str, exc: OSError) -> int:
     if _is_link(at, part) or exc.errno == errno.ELOOP:
-        raise OutsideOutput(f"refusing to write {shown}: {walked or '/'} is a symbolic link; the build writes only into real folders") from None
+        raise OutsideOutput(
+            f"refusing to write {shown}: {walked or '/'} is a symbolic link; the build writes only into real folders"
+        ) from None
     if exc.errno == errno.ENOTDIR:
         raise OutsideOutput(f"refusing to write {shown}: {walked} is not a folder") from None
     raise OutsideOutput(f"refusing to write {shown}: {walked} cannot be opened ({exc.strerror})") from None

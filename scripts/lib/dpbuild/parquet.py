@@ -1,10 +1,10 @@
 """Write one zstd-compressed Parquet file per table, and a datapackage.json that describes them."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
-
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,21 +28,27 @@ def write(tables: list[TypedTable], descriptor: dict, out: Path) -> None:
         data = path.read_bytes()
         # No "bytes": Frictionless reads Parquet through a library that does not count them, and
         # would call every resource invalid; the hash pins the file all the same.
-        resources.append({
-            "name": table.name,
-            "path": f"parquet/{table.name}.parquet",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            "schema": {k: v for k, v in table.schema.items()},
-        })
+        resources.append(
+            {
+                "name": table.name,
+                "path": f"parquet/{table.name}.parquet",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": {k: v for k, v in table.schema.items()},
+            }
+        )
     write_by_year(tables, out)
     derived = {k: v for k, v in descriptor.items() if k not in ("resources", "profile")}
-    derived["description"] = (descriptor.get("description", "") +
-                              " This copy is derived from the canonical CSVs: one Parquet file per table, with"
-                              " reduced dates kept as strings plus derived *_precision, *_earliest and *_latest columns.")
+    derived["description"] = (
+        descriptor.get("description", "")
+        + " This copy is derived from the canonical CSVs: one Parquet file per table, with"
+        " reduced dates kept as strings plus derived *_precision, *_earliest and *_latest columns."
+    )
     derived["resources"] = resources
-    inside(out, "datapackage.json").write_text(json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    inside(out, "datapackage.json").write_text(
+        json.dumps(derived, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 # Tables whose schema names an x-partition-date are also written partitioned by that date's year,
@@ -66,11 +72,17 @@ def write_by_year(tables: list[TypedTable], out: Path) -> None:
         data = data.append_column(names.PARTITION_COLUMN, years)
         distinct = pc.unique(years).drop_null().sort().to_pylist()
         # Batches of years, in order: each partition is written whole by one call, as part-0.
-        batches = [distinct[i:i + YEARS_AT_ONCE] for i in range(0, len(distinct), YEARS_AT_ONCE)] or [[]]
+        batches = [distinct[i : i + YEARS_AT_ONCE] for i in range(0, len(distinct), YEARS_AT_ONCE)] or [[]]
         for i, batch in enumerate(batches):
             rows = pc.is_in(years, value_set=pa.array(batch, pa.int32()))
             chosen = data if len(batches) == 1 else data.filter(pc.or_(rows, pc.is_null(years)) if i == 0 else rows)
-            ds.write_dataset(chosen, inside(out, "parquet", "by-year", table.name), format="parquet",
-                             partitioning=ds.partitioning(pa.schema([(names.PARTITION_COLUMN, pa.int32())]), flavor="hive"),
-                             basename_template="part-{i}.parquet", use_threads=False, existing_data_behavior="overwrite_or_ignore",
-                             file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))
+            ds.write_dataset(
+                chosen,
+                inside(out, "parquet", "by-year", table.name),
+                format="parquet",
+                partitioning=ds.partitioning(pa.schema([(names.PARTITION_COLUMN, pa.int32())]), flavor="hive"),
+                basename_template="part-{i}.parquet",
+                use_threads=False,
+                existing_data_behavior="overwrite_or_ignore",
+                file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+            )

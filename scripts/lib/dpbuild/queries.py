@@ -8,16 +8,20 @@ with its kind, contradicted ones first), so a contradicted claim is never presen
 def caveats_of(table: str, id_sql: str) -> str:
     """A column: the caveats on the row of `table` whose key is `id_sql`, 'Kind: note' joined with
     ' | ', those saying the claim is contradicted first; empty when there are none."""
-    return (f"(SELECT group_concat(note, ' | ') FROM (SELECT k.label || ': ' || c.note AS note FROM caveats c "
-            f"JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE c.record_table = '{table}' AND c.record_id = {id_sql} "
-            "ORDER BY k.contradicted DESC, c.caveat_id))")
+    return (
+        f"(SELECT group_concat(note, ' | ') FROM (SELECT k.label || ': ' || c.note AS note FROM caveats c "
+        f"JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE c.record_table = '{table}' AND c.record_id = {id_sql} "
+        "ORDER BY k.contradicted DESC, c.caveat_id))"
+    )
 
 
 def statement_actors(link_table: str) -> str:
     """A column: the names of the actors `link_table` (statement_speakers, statement_subjects) links
     to statement s, in name order, joined with '; '."""
-    return (f"(SELECT group_concat(name, '; ') FROM (SELECT a.name FROM {link_table} x JOIN actors a ON a.actor_id = x.actor_id "
-            "WHERE x.statement_id = s.statement_id ORDER BY a.name))")
+    return (
+        f"(SELECT group_concat(name, '; ') FROM (SELECT a.name FROM {link_table} x JOIN actors a ON a.actor_id = x.actor_id "
+        "WHERE x.statement_id = s.statement_id ORDER BY a.name))"
+    )
 
 
 # Views renamed since an earlier release: the site redirects the old address to the new one.
@@ -34,7 +38,9 @@ SELECT e.event_id, e.start_date, e.start_date_precision AS precision, e.end_date
        (SELECT group_concat(who, '; ') FROM (
             SELECT a.name || ' (' || ep.role || ')' AS who FROM event_participants ep
             JOIN actors a ON a.actor_id = ep.actor_id WHERE ep.event_id = e.event_id ORDER BY a.name)) AS participants,
-       parent.title AS part_of, e.description, """ + caveats_of("events", "e.event_id") + """ AS caveats,
+       parent.title AS part_of, e.description, """
+        + caveats_of("events", "e.event_id")
+        + """ AS caveats,
        e.start_date_earliest, e.start_date_latest
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
@@ -48,14 +54,20 @@ ORDER BY e.start_date_earliest, e.event_id""",
         "description": "Statements with their speakers (several for a joint statement), date, event, subjects and the sources that report them.",
         "sql": """
 SELECT s.statement_id, s.date, s.date_basis,
-       """ + statement_actors("statement_speakers") + """ AS speakers,
+       """
+        + statement_actors("statement_speakers")
+        + """ AS speakers,
        s.kind, s.quote, s.quote_en, s.context, s.context_en,
        ev.title AS event,
-       """ + statement_actors("statement_subjects") + """ AS subjects,
+       """
+        + statement_actors("statement_subjects")
+        + """ AS subjects,
        (SELECT group_concat(title, '; ') FROM (
             SELECT DISTINCT so.title FROM citations c JOIN sources so ON so.source_id = c.source_id
             WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
-       rb.name AS reported_by, """ + caveats_of("statements", "s.statement_id") + """ AS caveats, s.date_earliest
+       rb.name AS reported_by, """
+        + caveats_of("statements", "s.statement_id")
+        + """ AS caveats, s.date_earliest
 FROM statements s
 LEFT JOIN events ev ON ev.event_id = s.event_id
 LEFT JOIN actors rb ON rb.actor_id = s.reported_by_id
@@ -65,7 +77,9 @@ ORDER BY s.date_earliest, s.statement_id""",
         "description": "Memberships and posts with the names of member, organisation and role.",
         "sql": """
 SELECT m.membership_id, mem.name AS member, r.label AS role, org.name AS organisation, m.label,
-       ob.name AS on_behalf_of, m.start_date, m.end_date, m.date_basis, """ + caveats_of("memberships", "m.membership_id") + """ AS caveats,
+       ob.name AS on_behalf_of, m.start_date, m.end_date, m.date_basis, """
+        + caveats_of("memberships", "m.membership_id")
+        + """ AS caveats,
        m.member_id, m.organisation_id
 FROM memberships m
 JOIN actors mem ON mem.actor_id = m.member_id
@@ -84,7 +98,9 @@ CANNED_QUERIES = {
         "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). Names match every form in aliases (Cina, Stati Uniti). No rows means no statement in the data has both such a speaker and such a subject.",
         "sql": """
 SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, s.context, ev.title AS event,
-       """ + caveats_of("statements", "s.statement_id") + """ AS caveats
+       """
+        + caveats_of("statements", "s.statement_id")
+        + """ AS caveats
 FROM statements s
 JOIN statement_speakers sk ON sk.statement_id = s.statement_id
 JOIN actors sp ON sp.actor_id = sk.actor_id
@@ -107,7 +123,9 @@ ORDER BY s.date_earliest""",
         "description": "Member states of the Collective Security Treaty Organization and the rotating chairmanship, as the sources report them, in a year (e.g. 2023) or in every year (leave it empty); a claim another source or the record contradicts says so in caveats.",
         "sql": """
 SELECT a.name AS state, r.label AS role, m.start_date, m.end_date, m.date_basis, m.label,
-       """ + caveats_of("memberships", "m.membership_id") + """ AS caveats, m.membership_id
+       """
+        + caveats_of("memberships", "m.membership_id")
+        + """ AS caveats, m.membership_id
 FROM memberships m
 JOIN actors a ON a.actor_id = m.member_id
 JOIN vocab_membership_roles r ON r.code = m.role
@@ -127,15 +145,21 @@ ORDER BY m.role DESC, m.start_date, a.name""",
 WITH chosen AS (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :actor || '%')
 SELECT * FROM (
   SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail,
-         """ + caveats_of("memberships", "m.membership_id") + """ AS caveats
+         """
+        + caveats_of("memberships", "m.membership_id")
+        + """ AS caveats
   FROM memberships m JOIN actors o ON o.actor_id = m.organisation_id
   JOIN vocab_membership_roles r ON r.code = m.role WHERE m.member_id IN chosen
   UNION ALL
-  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')', """ + caveats_of("events", "e.event_id") + """
+  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')', """
+        + caveats_of("events", "e.event_id")
+        + """
   FROM event_participants ep JOIN events e ON e.event_id = ep.event_id
   WHERE ep.actor_id IN chosen
   UNION ALL
-  SELECT 'statement', s.date, s.quote_en, """ + caveats_of("statements", "s.statement_id") + """
+  SELECT 'statement', s.date, s.quote_en, """
+        + caveats_of("statements", "s.statement_id")
+        + """
   FROM statements s WHERE s.statement_id IN (SELECT statement_id FROM statement_speakers WHERE actor_id IN chosen)
 ) ORDER BY date, kind""",
         "params": {"actor": "Lavrov"},
@@ -163,7 +187,9 @@ ORDER BY t.start_date_earliest""",
         "title": "Who met whom",
         "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give part of any of an actor's names (Italian forms included) to see its meetings, or leave it empty for all.",
         "sql": """
-SELECT e.start_date, e.start_date_precision AS precision, e.title, a1.name AS actor, a2.name AS met, """ + caveats_of("events", "e.event_id") + """ AS caveats
+SELECT e.start_date, e.start_date_precision AS precision, e.title, a1.name AS actor, a2.name AS met, """
+        + caveats_of("events", "e.event_id")
+        + """ AS caveats
 FROM event_participants p1
 JOIN event_participants p2 ON p2.event_id = p1.event_id AND p2.actor_id > p1.actor_id
 JOIN events e ON e.event_id = p1.event_id

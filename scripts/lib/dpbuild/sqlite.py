@@ -1,5 +1,6 @@
 """Write the SQLite database: keys, an index on every foreign key, full-text search (sqlite-utils),
 and the views of queries.py; rows go in as JSON batches (insert), not as Python objects."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -9,7 +10,8 @@ import polars as pl
 import pyarrow as pa
 import sqlite_utils
 
-from dpmodel import names as dpnames, vocabulary
+from dpmodel import names as dpnames
+from dpmodel import vocabulary
 from dpmodel.descriptor import foreign_keys, primary_key
 from dpmodel.names import quoted
 
@@ -26,11 +28,15 @@ def _quoted(names: list[str]) -> str:
 def create_sql(table: TypedTable) -> str:
     """CREATE TABLE from the Table Schema: types, NOT NULL, the primary key and every foreign key,
     composite ones included (written here: sqlite-utils takes single-column keys only)."""
-    lines = [f"{quoted(f['name'])} {vocabulary.field_type(f).sqlite}" + (" NOT NULL" if vocabulary.is_required(f) else "")
-             for f in table.schema["fields"]]
+    lines = [
+        f"{quoted(f['name'])} {vocabulary.field_type(f).sqlite}" + (" NOT NULL" if vocabulary.is_required(f) else "")
+        for f in table.schema["fields"]
+    ]
     lines.append(f"PRIMARY KEY ({_quoted(primary_key(table.schema))})")
-    lines += [f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES {quoted(fk.resource)}({_quoted(fk.ref_fields)})"
-              for fk in foreign_keys(table.schema, table.name)]
+    lines += [
+        f"FOREIGN KEY ({_quoted(fk.fields)}) REFERENCES {quoted(fk.resource)}({_quoted(fk.ref_fields)})"
+        for fk in foreign_keys(table.schema, table.name)
+    ]
     return f"CREATE TABLE {quoted(table.name)} (\n   " + ",\n   ".join(lines) + "\n)"
 
 
@@ -41,8 +47,11 @@ def _in_dependency_order(tables: list[TypedTable]) -> list[TypedTable]:
     done: list[TypedTable] = []
     pending = list(tables)
     while pending:
-        ready = [t for t in pending
-                 if all(fk.resource in {d.name for d in done} | {t.name} for fk in foreign_keys(t.schema, t.name))] or pending[:1]
+        ready = [
+            t
+            for t in pending
+            if all(fk.resource in {d.name for d in done} | {t.name} for fk in foreign_keys(t.schema, t.name))
+        ] or pending[:1]
         done.extend(ready)
         pending = [t for t in pending if t not in ready]
     return done
@@ -71,16 +80,27 @@ def with_all_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTab
     spec = table.schema.get("x-all-names")
     if not spec:
         return table
-    forms = (_frame(tables[spec["resource"]], spec["key"], spec["name"])
-             .group_by(spec["key"]).agg(pl.col(spec["name"]).drop_nulls().unique().sort().alias("_forms")))
+    forms = (
+        _frame(tables[spec["resource"]], spec["key"], spec["name"])
+        .group_by(spec["key"])
+        .agg(pl.col(spec["name"]).drop_nulls().unique().sort().alias("_forms"))
+    )
     pk = primary_key(table.schema)[0]
     label = table.schema.get("x-datasette", {}).get("label_column") or pk
     own = _frame(table, *dict.fromkeys([pk, label]))
-    names = (own.join(forms, left_on=pk, right_on=spec["key"], how="left", maintain_order="left")
-             .select(pl.concat_list([pl.col(label), pl.col("_forms").fill_null(pl.lit([], dtype=pl.List(pl.String)))])
-                     .list.drop_nulls().list.unique(maintain_order=True).list.join(" | ").alias(ALL_NAMES)))
-    field = {"name": ALL_NAMES, "type": "string", "x-derived-from": f"{spec['resource']}.{spec['name']}",
-             "description": f"The row's own name and every other form of it in {spec['resource']}.{spec['name']}, for search (derived)."}
+    names = own.join(forms, left_on=pk, right_on=spec["key"], how="left", maintain_order="left").select(
+        pl.concat_list([pl.col(label), pl.col("_forms").fill_null(pl.lit([], dtype=pl.List(pl.String)))])
+        .list.drop_nulls()
+        .list.unique(maintain_order=True)
+        .list.join(" | ")
+        .alias(ALL_NAMES)
+    )
+    field = {
+        "name": ALL_NAMES,
+        "type": "string",
+        "x-derived-from": f"{spec['resource']}.{spec['name']}",
+        "description": f"The row's own name and every other form of it in {spec['resource']}.{spec['name']}, for search (derived).",
+    }
     schema = dict(table.schema, fields=table.schema["fields"] + [field])
     return TypedTable(table.name, schema, {**table.columns, ALL_NAMES: _arrow_strings(names.get_column(ALL_NAMES))})
 
@@ -91,7 +111,9 @@ def _names(table: TypedTable) -> pl.DataFrame:
     key = primary_key(table.schema)[0]
     label = table.schema.get("x-datasette", {}).get("label_column") or key
     source = ALL_NAMES if ALL_NAMES in table.columns else label
-    return _frame(table, *dict.fromkeys([key, source])).select(pl.col(key).alias("_pointed"), pl.col(source).fill_null("").alias("_name"))
+    return _frame(table, *dict.fromkeys([key, source])).select(
+        pl.col(key).alias("_pointed"), pl.col(source).fill_null("").alias("_name")
+    )
 
 
 def _target(schema: dict, own_name: str, field: str):
@@ -115,17 +137,29 @@ def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> Typed
             link = tables[spec["resource"]]
             fk = _target(link.schema, link.name, spec["field"])
             pairs = _frame(link, *dict.fromkeys([spec["key"], spec["field"]])).select(
-                pl.col(spec["key"]).alias("_key"), pl.col(spec["field"]).alias("_pointed"))
+                pl.col(spec["key"]).alias("_key"), pl.col(spec["field"]).alias("_pointed")
+            )
         else:  # this row's own foreign key
             fk = _target(table.schema, table.name, spec["field"])
             pairs = _frame(table, *dict.fromkeys([pk, spec["field"]])).select(
-                pl.col(pk).alias("_key"), pl.col(spec["field"]).alias("_pointed"))
-        found = (pairs.join(_names(tables[fk.resource]), on="_pointed", how="inner")
-                 .group_by("_key").agg(pl.col("_name").sort().str.join(" | ")))
+                pl.col(pk).alias("_key"), pl.col(spec["field"]).alias("_pointed")
+            )
+        found = (
+            pairs.join(_names(tables[fk.resource]), on="_pointed", how="inner")
+            .group_by("_key")
+            .agg(pl.col("_name").sort().str.join(" | "))
+        )
         joined = own.join(found, on="_key", how="left", maintain_order="left").get_column("_name")
         columns[spec["column"]] = _arrow_strings(joined.replace("", None))  # no names: empty, as in every other table
-        fields.append({"name": spec["column"], "type": "string", "x-derived-from": spec["field"],
-                       "description": f"Names of the {fk.resource} rows the row points at through {spec.get('resource', table.name)}.{spec['field']}, for search (derived)."})
+        fields.append(
+            {
+                "name": spec["column"],
+                "type": "string",
+                "x-derived-from": spec["field"],
+                "description": f"Names of the {fk.resource} rows the row points at through "
+                f"{spec.get('resource', table.name)}.{spec['field']}, for search (derived).",
+            }
+        )
     return TypedTable(table.name, dict(table.schema, fields=fields), columns)
 
 
@@ -146,10 +180,21 @@ def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
         if path in by_path:
             ids.append(source_id)
             texts.append(by_path[path].file.read_text(encoding="utf-8"))
-    schema = {"title": "Source texts", "description": "The verbatim text of each article (derived from articles/; the reading pages show it with every cited excerpt marked).",
-              "fields": [{"name": key, "type": "string", "description": "The source.", "constraints": {"required": True}},
-                         {"name": "text", "type": "string", "description": "The article's text, verbatim.", "constraints": {"required": True}}],
-              "primaryKey": [key], "foreignKeys": [{"fields": [key], "reference": {"resource": sources.name, "fields": [key]}}]}
+    schema = {
+        "title": "Source texts",
+        "description": "The verbatim text of each article (derived from articles/; the reading pages show it with every cited excerpt marked).",
+        "fields": [
+            {"name": key, "type": "string", "description": "The source.", "constraints": {"required": True}},
+            {
+                "name": "text",
+                "type": "string",
+                "description": "The article's text, verbatim.",
+                "constraints": {"required": True},
+            },
+        ],
+        "primaryKey": [key],
+        "foreignKeys": [{"fields": [key], "reference": {"resource": sources.name, "fields": [key]}}],
+    }
     return TypedTable(SOURCE_TEXTS, schema, {key: pa.array(ids, pa.string()), "text": pa.array(texts, pa.string())})
 
 
@@ -169,8 +214,10 @@ def insert(conn: sqlite3.Connection, table: TypedTable) -> None:
     for name in scratch:
         conn.execute(f"CREATE TABLE {name} (v)")
     joins = " ".join(f"JOIN {s} ON {s}.rowid = {scratch[0]}.rowid" for s in scratch[1:])
-    into = (f"INSERT INTO {quoted(table.name)} ({_quoted(names)}) SELECT {', '.join(f'{s}.v' for s in scratch)} "
-            f"FROM {scratch[0]} {joins} ORDER BY {scratch[0]}.rowid")
+    into = (
+        f"INSERT INTO {quoted(table.name)} ({_quoted(names)}) SELECT {', '.join(f'{s}.v' for s in scratch)} "
+        f"FROM {scratch[0]} {joins} ORDER BY {scratch[0]}.rowid"
+    )
     for start in range(0, frame.height, BATCH_ROWS):
         batch = frame.slice(start, BATCH_ROWS)
         for name, column in zip(scratch, names):
@@ -206,16 +253,23 @@ def write(tables: list[TypedTable], path: Path) -> None:
         if search:
             db[table.name].populate_fts(search)
         for fk in foreign_keys(table.schema, table.name):
-            if fk.fields != pk[:len(fk.fields)]:  # the primary key's own index already serves its leading columns
-                db[table.name].create_index(fk.fields, index_name=dpnames.index_name(table.name, '_'.join(fk.fields)), find_unique_name=True)
+            if fk.fields != pk[: len(fk.fields)]:  # the primary key's own index already serves its leading columns
+                db[table.name].create_index(
+                    fk.fields, index_name=dpnames.index_name(table.name, "_".join(fk.fields)), find_unique_name=True
+                )
         for field in table.schema["fields"]:
             if field["name"].endswith("_earliest") and field.get("x-derived-from"):
                 # Date ranges and the default sort read these; at a million rows a scan would not do.
-                db[table.name].create_index([field["name"]], index_name=dpnames.index_name(table.name, field["name"]), find_unique_name=True)
+                db[table.name].create_index(
+                    [field["name"]], index_name=dpnames.index_name(table.name, field["name"]), find_unique_name=True
+                )
         spec = table.schema.get("x-record-reference")
         if spec:  # the polymorphic key: looked up as (record_table, record_id)
-            db[table.name].create_index([spec["table_field"], spec["id_field"]], index_name=dpnames.index_name(table.name, "record"),
-                                        find_unique_name=True)
+            db[table.name].create_index(
+                [spec["table_field"], spec["id_field"]],
+                index_name=dpnames.index_name(table.name, "record"),
+                find_unique_name=True,
+            )
     for table in tables:
         if table.schema.get("x-all-names"):
             # A trigram index of the name forms: "does any actor's name contain X?", which a page
@@ -223,7 +277,9 @@ def write(tables: list[TypedTable], path: Path) -> None:
             names = names_index(table.name)
             db.execute(f"CREATE VIRTUAL TABLE {quoted(names)} USING fts5({quoted(ALL_NAMES)}, tokenize='trigram')")
             _fts_buffer(db, names)
-            db.execute(f"INSERT INTO {quoted(names)}(rowid, {quoted(ALL_NAMES)}) SELECT rowid, {quoted(ALL_NAMES)} FROM {quoted(table.name)}")
+            db.execute(
+                f"INSERT INTO {quoted(names)}(rowid, {quoted(ALL_NAMES)}) SELECT rowid, {quoted(ALL_NAMES)} FROM {quoted(table.name)}"
+            )
     for name, view in VIEWS.items():
         _create_view(db, name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are

@@ -5,6 +5,7 @@ three derived columns so that users can sort and filter by real dates:
 `<field>_precision` (year, month or day), `<field>_earliest` and `<field>_latest` (the first and
 last calendar day it can mean).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,11 +18,16 @@ from dpmodel.csvfile import Table
 
 # The derived columns' names come from names.date_column, which the validator also reads to refuse
 # a field of the same name.
-DERIVED_DATE_COLUMNS = dict(zip(names.DATE_SUFFIXES, [
-    ("string", "Precision of {field}: year, month or day (derived from its length)."),
-    ("date", "First calendar day {field} can mean (derived)."),
-    ("date", "Last calendar day {field} can mean (derived)."),
-]))
+DERIVED_DATE_COLUMNS = dict(
+    zip(
+        names.DATE_SUFFIXES,
+        [
+            ("string", "Precision of {field}: year, month or day (derived from its length)."),
+            ("date", "First calendar day {field} can mean (derived)."),
+            ("date", "Last calendar day {field} can mean (derived)."),
+        ],
+    )
+)
 
 
 @dataclass
@@ -40,9 +46,15 @@ def arrow_type(field: dict) -> pa.DataType:
 
 def derived_fields(field: dict) -> list[dict]:
     """Table Schema fields for the columns derived from one reduced-date field."""
-    return [{"name": names.date_column(field["name"], suffix), "type": kind, "description": desc.format(field=field["name"]),
-             "x-derived-from": field["name"]}
-            for suffix, (kind, desc) in DERIVED_DATE_COLUMNS.items()]
+    return [
+        {
+            "name": names.date_column(field["name"], suffix),
+            "type": kind,
+            "description": desc.format(field=field["name"]),
+            "x-derived-from": field["name"],
+        }
+        for suffix, (kind, desc) in DERIVED_DATE_COLUMNS.items()
+    ]
 
 
 def date_columns(cell: pl.Expr, name: str) -> list[pl.Expr]:
@@ -53,11 +65,21 @@ def date_columns(cell: pl.Expr, name: str) -> list[pl.Expr]:
     length = cell.str.len_chars()
     day = lambda text: text.str.to_date("%Y-%m-%d", strict=False)  # noqa: E731
     return [
-        length.replace_strict(dates.PRECISION, default=None, return_dtype=pl.String).alias(names.date_column(name, "precision")),
-        pl.when(length == 4).then(day(cell + "-01-01")).when(length == 7).then(day(cell + "-01"))
-          .otherwise(day(cell)).alias(names.date_column(name, "earliest")),
-        pl.when(length == 4).then(day(cell + "-12-31")).when(length == 7).then(day(cell + "-01").dt.month_end())
-          .otherwise(day(cell)).alias(names.date_column(name, "latest")),
+        length.replace_strict(dates.PRECISION, default=None, return_dtype=pl.String).alias(
+            names.date_column(name, "precision")
+        ),
+        pl.when(length == 4)
+        .then(day(cell + "-01-01"))
+        .when(length == 7)
+        .then(day(cell + "-01"))
+        .otherwise(day(cell))
+        .alias(names.date_column(name, "earliest")),
+        pl.when(length == 4)
+        .then(day(cell + "-12-31"))
+        .when(length == 7)
+        .then(day(cell + "-01").dt.month_end())
+        .otherwise(day(cell))
+        .alias(names.date_column(name, "latest")),
     ]
 
 
@@ -79,7 +101,9 @@ def typed(table: Table) -> TypedTable:
             source = field["x-derived-from"]
             unread = table.frame.get_column(source).is_not_null() & frame.get_column(field["name"]).is_null()
             if unread.any():  # the validator refuses such a package first; a caller that skipped it learns here
-                raise dates.NotADate(f"{table.name}.{source}: {table.frame.get_column(source).filter(unread)[0]!r} is not a reduced ISO 8601 date")
+                raise dates.NotADate(
+                    f"{table.name}.{source}: {table.frame.get_column(source).filter(unread)[0]!r} is not a reduced ISO 8601 date"
+                )
     # Arrow's plain string type (Polars hands over large strings), so every output keeps its types.
     arrow = frame.to_arrow().cast(pa.schema([(f["name"], arrow_type(f)) for f in fields]))
     schema["fields"] = fields

@@ -8,6 +8,7 @@ curly quote; a workbook stores text as Unicode, so it reads true. Every text cel
 text (never as a formula, number or link, whatever it starts with), numbers and booleans as
 such, dates in their ISO form. A value Excel cannot hold whole (over 32,767 characters, or a
 table over 1,048,575 rows) stops the build with a message naming it: nothing is cut."""
+
 from __future__ import annotations
 
 import datetime
@@ -34,7 +35,9 @@ class TooBigForExcel(Exception):
 def _created(descriptor: dict) -> datetime.datetime:
     """The package's own creation time, so two builds of the same package give the same file."""
     try:
-        return datetime.datetime.fromisoformat((descriptor.get("created") or "").replace("Z", "+00:00")).replace(tzinfo=None)
+        return datetime.datetime.fromisoformat((descriptor.get("created") or "").replace("Z", "+00:00")).replace(
+            tzinfo=None
+        )
     except ValueError:
         return datetime.datetime(2000, 1, 1)
 
@@ -54,12 +57,16 @@ def _cell(sheet, row: int, col: int, value, table: str, column: str) -> None:
         # over half the limit in characters needs counting.
         units = len(text.encode("utf-16-le")) // 2 if len(text) > MAX_CELL // 2 else len(text)
         if units > MAX_CELL:
-            raise TooBigForExcel(f"{table} row {row}, column {column}: {units:,} characters (UTF-16 units), "
-                                 f"over Excel's {MAX_CELL:,} per cell")
+            raise TooBigForExcel(
+                f"{table} row {row}, column {column}: {units:,} characters (UTF-16 units), "
+                f"over Excel's {MAX_CELL:,} per cell"
+            )
         status = sheet.write_string(row, col, text)
     if status:  # XlsxWriter cuts or drops a value it cannot hold and says so only by this code
-        raise TooBigForExcel(f"{table} row {row}, column {column}: the spreadsheet cannot hold this value as it is "
-                             f"(XlsxWriter code {status})")
+        raise TooBigForExcel(
+            f"{table} row {row}, column {column}: the spreadsheet cannot hold this value as it is "
+            f"(XlsxWriter code {status})"
+        )
 
 
 def _table_sheet(book, table: TypedTable, bold) -> None:
@@ -93,12 +100,18 @@ def write(tables: list[TypedTable], descriptor: dict, path: Path) -> None:
     about = book.add_worksheet(names.SHEETS[0])
     about.set_column(0, 0, 14)
     about.set_column(1, 1, 100)
-    lines = [("Title", descriptor.get("title", "")), ("Version", descriptor.get("version", "")),
-             ("Licence", f"{licence.get('title') or licence.get('name', '')} {licence.get('path', '')}".strip()),
-             ("Description", descriptor.get("description", "")),
-             ("Sheets", "The Columns sheet explains every column of every table; then one sheet per table, "
-                        "holding the rows of its CSV file in data/."),
-             ("Cite", "See CITATION.cff and the README of the data package; cite the articles behind the facts you use.")]
+    lines = [
+        ("Title", descriptor.get("title", "")),
+        ("Version", descriptor.get("version", "")),
+        ("Licence", f"{licence.get('title') or licence.get('name', '')} {licence.get('path', '')}".strip()),
+        ("Description", descriptor.get("description", "")),
+        (
+            "Sheets",
+            "The Columns sheet explains every column of every table; then one sheet per table, "
+            "holding the rows of its CSV file in data/.",
+        ),
+        ("Cite", "See CITATION.cff and the README of the data package; cite the articles behind the facts you use."),
+    ]
     for r, (key, value) in enumerate(lines):
         about.write_string(r, 0, key, bold)
         about.write_string(r, 1, str(value), wrap)

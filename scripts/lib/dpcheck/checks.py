@@ -2,27 +2,32 @@
 article texts, and with a base ref the history. validate.py runs them once the descriptor has
 loaded and Frictionless's descriptor check has started (this module imports Polars and pandera,
 which that check's process must not wait for)."""
+
 from __future__ import annotations
 
 import importlib
 from concurrent.futures import ThreadPoolExecutor
 
+from dpcheck import frictionless_check, history, rules
 from dpmodel import csvfile
 from dpmodel.descriptor import Package
 from dpmodel.problems import Problem
 
-from dpcheck import frictionless_check, history, rules
-
 # The validator itself failing, not the data: reported as problems so that CI fails and says why.
 CODES: dict[str, tuple[str, str]] = {
-    "internal-rule-failed": ("A rule of the validator stopped with an error instead of judging the package.",
-                             "Check that the schemas still have the columns the rule needs; otherwise report the "
-                             "error, with its message, to the maintainers."),
-    "internal-pandera-missing": ("pandera, which checks every cell against its Table Schema, could not be loaded.",
-                                 "Install the validator's requirements in the environment that runs it."),
-    "internal-texts-failed": ("The check of the article texts (their hashes, and the excerpts quoted from them) "
-                              "stopped with an error.",
-                              "Report the error, with its message, to the maintainers."),
+    "internal-rule-failed": (
+        "A rule of the validator stopped with an error instead of judging the package.",
+        "Check that the schemas still have the columns the rule needs; otherwise report the "
+        "error, with its message, to the maintainers.",
+    ),
+    "internal-pandera-missing": (
+        "pandera, which checks every cell against its Table Schema, could not be loaded.",
+        "Install the validator's requirements in the environment that runs it.",
+    ),
+    "internal-texts-failed": (
+        "The check of the article texts (their hashes, and the excerpts quoted from them) stopped with an error.",
+        "Report the error, with its message, to the maintainers.",
+    ),
 }
 
 
@@ -33,13 +38,21 @@ def run(rule, *args) -> list[Problem]:
     except MemoryError:  # the step's limit (os_limits), not the rule's fault: the entry point says so in one line
         raise
     except Exception as exc:  # noqa: BLE001
-        return [Problem("scripts/validate.py", None, None,
-                        f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
-                        "check that the schemas still have the columns it needs", code="internal-rule-failed")]
+        return [
+            Problem(
+                "scripts/validate.py",
+                None,
+                None,
+                f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
+                "check that the schemas still have the columns it needs",
+                code="internal-rule-failed",
+            )
+        ]
 
 
-def check(package: Package, descriptor_path: str, base: str | None, frictionless_here: bool,
-          frictionless_rows: bool) -> tuple[list[Problem], str]:
+def check(
+    package: Package, descriptor_path: str, base: str | None, frictionless_here: bool, frictionless_rows: bool
+) -> tuple[list[Problem], str]:
     """The problems in the package's files, and a phrase saying what was checked. With
     `frictionless_here`, also Frictionless's check of the descriptor (with `frictionless_rows`, of
     every row too), in this process."""
@@ -62,8 +75,10 @@ def check(package: Package, descriptor_path: str, base: str | None, frictionless
         problems += schema_checks.result()
         if frictionless_here:
             problems += run(frictionless_check.check, package, descriptor_path, unreadable, frictionless_rows)
-    checked = (f"{len(tables)} tables, {sum(t.frame.height for t in tables.values())} rows, "
-               f"{len(package.resources) - len(package.tables())} article texts")
+    checked = (
+        f"{len(tables)} tables, {sum(t.frame.height for t in tables.values())} rows, "
+        f"{len(package.resources) - len(package.tables())} article texts"
+    )
     return problems, checked
 
 
@@ -72,8 +87,15 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
     try:
         pandera_check = engine.result()
     except Exception as exc:  # noqa: BLE001 - the environment is broken, not the data
-        return [Problem("scripts/validate.py", None, None, f"pandera could not be loaded ({type(exc).__name__}: {exc})",
-                        code="internal-pandera-missing")]
+        return [
+            Problem(
+                "scripts/validate.py",
+                None,
+                None,
+                f"pandera could not be loaded ({type(exc).__name__}: {exc})",
+                code="internal-pandera-missing",
+            )
+        ]
     return [problem for table in tables.values() for problem in run(pandera_check.check, table)]
 
 
@@ -100,8 +122,15 @@ def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> li
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001
-        return [Problem("scripts/validate.py", None, None, f"the article texts could not be checked ({exc})",
-                        code="internal-texts-failed")]
+        return [
+            Problem(
+                "scripts/validate.py",
+                None,
+                None,
+                f"the article texts could not be checked ({exc})",
+                code="internal-texts-failed",
+            )
+        ]
     return problems + run(rules.verbatim, package, tables, texts)
 
 

@@ -6,6 +6,7 @@ Frictionless while the validator imports its engines and loads the descriptor; t
 descriptor then reaches it on its standard input. This module imports neither Polars nor
 Frictionless, so importing it costs the validator nothing before the start.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,21 @@ SECONDS = 120  # the descriptor check's limit: every CI step ends in bounded tim
 # Frictionless's check of the descriptor, in a process of its own (here) or in the validator's (by
 # frictionless_check): both word its findings with descriptor_problems, so one finding has one code.
 CODES: dict[str, tuple[str, str]] = {
-    "frictionless-descriptor": ("The descriptor, its resources and their Table Schemas must follow the Data Package "
-                                "specification, as Frictionless checks it.",
-                                "Correct the property the message names, in datapackage.json or in the table's schema "
-                                "under schemas/."),
-    "frictionless-failed": ("Frictionless could not finish validating the package or its descriptor.",
-                            "Correct what the message names if it is in the package; otherwise report the error, "
-                            "with its message, to the maintainers."),
-    "frictionless-timeout": (f"Frictionless must validate the descriptor within {SECONDS} seconds.",
-                             "Shrink any unusually large or deeply nested part of datapackage.json; otherwise report "
-                             "the error to the maintainers."),
+    "frictionless-descriptor": (
+        "The descriptor, its resources and their Table Schemas must follow the Data Package "
+        "specification, as Frictionless checks it.",
+        "Correct the property the message names, in datapackage.json or in the table's schema under schemas/.",
+    ),
+    "frictionless-failed": (
+        "Frictionless could not finish validating the package or its descriptor.",
+        "Correct what the message names if it is in the package; otherwise report the error, "
+        "with its message, to the maintainers.",
+    ),
+    "frictionless-timeout": (
+        f"Frictionless must validate the descriptor within {SECONDS} seconds.",
+        "Shrink any unusually large or deeply nested part of datapackage.json; otherwise report "
+        "the error to the maintainers.",
+    ),
 }
 # What frictionless_metadata.messages says when Frictionless itself failed, not the descriptor.
 _FAILED = "frictionless could not validate the descriptor"
@@ -40,9 +46,16 @@ _FAILED = "frictionless could not validate the descriptor"
 
 def descriptor_problems(package: Package, messages: list[str]) -> list[Problem]:
     """Frictionless's findings about the descriptor (frictionless_metadata.messages), as problems."""
-    return [Problem(package.descriptor_name, None, None, message,
-                    code="frictionless-failed" if message.startswith(_FAILED) else "frictionless-descriptor")
-            for message in messages]
+    return [
+        Problem(
+            package.descriptor_name,
+            None,
+            None,
+            message,
+            code="frictionless-failed" if message.startswith(_FAILED) else "frictionless-descriptor",
+        )
+        for message in messages
+    ]
 
 
 def _keys_as_lists(schema: dict) -> dict:
@@ -52,8 +65,14 @@ def _keys_as_lists(schema: dict) -> dict:
     if "primaryKey" in schema:
         schema["primaryKey"] = primary_key(schema)
     if "foreignKeys" in schema:
-        schema["foreignKeys"] = [dict(fk, fields=as_list(fk["fields"]), reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])))
-                                 for fk in schema["foreignKeys"]]
+        schema["foreignKeys"] = [
+            dict(
+                fk,
+                fields=as_list(fk["fields"]),
+                reference=dict(fk["reference"], fields=as_list(fk["reference"]["fields"])),
+            )
+            for fk in schema["foreignKeys"]
+        ]
     return schema
 
 
@@ -101,8 +120,13 @@ def start() -> DescriptorCheck:
     collects its answer."""
     read_end, write_end = os.pipe()
     try:
-        process = subprocess.Popen([sys.executable, "-P", "-c", _CHILD],  # -P: modules from the install only, never the working folder
-                                   stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-P", "-c", _CHILD],  # -P: modules from the install only, never the working folder
+            stdin=read_end,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     except BaseException:
         os.close(write_end)
         raise
@@ -123,6 +147,7 @@ def send(check: DescriptorCheck, package: Package) -> None:
                 stream.write(json.dumps(descriptor).encode())
         except OSError:  # the check died or was stopped: problems() says so
             pass
+
     threading.Thread(target=write, name="descriptor-check-input", daemon=True).start()
 
 
@@ -149,15 +174,28 @@ def _problems(package: Package, check: DescriptorCheck) -> list[Problem]:
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        return [Problem(package.descriptor_name, None, None,
-                        f"frictionless could not validate the descriptor within {SECONDS} s",
-                        code="frictionless-timeout")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                None,
+                f"frictionless could not validate the descriptor within {SECONDS} s",
+                code="frictionless-timeout",
+            )
+        ]
     try:
         messages_found = json.loads(out) if process.returncode == 0 else None
     except ValueError:
         messages_found = None
     if not isinstance(messages_found, list):
         last = (err.strip().splitlines() or ["no output"])[-1]
-        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the descriptor ({last})",
-                        code="frictionless-failed")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                None,
+                f"frictionless could not validate the descriptor ({last})",
+                code="frictionless-failed",
+            )
+        ]
     return descriptor_problems(package, messages_found)

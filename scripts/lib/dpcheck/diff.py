@@ -10,6 +10,7 @@ a key twice) is one line of the summary saying where and why, in place of its ch
 runs even when the checks fail, so it never stops at a traceback. Exits 0 (whether or not anything
 changed), 1 if the base or the package cannot be read at all.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,9 @@ from pathlib import Path
 
 import csv_diff
 
-from dpmodel import descriptor, hermetic, safe_open
-
 from dpcheck import history
 from dpcheck.history import Unreadable
+from dpmodel import descriptor, hermetic, safe_open
 
 
 class Uncomparable(Exception):
@@ -31,8 +31,9 @@ class Uncomparable(Exception):
     summary in place of the file's changes: the summary runs even when the checks fail."""
 
 
-def _rows(data: bytes | None, key: list[str], side: str,
-          wanted: set[str] | None = None) -> tuple[list[str], dict[str, object]]:
+def _rows(
+    data: bytes | None, key: list[str], side: str, wanted: set[str] | None = None
+) -> tuple[list[str], dict[str, object]]:
     """A table's header and its rows by primary key (composite keys joined with '/'): each row as
     a fingerprint of its cells, or with `wanted`, only those rows, as dicts. Two passes instead of
     every row as a dict on both sides: a table of a million rows fits in little memory.
@@ -76,8 +77,10 @@ def _read(file: Path, path: str, limit: int) -> bytes:
 def table_diff(package, resource, ref: str) -> dict:
     """csv-diff's answer for one table against ref, fed only the rows that differ; Uncomparable
     if either side cannot be read as a keyed table."""
-    before, now = history.file_bytes_at(package.root, ref, resource.path), \
-        _read(resource.file, resource.path, package.limits.table_bytes)
+    before, now = (
+        history.file_bytes_at(package.root, ref, resource.path),
+        _read(resource.file, resource.path, package.limits.table_bytes),
+    )
     key, then, here = resource.primary_key, f"at {ref}", "in the working tree"
     (old_header, old), (new_header, new) = _rows(before, key, then), _rows(now, key, here)
     if old_header != new_header:
@@ -87,8 +90,13 @@ def table_diff(package, resource, ref: str) -> dict:
     del old, new
     previous, current = _rows(before, key, then, differing)[1], _rows(now, key, here, differing)[1]
     if not previous or not current:  # csv-diff needs rows on both sides to learn the columns
-        return {"added": list(current.values()), "removed": list(previous.values()), "changed": [],
-                "columns_added": [], "columns_removed": []}
+        return {
+            "added": list(current.values()),
+            "removed": list(previous.values()),
+            "changed": [],
+            "columns_added": [],
+            "columns_removed": [],
+        }
     return csv_diff.compare(previous, current)
 
 
@@ -163,7 +171,11 @@ def _removed_resources(package, ref: str) -> list[str]:
     listed = before.get("resources") if isinstance(before, dict) else None
     paths = {r.get("path"): r.get("name") for r in listed if isinstance(r, dict)} if isinstance(listed, list) else {}
     now = {r.path for r in package.resources.values()}
-    return [f"{path}: removed (resource {name})" for path, name in paths.items() if isinstance(path, str) and path not in now]
+    return [
+        f"{path}: removed (resource {name})"
+        for path, name in paths.items()
+        if isinstance(path, str) and path not in now
+    ]
 
 
 def _file_changed(package, path: str, file: Path, limit: int, ref: str) -> str | None:
@@ -186,7 +198,9 @@ def changes(package, ref: str, markdown: bool) -> list[str]:
         lines += block + [""] if block else []
     limits = package.limits
     files = [(r.path, r.file, limits.text_bytes) for r in package.resources.values() if not r.is_table]
-    files += [(r.schema_path, package.root / r.schema_path, limits.schema_bytes) for r in package.tables() if r.schema_path]
+    files += [
+        (r.schema_path, package.root / r.schema_path, limits.schema_bytes) for r in package.tables() if r.schema_path
+    ]
     for path, file, limit in files:
         try:
             line = _file_changed(package, path, file, limit, ref)

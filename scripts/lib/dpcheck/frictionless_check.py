@@ -1,4 +1,5 @@
 """Run Frictionless on the package and word its findings as the rest of the validator does."""
+
 from __future__ import annotations
 
 import copy
@@ -15,17 +16,24 @@ from . import descriptor_check, frictionless_metadata
 # constraints, repeated keys), a dangling foreign key the rules' (key-dangling), and the descriptor's
 # findings and Frictionless failing descriptor_check's: one problem, one code, whoever finds it.
 CODES: dict[str, tuple[str, str]] = {
-    "frictionless-error": ("Frictionless, reading every row (`--frictionless`), found an error of a kind no other "
-                           "check reports; the message gives its type and note.",
-                           "Correct the file where the message says, as Frictionless's note describes."),
-    "frictionless-missing": ("Frictionless, which checks the descriptor against the Data Package specification, "
-                             "must be installed.",
-                             "Install the validator's requirements in the environment that runs it."),
+    "frictionless-error": (
+        "Frictionless, reading every row (`--frictionless`), found an error of a kind no other "
+        "check reports; the message gives its type and note.",
+        "Correct the file where the message says, as Frictionless's note describes.",
+    ),
+    "frictionless-missing": (
+        "Frictionless, which checks the descriptor against the Data Package specification, must be installed.",
+        "Install the validator's requirements in the environment that runs it.",
+    ),
 }
 # Frictionless's error types reported with another module's code (constraint errors: by the
 # constraint the note names, with pandera_check.CHECK_CODES).
-_KIND_CODES = {"type-error": "value-type", "unique-error": "value-unique", "primary-key": "key-duplicate",
-               "foreign-key": "key-dangling"}
+_KIND_CODES = {
+    "type-error": "value-type",
+    "unique-error": "value-unique",
+    "primary-key": "key-duplicate",
+    "foreign-key": "key-dangling",
+}
 
 
 def _constraint_name(note: str | None) -> str | None:
@@ -38,6 +46,7 @@ def _code(kind: str, note: str | None) -> str:
     if kind == "constraint-error":
         # Loaded already when Frictionless reads the rows within the validator (checks.py waits for it first).
         from .pandera_check import CHECK_CODES
+
         return CHECK_CODES.get(_constraint_name(note), "frictionless-error")
     return _KIND_CODES.get(kind, "frictionless-error")
 
@@ -70,27 +79,42 @@ def _translate(package: Package, resource_name: str, error) -> Problem:
         first = re.search(r"position \"?(\d+)", error.note or "")
         pk = resource.primary_key
         values = [dict(zip(resource.field_names, error.cells)).get(k) for k in pk]
-        return Problem(path, row, pk[0], messages.duplicate_key(pk, values, int(first.group(1)) if first else 0),
-                       code=code)
+        return Problem(
+            path, row, pk[0], messages.duplicate_key(pk, values, int(first.group(1)) if first else 0), code=code
+        )
     if kind == "foreign-key":
         target = package.resources.get(error.reference_name or resource_name)
         target_name = target.name if target else error.reference_name
         value = error.field_cells[0] if len(error.field_cells) == 1 else "/".join(map(str, error.field_cells))
-        return Problem(path, row, ",".join(error.field_names),
-                       messages.missing_reference(value, target_name, ",".join(error.reference_field_names)), code=code)
-    return Problem(path, row, getattr(error, "field_name", None), f"frictionless {kind}: {error.note or error.message}",
-                   code=code)
+        return Problem(
+            path,
+            row,
+            ",".join(error.field_names),
+            messages.missing_reference(value, target_name, ",".join(error.reference_field_names)),
+            code=code,
+        )
+    return Problem(
+        path, row, getattr(error, "field_name", None), f"frictionless {kind}: {error.note or error.message}", code=code
+    )
 
 
 def reads_unreadable(package: Package, resource: Resource | None, unreadable: set[str]) -> bool:
     """Whether a table has a foreign key into a file the strict reader refused (`unreadable`, by
     path): Frictionless's errors there are echoes of that file, which it failed to read as a lookup."""
-    return resource is not None and resource.is_table and any(
-        package.resources[fk.resource].path in unreadable
-        for fk in foreign_keys(resource.schema, resource.name) if fk.resource in package.resources)
+    return (
+        resource is not None
+        and resource.is_table
+        and any(
+            package.resources[fk.resource].path in unreadable
+            for fk in foreign_keys(resource.schema, resource.name)
+            if fk.resource in package.resources
+        )
+    )
 
 
-def check(package: Package, descriptor_path: str, unreadable: set[str] = frozenset(), rows: bool = False) -> list[Problem]:
+def check(
+    package: Package, descriptor_path: str, unreadable: set[str] = frozenset(), rows: bool = False
+) -> list[Problem]:
     """Frictionless validation of the descriptor: the package and every resource and Table Schema
     against the Data Package specification (Frictionless's own metadata validation, without
     building an object for each of thousands of article texts). With `rows`, also every row of
@@ -112,8 +136,15 @@ def _check(package: Package, descriptor_path: str, unreadable: set[str], rows: b
     try:
         from frictionless import validate
     except ImportError as exc:  # pragma: no cover - the environment is broken, not the data
-        return [Problem(package.descriptor_name, None, None, f"frictionless is not installed: {exc}",
-                        code="frictionless-missing")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                None,
+                f"frictionless is not installed: {exc}",
+                code="frictionless-missing",
+            )
+        ]
     if not rows:
         descriptor = copy.deepcopy(descriptor_check.inlined(package))  # Frictionless may change what it is given
         return descriptor_check.descriptor_problems(package, frictionless_metadata.messages(descriptor))
@@ -122,11 +153,19 @@ def _check(package: Package, descriptor_path: str, unreadable: set[str], rows: b
             warnings.simplefilter("ignore")
             report = validate(descriptor_path)
     except Exception as exc:  # frictionless raises on some malformed input: report it, never a traceback
-        return [Problem(package.descriptor_name, None, None, f"frictionless could not validate the package: {exc}",
-                        code="frictionless-failed")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                None,
+                f"frictionless could not validate the package: {exc}",
+                code="frictionless-failed",
+            )
+        ]
     # The package's own errors are the descriptor's, worded as frictionless_metadata words them.
-    problems = descriptor_check.descriptor_problems(package, [f"frictionless {e.type}: {e.note or e.message}"
-                                                              for e in report.errors])
+    problems = descriptor_check.descriptor_problems(
+        package, [f"frictionless {e.type}: {e.note or e.message}" for e in report.errors]
+    )
     for task in report.tasks:
         resource = package.resources.get(task.name)
         if resource is not None and resource.path in unreadable:

@@ -5,6 +5,7 @@
 - versioning (the Data Package versioning recipe, SemVer): when the data, schemas, article texts
   or descriptor changed, datapackage.json's version must be higher than at the base.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,25 +17,34 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from dpmodel.csvfile import Table
 from dpmodel import safe_open
+from dpmodel.csvfile import Table
 from dpmodel.descriptor import Package, safe_path
 from dpmodel.problems import Problem, shown
 
 CODES: dict[str, tuple[str, str]] = {
-    "version-format": ("datapackage.json's version must be a SemVer version, MAJOR.MINOR.PATCH.",
-                       "Write the version as three numbers joined by dots, such as 1.2.0."),
-    "version-not-raised": ("When the data, schemas, article texts or descriptor change, datapackage.json's version "
-                           "must be higher than at the base ref.",
-                           "Raise the version (PATCH for corrections, MINOR for additions, MAJOR for removals or "
-                           "renames) and add a CHANGELOG.md entry."),
-    "version-changelog": ("When the version is raised, CHANGELOG.md must have a heading for the new version.",
-                          "Add a heading `## <version> (YYYY-MM-DD)` to CHANGELOG.md and list what changed."),
-    "history-removed-id": ("An ID that existed at the base ref may disappear only if data/redirects.csv maps it to "
-                           "its replacement.",
-                           "Add a row for the removed ID and its replacement to data/redirects.csv."),
-    "history-base-ref": ("The git ref given with `--base` must name a commit of the repository.",
-                         "Pass `--base` a ref the repository has, such as `origin/main`, fetching it first if needed."),
+    "version-format": (
+        "datapackage.json's version must be a SemVer version, MAJOR.MINOR.PATCH.",
+        "Write the version as three numbers joined by dots, such as 1.2.0.",
+    ),
+    "version-not-raised": (
+        "When the data, schemas, article texts or descriptor change, datapackage.json's version "
+        "must be higher than at the base ref.",
+        "Raise the version (PATCH for corrections, MINOR for additions, MAJOR for removals or "
+        "renames) and add a CHANGELOG.md entry.",
+    ),
+    "version-changelog": (
+        "When the version is raised, CHANGELOG.md must have a heading for the new version.",
+        "Add a heading `## <version> (YYYY-MM-DD)` to CHANGELOG.md and list what changed.",
+    ),
+    "history-removed-id": (
+        "An ID that existed at the base ref may disappear only if data/redirects.csv maps it to its replacement.",
+        "Add a row for the removed ID and its replacement to data/redirects.csv.",
+    ),
+    "history-base-ref": (
+        "The git ref given with `--base` must name a commit of the repository.",
+        "Pass `--base` a ref the repository has, such as `origin/main`, fetching it first if needed.",
+    ),
 }
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
@@ -94,7 +104,7 @@ def csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise Unreadable(f"line {line} is not valid UTF-8 (byte 0x{data[exc.start:exc.start + 1].hex()})") from None
+        raise Unreadable(f"line {line} is not valid UTF-8 (byte 0x{data[exc.start : exc.start + 1].hex()})") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     start = 1
@@ -124,9 +134,15 @@ def _version_key(version: str) -> tuple[int, int, int]:
 def version_format(package: Package) -> list[Problem]:
     version = package.descriptor.get("version")
     if not isinstance(version, str) or not SEMVER.match(version):
-        return [Problem(package.descriptor_name, None, "version",
-                        f"{shown(version)} is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)",
-                        code="version-format")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                "version",
+                f"{shown(version)} is not a SemVer version (MAJOR.MINOR.PATCH, e.g. 1.2.0)",
+                code="version-format",
+            )
+        ]
     return []
 
 
@@ -139,8 +155,15 @@ def check(package: Package, tables: dict[str, Table], ref: str) -> list[Problem]
     try:
         verify_ref(package.root, ref)
     except GitError as exc:
-        return [Problem(package.descriptor_name, None, None, f"cannot compare with base ref {ref!r}: {exc}",
-                        code="history-base-ref")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                None,
+                f"cannot compare with base ref {ref!r}: {exc}",
+                code="history-base-ref",
+            )
+        ]
     problems = _removed_ids(package, tables, ref) + _version_bumped(package, ref)
     return problems
 
@@ -169,18 +192,27 @@ def _removed_ids(package: Package, tables: dict[str, Table], ref: str) -> list[P
             for number, cells in records:
                 old = cells[column]
                 if old and old not in now and (table.name, old) not in redirected:
-                    problems.append(Problem(table.path, None, pk[0],
-                                            f"{shown(old)} (row {number} at {ref}) was removed without a redirect: add "
-                                            f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv",
-                                            code="history-removed-id"))
+                    problems.append(
+                        Problem(
+                            table.path,
+                            None,
+                            pk[0],
+                            f"{shown(old)} (row {number} at {ref}) was removed without a redirect: add "
+                            f"record_table={table.name}, old_id={old}, new_id=<its replacement> to data/redirects.csv",
+                            code="history-removed-id",
+                        )
+                    )
         except Unreadable:
             continue  # a base that cannot be read is not the contribution's to fix: its own CI judged it
     return problems
 
 
 def _changed_files(package: Package, ref: str) -> list[str]:
-    paths = [package.descriptor_name] + [r.path for r in package.resources.values()] + \
-            [r.schema_path for r in package.tables() if r.schema_path]
+    paths = (
+        [package.descriptor_name]
+        + [r.path for r in package.resources.values()]
+        + [r.schema_path for r in package.tables() if r.schema_path]
+    )
     changed = []
     for path in paths:
         before = file_at(package.root, ref, path)
@@ -233,14 +265,27 @@ def _version_bumped(package: Package, ref: str) -> list[Problem]:
     if _version_key(now) > _version_key(before):
         headings = _changelog(package.root).splitlines()
         if not any(re.match(rf"^##\s+v?{re.escape(now)}\b", line) for line in headings):
-            return [Problem("CHANGELOG.md", None, None,
-                            f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed",
-                            code="version-changelog")]
+            return [
+                Problem(
+                    "CHANGELOG.md",
+                    None,
+                    None,
+                    f"has no entry for version {now}: add a heading '## {now} (YYYY-MM-DD)' and what changed",
+                    code="version-changelog",
+                )
+            ]
         return []
     if changed:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-        return [Problem(package.descriptor_name, None, "version",
-                        f"is {now}, not higher than {before} at {ref}, but {', '.join(changed[:3])}{more} changed: "
-                        "raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or renamed "
-                        "tables and columns) and add a CHANGELOG.md entry", code="version-not-raised")]
+        return [
+            Problem(
+                package.descriptor_name,
+                None,
+                "version",
+                f"is {now}, not higher than {before} at {ref}, but {', '.join(changed[:3])}{more} changed: "
+                "raise it (PATCH for corrections, MINOR for additions, MAJOR for removed or renamed "
+                "tables and columns) and add a CHANGELOG.md entry",
+                code="version-not-raised",
+            )
+        ]
     return []

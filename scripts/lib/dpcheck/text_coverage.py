@@ -35,6 +35,7 @@ item not accounted for (`  articles/X.txt:LINE quote: '…'`), then `coverage: P
 accounted for)`. Exits 1 if a source is below --min percent or an exclusion is stale, or with a
 one-line message when the package cannot be read; 0 otherwise; 2 on bad usage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
 
 from dpmodel import csvfile, descriptor, excerpts, hermetic, safe_open
 
@@ -126,7 +126,9 @@ class Results:
     sources: list[SourceResult]
     stale: list[Stale]
     exclusions_path: str
-    capped: list[tuple[str, str]] = field(default_factory=list)  # (text path, string) occurring more than excerpts.CAP times
+    capped: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (text path, string) occurring more than excerpts.CAP times
 
     @property
     def total(self) -> int:
@@ -142,6 +144,7 @@ class Results:
 
 
 # --- finding quotes and dates -------------------------------------------------------------
+
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, span) of the inner text of every quotation, in text order.
@@ -168,7 +171,7 @@ def _paired_left_to_right(text: str, is_mark) -> list[tuple[int, int, str]]:
     for line in text.split("\n"):
         marks = [line_start + i for i, c in enumerate(line) if is_mark(line_start + i, c)]
         for opening, closing in zip(marks[0::2], marks[1::2]):
-            spans.append((opening + 1, closing, text[opening + 1:closing]))
+            spans.append((opening + 1, closing, text[opening + 1 : closing]))
         line_start += len(line) + 1
     return spans
 
@@ -188,6 +191,7 @@ def line_of(text: str, offset: int) -> int:
 
 
 # --- what the data covers -----------------------------------------------------------------
+
 
 def occurrences(needle: str, text: str, cap: int = excerpts.CAP) -> list[tuple[int, int]]:
     """The first `cap` places needle occurs, overlapping ones too: a short excerpt may be cited twice."""
@@ -243,6 +247,7 @@ def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
 
 
 # --- loading ------------------------------------------------------------------------------
+
 
 def load_tables(descriptor_path: Path):
     """The package and its sources, citations and statements rows, or BadInput saying why not."""
@@ -304,10 +309,13 @@ def load_exclusions(root: Path, path: str, shown_as: str) -> list[tuple[int, dic
 
 # --- measuring ----------------------------------------------------------------------------
 
+
 def items_of(text: str) -> list[Item]:
     items = [Item("quote", s, e, t, line_of(text, s)) for s, e, t in quoted_spans(text)]
     items += [Item("date", s, e, t, line_of(text, s)) for s, e, t in explicit_dates(text)]
-    items += [Item("footnote", m.start(), m.end(), m.group(0), line_of(text, m.start())) for m in FOOTNOTE.finditer(text)]
+    items += [
+        Item("footnote", m.start(), m.end(), m.group(0), line_of(text, m.start())) for m in FOOTNOTE.finditer(text)
+    ]
     return sorted(items, key=lambda i: (i.start, i.end, i.kind))
 
 
@@ -334,7 +342,9 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
     strings = covering_strings(rows["citations"], quotes)
     addresses: dict[str, list[str]] = {}
     for row in rows["upstream_sources"]:
-        strings.setdefault(row["source_id"], []).extend(v for v in (row["title"], row["date_as_printed"], row["url"]) if v)
+        strings.setdefault(row["source_id"], []).extend(
+            v for v in (row["title"], row["date_as_printed"], row["url"]) if v
+        )
         if row["url"]:
             addresses.setdefault(row["source_id"], []).append(row["url"])
     for source in rows["sources"]:
@@ -352,7 +362,8 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
                     used.add(n)
                     item.by = item.by or "exclusion"
             if intervals.hold(item.start, item.end) or (
-                    item.kind == "footnote" and any(url in item.text for url in addresses.get(source["source_id"], []))):
+                item.kind == "footnote" and any(url in item.text for url in addresses.get(source["source_id"], []))
+            ):
                 item.by = "data"
         results.append(result)
 
@@ -361,6 +372,7 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
 
 
 # --- reporting ----------------------------------------------------------------------------
+
 
 def percent(value: float) -> str:
     """Rounded down, so a source at 99.96% never reads as a passing 100%."""
@@ -373,14 +385,21 @@ def report(results: Results) -> list[str]:
     lines = []
     for s in results.sources:
         footnotes = f"footnotes {s.count('footnote', True)}/{s.count('footnote')}, " if s.count("footnote") else ""
-        lines.append(f"{s.source_id}: quotes {s.count('quote', True)}/{s.count('quote')}, "
-                     f"dates {s.count('date', True)}/{s.count('date')}, {footnotes}{percent(s.percent)}")
+        lines.append(
+            f"{s.source_id}: quotes {s.count('quote', True)}/{s.count('quote')}, "
+            f"dates {s.count('date', True)}/{s.count('date')}, {footnotes}{percent(s.percent)}"
+        )
         lines += [f"  {s.text_path}:{i.line} {i.kind}: '{shortened(i.text)}'" for i in s.missing]
     for st in results.stale:
-        lines.append(f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
-                     f"is not a quote or date of {st.source_id or 'any source'}; remove or correct it")
-    lines += [f"{path}: '{shortened(string)}' occurs more than {excerpts.CAP:,} times; only its first {excerpts.CAP:,} "
-              "occurrences count as covering" for path, string in results.capped]
+        lines.append(
+            f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
+            f"is not a quote or date of {st.source_id or 'any source'}; remove or correct it"
+        )
+    lines += [
+        f"{path}: '{shortened(string)}' occurs more than {excerpts.CAP:,} times; only its first {excerpts.CAP:,} "
+        "occurrences count as covering"
+        for path, string in results.capped
+    ]
     lines.append(f"coverage: {percent(results.percent)} ({results.accounted} of {results.total} items accounted for)")
     return lines
 
@@ -392,10 +411,19 @@ def passed(results: Results, minimum: float) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
-    parser.add_argument("--min", type=float, default=100.0, metavar="PERCENT",
-                        help="fail when a source accounts for less than this (default 100)")
-    parser.add_argument("--exclusions", default=None, metavar="FILE",
-                        help=f"exclusions CSV (default {EXCLUSIONS} next to the descriptor)")
+    parser.add_argument(
+        "--min",
+        type=float,
+        default=100.0,
+        metavar="PERCENT",
+        help="fail when a source accounts for less than this (default 100)",
+    )
+    parser.add_argument(
+        "--exclusions",
+        default=None,
+        metavar="FILE",
+        help=f"exclusions CSV (default {EXCLUSIONS} next to the descriptor)",
+    )
     args = parser.parse_args(argv)
     try:
         results = measure(Path(args.descriptor), args.exclusions)

@@ -24,6 +24,7 @@ error annotation (`::error file=…,line=…,title=<code>::…`), which CI print
 stop-commands block so the pull request shows it on the file and line. Exits 1 on any problem, 0
 otherwise, 2 on bad usage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,15 +32,19 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from dpcheck import descriptor_check
+
 # Nothing here imports Polars or Frictionless (tests/test_engines.py holds it so): see validate().
 from dpmodel import descriptor, hermetic, limits
 from dpmodel.problems import Problem, report
 
-from dpcheck import descriptor_check
 
-
-def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: bool = False,
-             limit: limits.Limits = limits.DEFAULT) -> tuple[list[Problem], str]:
+def validate(
+    descriptor_file: Path,
+    base: str | None = None,
+    frictionless_rows: bool = False,
+    limit: limits.Limits = limits.DEFAULT,
+) -> tuple[list[Problem], str]:
     """The problems found, and a phrase saying what was checked (with `base`, a git ref, also
     removed IDs without redirect and an unchanged version; with `frictionless_rows`, Frictionless
     also reads every row; `limit`, the largest files accepted)."""
@@ -55,6 +60,7 @@ def validate(descriptor_file: Path, base: str | None = None, frictionless_rows: 
     if started is not None:
         descriptor_check.send(started, package)
     from dpcheck import checks  # Polars and pandera: only now, after the start above
+
     found, checked = checks.check(package, str(descriptor_file), base, in_process, frictionless_rows)
     problems += found
     if started is not None:
@@ -88,18 +94,34 @@ def annotations(problems: Iterable[Problem]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("descriptor", nargs="?", default="datapackage.json", help="path to datapackage.json")
-    parser.add_argument("--base", metavar="REF", help="also compare with this git ref: removed IDs need a redirect, "
-                                                       "changed data needs a higher version")
-    parser.add_argument("--frictionless", action="store_true",
-                        help="also have Frictionless read every row, as `frictionless validate` does (slow on large packages)")
-    parser.add_argument("--annotations", metavar="FILE",
-                        help="also write each problem to FILE as a GitHub error annotation (CI prints it)")
-    parser.add_argument("--large", action="store_true",
-                        help="accept files 100 times the usual size limits (benchmarks of generated packages only; CI never does)")
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="also compare with this git ref: removed IDs need a redirect, changed data needs a higher version",
+    )
+    parser.add_argument(
+        "--frictionless",
+        action="store_true",
+        help="also have Frictionless read every row, as `frictionless validate` does (slow on large packages)",
+    )
+    parser.add_argument(
+        "--annotations",
+        metavar="FILE",
+        help="also write each problem to FILE as a GitHub error annotation (CI prints it)",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="accept files 100 times the usual size limits (benchmarks of generated packages only; CI never does)",
+    )
     args = parser.parse_args(argv)
-    problems, checked = validate(Path(args.descriptor), args.base, args.frictionless, limits.Limits.large() if args.large else limits.DEFAULT)
+    problems, checked = validate(
+        Path(args.descriptor), args.base, args.frictionless, limits.Limits.large() if args.large else limits.DEFAULT
+    )
     if args.annotations:  # written whole, empty when all is well, so CI never shows a stale one
-        Path(args.annotations).write_text("".join(f"{command}\n" for command in annotations(problems)), encoding="utf-8")
+        Path(args.annotations).write_text(
+            "".join(f"{command}\n" for command in annotations(problems)), encoding="utf-8"
+        )
     lines, summary = report(problems)
     for line in lines:
         print(line)

@@ -9,13 +9,13 @@ is already canonical: writing the parsed frame back gives the file's exact bytes
 cannot have misread anything. Any other file (a problem in itself) goes to the strict reader,
 Python's csv module line by line, which says exactly what is wrong and where.
 """
-from __future__ import annotations
 
-from decimal import Decimal
+from __future__ import annotations
 
 import csv
 import io
 import unicodedata
+from decimal import Decimal
 
 import polars as pl
 
@@ -26,45 +26,66 @@ from .problems import MAX_LISTED, Problem, shown
 BOM = b"\xef\xbb\xbf"
 
 CODES: dict[str, tuple[str, str]] = {
-    "csv-too-large": ("A table's CSV file must be no larger than the size limit for a table (SECURITY.md: bounded CI "
-                      "steps).",
-                      "Check that the file is the table you meant to add; if it must hold this much, ask the "
-                      "maintainers about splitting it."),
-    "csv-unreadable": ("A table's file must be a readable plain file inside the package.",
-                       "Replace a symbolic link, folder or special file at that path with the CSV file itself."),
-    "csv-too-many-rows": ("A table must have no more lines after its header than the row limit for a table.",
-                          "Remove blank or unneeded lines; if the table must hold this many rows, ask the "
-                          "maintainers."),
-    "csv-too-many-cells": ("A table must have no more cells (rows times columns) than the cell limit for a table.",
-                           "Remove blank or unneeded lines; if the table must hold this many cells, ask the "
-                           "maintainers."),
-    "csv-bom": ("A CSV file must not start with a byte order mark (BOM).",
-                "Save the file as UTF-8 without BOM, or run `make fmt`."),
-    "csv-encoding": ("A CSV file must be valid UTF-8 text.",
-                     "Save the file with the UTF-8 encoding (not Latin-1 or Windows-1252) and check the named line."),
-    "csv-nul": ("A CSV file must not contain a NUL byte.",
-                "Remove the NUL byte from the named line; save the file from a text editor or spreadsheet as "
-                "UTF-8 CSV."),
-    "csv-carriage-return": ("Lines of a CSV file must end with LF only, never with CR or CRLF.",
-                            "Save the file with LF (Unix) line endings."),
-    "csv-empty": ("A CSV file must have at least its header line.",
-                  "Write the header the message names as the first line, followed by the rows."),
-    "csv-malformed": ("A CSV file must be well-formed: quotes balanced and used only around whole cells.",
-                      "Fix the quoting on the named line: a cell with a comma, quote or line break is enclosed in "
-                      "double quotes, and a quote inside it is doubled."),
-    "csv-header": ("The first line must name the schema's fields, in the schema's order.",
-                   "Make the header exactly the list the message gives as expected."),
-    "csv-cell-count": ("Every row must have as many cells as the header has columns; a blank line is a row with "
-                       "none.",
-                       "Remove blank lines, and give the named row one cell per column (quote a cell that contains "
-                       "a comma)."),
-    "csv-row-order": ("Rows must be sorted by the table's primary key.",
-                      "Run `make fmt`, which sorts the rows."),
-    "csv-not-nfc": ("Text must be in Unicode normalization form NFC (an accented letter as one character).",
-                    "Run `make fmt`, which normalises the text."),
-    "csv-not-canonical": ("A CSV file must be written in canonical form: quotes only where a cell needs them, "
-                          "numbers in their one canonical text, and exactly one LF after the last row.",
-                          "Run `make fmt`, which rewrites the file in canonical form."),
+    "csv-too-large": (
+        "A table's CSV file must be no larger than the size limit for a table (SECURITY.md: bounded CI steps).",
+        "Check that the file is the table you meant to add; if it must hold this much, ask the "
+        "maintainers about splitting it.",
+    ),
+    "csv-unreadable": (
+        "A table's file must be a readable plain file inside the package.",
+        "Replace a symbolic link, folder or special file at that path with the CSV file itself.",
+    ),
+    "csv-too-many-rows": (
+        "A table must have no more lines after its header than the row limit for a table.",
+        "Remove blank or unneeded lines; if the table must hold this many rows, ask the maintainers.",
+    ),
+    "csv-too-many-cells": (
+        "A table must have no more cells (rows times columns) than the cell limit for a table.",
+        "Remove blank or unneeded lines; if the table must hold this many cells, ask the maintainers.",
+    ),
+    "csv-bom": (
+        "A CSV file must not start with a byte order mark (BOM).",
+        "Save the file as UTF-8 without BOM, or run `make fmt`.",
+    ),
+    "csv-encoding": (
+        "A CSV file must be valid UTF-8 text.",
+        "Save the file with the UTF-8 encoding (not Latin-1 or Windows-1252) and check the named line.",
+    ),
+    "csv-nul": (
+        "A CSV file must not contain a NUL byte.",
+        "Remove the NUL byte from the named line; save the file from a text editor or spreadsheet as UTF-8 CSV.",
+    ),
+    "csv-carriage-return": (
+        "Lines of a CSV file must end with LF only, never with CR or CRLF.",
+        "Save the file with LF (Unix) line endings.",
+    ),
+    "csv-empty": (
+        "A CSV file must have at least its header line.",
+        "Write the header the message names as the first line, followed by the rows.",
+    ),
+    "csv-malformed": (
+        "A CSV file must be well-formed: quotes balanced and used only around whole cells.",
+        "Fix the quoting on the named line: a cell with a comma, quote or line break is enclosed in "
+        "double quotes, and a quote inside it is doubled.",
+    ),
+    "csv-header": (
+        "The first line must name the schema's fields, in the schema's order.",
+        "Make the header exactly the list the message gives as expected.",
+    ),
+    "csv-cell-count": (
+        "Every row must have as many cells as the header has columns; a blank line is a row with none.",
+        "Remove blank lines, and give the named row one cell per column (quote a cell that contains a comma).",
+    ),
+    "csv-row-order": ("Rows must be sorted by the table's primary key.", "Run `make fmt`, which sorts the rows."),
+    "csv-not-nfc": (
+        "Text must be in Unicode normalization form NFC (an accented letter as one character).",
+        "Run `make fmt`, which normalises the text.",
+    ),
+    "csv-not-canonical": (
+        "A CSV file must be written in canonical form: quotes only where a cell needs them, "
+        "numbers in their one canonical text, and exactly one LF after the last row.",
+        "Run `make fmt`, which rewrites the file in canonical form.",
+    ),
 }
 
 
@@ -72,11 +93,21 @@ class Table:
     """A table's cells as text, None where empty: a Polars frame (one String column per field)
     for the checks, and rows as dicts with their file row numbers for messages and scripts."""
 
-    def __init__(self, resource: Resource, frame: pl.DataFrame, text: str = "", canonical: bool = False,
-                 rows: list[dict] | None = None, row_numbers: list[int] | None = None, key_unique: bool = False):
+    def __init__(
+        self,
+        resource: Resource,
+        frame: pl.DataFrame,
+        text: str = "",
+        canonical: bool = False,
+        rows: list[dict] | None = None,
+        row_numbers: list[int] | None = None,
+        key_unique: bool = False,
+    ):
         self.resource = resource
         self.frame = frame
-        self.text = text  # the file's text, kept by the strict reader only (to say where it differs from canonical form)
+        self.text = (
+            text  # the file's text, kept by the strict reader only (to say where it differs from canonical form)
+        )
         self.canonical = canonical  # known to be in canonical form already (the fast reader's proof)
         # Known to have no primary key twice: the fast reader found each row's key greater than
         # the one before (no key: nothing to repeat). pandera_check then need not hash every key.
@@ -122,13 +153,22 @@ def _line_of(data: bytes, offset: int) -> int:
 def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
     """The table, or None when its file cannot be trusted row by row (encoding, header, NUL, or
     more rows or cells than the limits allow, counted before anything is parsed)."""
-    most = getattr(resource, "limits", limits.DEFAULT)  # set by descriptor.load; a Resource made by hand gets the defaults
+    most = getattr(
+        resource, "limits", limits.DEFAULT
+    )  # set by descriptor.load; a Resource made by hand gets the defaults
     try:
         data = safe_open.read_at(resource.file, resource.path, most.table_bytes)
     except safe_open.TooLarge as exc:
-        return None, [Problem(resource.path, None, None, f"is {limits.size(exc.size)}; a table may be at most "
-                                                         f"{limits.size(most.table_bytes)} (SECURITY.md: bounded CI steps)",
-                              code="csv-too-large")]
+        return None, [
+            Problem(
+                resource.path,
+                None,
+                None,
+                f"is {limits.size(exc.size)}; a table may be at most "
+                f"{limits.size(most.table_bytes)} (SECURITY.md: bounded CI steps)",
+                code="csv-too-large",
+            )
+        ]
     except safe_open.Refused as exc:
         return None, [Problem(resource.path, None, None, f"cannot be read: it {exc}", code="csv-unreadable")]
     too_many = _too_many(resource, data, most)
@@ -147,13 +187,23 @@ def _too_many(resource: Resource, data: bytes, most: limits.Limits) -> Problem |
     rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
     fields = max(len(resource.field_names), 1)
     if rows > most.table_rows:
-        return Problem(resource.path, None, None, f"has {rows:,} lines after the header; a table may have at most "
-                                                  f"{most.table_rows:,} rows (SECURITY.md: bounded CI steps)",
-                       code="csv-too-many-rows")
+        return Problem(
+            resource.path,
+            None,
+            None,
+            f"has {rows:,} lines after the header; a table may have at most "
+            f"{most.table_rows:,} rows (SECURITY.md: bounded CI steps)",
+            code="csv-too-many-rows",
+        )
     if rows * fields > most.table_cells:
-        return Problem(resource.path, None, None, f"has {rows:,} rows of {fields} fields, {rows * fields:,} cells; a table may have at most "
-                                                  f"{most.table_cells:,} (SECURITY.md: bounded CI steps)",
-                       code="csv-too-many-cells")
+        return Problem(
+            resource.path,
+            None,
+            None,
+            f"has {rows:,} rows of {fields} fields, {rows * fields:,} cells; a table may have at most "
+            f"{most.table_cells:,} (SECURITY.md: bounded CI steps)",
+            code="csv-too-many-cells",
+        )
     return None
 
 
@@ -163,8 +213,9 @@ def _read_canonical(resource: Resource, data: bytes) -> Table | None:
         return None
     try:
         # Polars refuses bytes that are not UTF-8, and writing back proves it changed none.
-        frame = pl.read_csv(data, infer_schema=False, has_header=True, quote_char='"', empty_string_is_null=True,
-                            raise_if_empty=True)
+        frame = pl.read_csv(
+            data, infer_schema=False, has_header=True, quote_char='"', empty_string_is_null=True, raise_if_empty=True
+        )
     except Exception:  # noqa: BLE001 - any doubt sends the file to the strict reader
         return None
     if frame.columns != resource.field_names or frame.height + 1 != data.count(b"\n"):
@@ -237,25 +288,43 @@ def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[
     path = resource.path
     problems: list[Problem] = []
     if data.startswith(BOM):
-        problems.append(Problem(path, 1, None, "starts with a byte order mark (BOM); save it as UTF-8 without BOM",
-                                code="csv-bom"))
-        data = data[len(BOM):]
+        problems.append(
+            Problem(path, 1, None, "starts with a byte order mark (BOM); save it as UTF-8 without BOM", code="csv-bom")
+        )
+        data = data[len(BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.start + 1].hex()
-        return None, problems + [Problem(path, _line_of(data, exc.start), None, f"is not valid UTF-8 (byte 0x{bad}); save it as UTF-8",
-                                                 code="csv-encoding")]
+        bad = data[exc.start : exc.start + 1].hex()
+        return None, problems + [
+            Problem(
+                path,
+                _line_of(data, exc.start),
+                None,
+                f"is not valid UTF-8 (byte 0x{bad}); save it as UTF-8",
+                code="csv-encoding",
+            )
+        ]
     if "\x00" in text:
-        return None, problems + [Problem(path, text.count("\n", 0, text.index("\x00")) + 1, None, "contains a NUL byte",
-                                                 code="csv-nul")]
+        return None, problems + [
+            Problem(path, text.count("\n", 0, text.index("\x00")) + 1, None, "contains a NUL byte", code="csv-nul")
+        ]
     if "\r" in text:
-        problems.append(Problem(path, text.count("\n", 0, text.index("\r")) + 1, None,
-                                "has a CR (CRLF or CR line ending); lines must end with LF only",
-                                code="csv-carriage-return"))
+        problems.append(
+            Problem(
+                path,
+                text.count("\n", 0, text.index("\r")) + 1,
+                None,
+                "has a CR (CRLF or CR line ending); lines must end with LF only",
+                code="csv-carriage-return",
+            )
+        )
     if not text:
-        return None, problems + [Problem(path, None, None, f"is empty; expected the header {','.join(resource.field_names)}",
-                                                 code="csv-empty")]
+        return None, problems + [
+            Problem(
+                path, None, None, f"is empty; expected the header {','.join(resource.field_names)}", code="csv-empty"
+            )
+        ]
 
     # Lines end at LF only: a CR is never a line break here, so row numbers stay true and a CR
     # inside a quoted cell stays in its cell (where the control-character rule names the field).
@@ -268,11 +337,18 @@ def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[
             start = reader.line_num + 1
     except csv.Error as exc:
         if "new-line character" in str(exc):
-            return None, problems + [Problem(path, reader.line_num, None,
-                                             "has a carriage return (CR) outside quotes, splitting the row; lines must end with LF only",
-                                             code="csv-carriage-return")]
-        return None, problems + [Problem(path, reader.line_num, None, f"is not well-formed CSV: {exc}",
-                                         code="csv-malformed")]
+            return None, problems + [
+                Problem(
+                    path,
+                    reader.line_num,
+                    None,
+                    "has a carriage return (CR) outside quotes, splitting the row; lines must end with LF only",
+                    code="csv-carriage-return",
+                )
+            ]
+        return None, problems + [
+            Problem(path, reader.line_num, None, f"is not well-formed CSV: {exc}", code="csv-malformed")
+        ]
 
     header_line, header = records[0]
     expected = resource.field_names
@@ -292,14 +368,29 @@ def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[
         if not record:
             problems.append(Problem(path, number, None, "is a blank row", code="csv-cell-count"))
         elif len(record) != len(header):
-            problems.append(Problem(path, number, None, f"has {len(record)} cells but the header has {len(header)}",
-                                    code="csv-cell-count"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    None,
+                    f"has {len(record)} cells but the header has {len(header)}",
+                    code="csv-cell-count",
+                )
+            )
         else:
             rows.append({k: (v if v != "" else None) for k, v in zip(header, record)})
             numbers.append(number)
     if broken > MAX_LISTED:
-        problems.append(Problem(path, None, None, f"… and {broken - MAX_LISTED:,} more blank or ragged rows (the first {MAX_LISTED:,} are listed)",
-                                count=broken - MAX_LISTED, code="csv-cell-count"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                None,
+                f"… and {broken - MAX_LISTED:,} more blank or ragged rows (the first {MAX_LISTED:,} are listed)",
+                count=broken - MAX_LISTED,
+                code="csv-cell-count",
+            )
+        )
     table = Table(resource, _frame(header, rows), text=text, rows=rows, row_numbers=numbers)
     return (table if structure_ok else None), problems
 
@@ -366,10 +457,16 @@ def canonical_problems(table: Table) -> list[Problem]:
     key = sort_key(table)
     for (n1, r1), (n2, r2) in zip(table.numbered(), list(table.numbered())[1:]):
         if key(r2) < key(r1):
-            return [Problem(table.path, n2, None,
-                            f"is out of order: rows must be sorted by {', '.join(table.resource.primary_key)} "
-                            f"({shown('/'.join(key(r2)), 40)} belongs before row {n1}); run make fmt",
-                            code="csv-row-order")]
+            return [
+                Problem(
+                    table.path,
+                    n2,
+                    None,
+                    f"is out of order: rows must be sorted by {', '.join(table.resource.primary_key)} "
+                    f"({shown('/'.join(key(r2)), 40)} belongs before row {n1}); run make fmt",
+                    code="csv-row-order",
+                )
+            ]
     expected = render(table.resource.field_names, table.rows)
     if expected == table.text:
         return []
@@ -380,5 +477,12 @@ def canonical_problems(table: Table) -> list[Problem]:
             else:
                 reason, code = "is not written in canonical CSV form (quoting or spacing)", "csv-not-canonical"
             return [Problem(table.path, number, None, f"{reason}; expected {want[:80]!r}; run make fmt", code=code)]
-    return [Problem(table.path, None, None, "does not end with exactly one LF after the last row; run make fmt",
-                    code="csv-not-canonical")]
+    return [
+        Problem(
+            table.path,
+            None,
+            None,
+            "does not end with exactly one LF after the last row; run make fmt",
+            code="csv-not-canonical",
+        )
+    ]

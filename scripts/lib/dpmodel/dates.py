@@ -1,4 +1,5 @@
 """Reduced ISO 8601 dates: YYYY, YYYY-MM or YYYY-MM-DD, their precision and the span they cover."""
+
 from __future__ import annotations
 
 import calendar

@@ -10,6 +10,7 @@ cap stops being searched for: the automaton is rebuilt without it once the occur
 reports (skipped) would cost as much as the rebuild, so skipped reports never outweigh useful work.
 `Found.work` counts the automaton's reports and the rebuilds' size, for tests that bound the work.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,14 +23,18 @@ CAP = 1000  # occurrences listed per excerpt; a real excerpt occurs a handful of
 
 @dataclass
 class Found:
-    starts: dict[str, list[int]] = field(default_factory=dict)  # each excerpt's first occurrences (start offsets, in order)
+    starts: dict[str, list[int]] = field(
+        default_factory=dict
+    )  # each excerpt's first occurrences (start offsets, in order)
     capped: set[str] = field(default_factory=set)  # excerpts with more occurrences than listed
     truncated: bool = False  # the search stopped at `total` occurrences listed in all
     work: int = 0  # automaton reports plus characters of the automata built
 
     def spans(self) -> list[tuple[int, int, str]]:
         """(start, end, excerpt) of every occurrence listed, sorted."""
-        return sorted((start, start + len(needle), needle) for needle, starts in self.starts.items() for start in starts)
+        return sorted(
+            (start, start + len(needle), needle) for needle, starts in self.starts.items() for start in starts
+        )
 
 
 def _automaton(needles: list[str]) -> ahocorasick.Automaton:
@@ -47,7 +52,10 @@ def find(text: str, needles: Iterable[str], cap: int = CAP, total: int | None = 
     listed = 0
     active = sorted({n for n in needles if n})
     found.starts = {n: [] for n in active}
-    pos, seen_end = 0, -1  # the pass starts at pos; reports ending at or before seen_end were handled by an earlier pass
+    pos, seen_end = (
+        0,
+        -1,
+    )  # the pass starts at pos; reports ending at or before seen_end were handled by an earlier pass
     while active:
         automaton = _automaton(active)
         size = sum(map(len, active))

@@ -7,12 +7,12 @@ primary key, NFC text, LF line endings, minimal quoting, numbers in their one ca
 file that cannot be read strictly is left alone and reported. With --check nothing is written
 and the exit code is 1 if any file would change.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-
 
 from dpmodel import csvfile, descriptor, hermetic, safe_open
 

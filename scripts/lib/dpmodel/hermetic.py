@@ -7,18 +7,31 @@ CSV) fails with PermissionError instead of reaching out from CI. Installed by ea
 entry point (validate, build, coverage, fmt, diff, codebook), never by the test process, which
 serves Datasette on loopback.
 """
+
 from __future__ import annotations
 
 import sys
 
-BLOCKED = {"socket.connect", "socket.connect_ex", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
-           "socket.gethostbyaddr", "socket.sendto", "socket.sendmsg", "socket.bind", "urllib.Request"}
+BLOCKED = {
+    "socket.connect",
+    "socket.connect_ex",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+    "socket.sendto",
+    "socket.sendmsg",
+    "socket.bind",
+    "urllib.Request",
+}
 _installed = False
 
 
 def _hook(event: str, args: tuple) -> None:
     if event in BLOCKED:
-        raise PermissionError(f"network access refused ({event}): checks and builds never open a connection (SECURITY.md)")
+        raise PermissionError(
+            f"network access refused ({event}): checks and builds never open a connection (SECURITY.md)"
+        )
 
 
 def forbid_network() -> None:

@@ -3,6 +3,7 @@
 Frictionless and pandera both check the Table Schema constraints; when they word a failure the
 same way here, the report shows it once.
 """
+
 from __future__ import annotations
 
 import difflib

@@ -5,6 +5,7 @@ index and its shadow tables, a view, `source_texts`), and the build makes those 
 functions here, so the two cannot drift apart. schemas/profile/*.json writes the grammar as JSON
 Schema patterns; tests/test_names_and_domains.py holds them equal to TABLE_NAME and FIELD_NAME.
 """
+
 from __future__ import annotations
 
 # Lowercase ASCII letters, digits and underscores, starting with a letter: a name that every
@@ -20,6 +21,7 @@ def quoted(name: str) -> str:
     """An SQL identifier, whatever its characters: the one way every SQL the build writes names
     a table, column or index (standard double quotes, a quote inside doubled)."""
     from sqlite_utils.db import quote_identifier  # the library's own, which its index and FTS SQL use
+
     return quote_identifier(name)
 
 
@@ -45,8 +47,10 @@ def created_columns(schema: dict) -> list[tuple[str, str]]:
     created = []
     for field in schema.get("fields", []):
         if isinstance(field, dict) and field.get("x-reduced-date") and isinstance(field.get("name"), str):
-            created += [(date_column(field["name"], suffix), f"the {suffix} of the reduced date {field['name']}")
-                        for suffix in DATE_SUFFIXES]
+            created += [
+                (date_column(field["name"], suffix), f"the {suffix} of the reduced date {field['name']}")
+                for suffix in DATE_SUFFIXES
+            ]
     if "x-all-names" in schema:
         created.append((ALL_NAMES, "the name forms x-all-names adds"))
     for spec in schema.get("x-search-names", []):
@@ -96,6 +100,7 @@ def created_objects(table: str, schema: dict) -> dict[str, str]:
 def site_names() -> dict[str, str]:
     """Names the build and the site give objects and addresses whatever the package holds."""
     from dpbuild import queries  # the views and canned queries, where they are written (plain data)
+
     taken = {SOURCE_TEXTS: "the table of article texts"}
     taken.update({name: "a view" for name in queries.VIEWS})
     taken.update({name: "the old address of a view" for name in queries.RENAMED_VIEWS})
@@ -124,7 +129,6 @@ def table_name_problem(name: str, tables: dict[str, dict]) -> str | None:
             if why:
                 return f"{_shown(name)} is a name the build creates for {why}"
     return None
-
 
 
 # --- where a Table Schema names a field, column or table ---------------------------------------
@@ -188,7 +192,7 @@ def references(schema: dict):
         if steps[0] not in schema:  # most schemas use few keywords: skip the walk (every load runs this)
             continue
         for path, value in _walk(schema, steps, []):
-            for name in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
+            for name in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
                 if isinstance(name, str):
                     yield path, name, kind, via
 

@@ -20,6 +20,7 @@ and memory (SECURITY.md): the checks bound what they parse, and these bound what
 Benchmarks of trusted, generated packages opt out with the environment variable DP_LIMITS=off
 (scripts/bench.py and scripts/bench_hostile.py set it, and their child steps inherit it).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -28,7 +29,7 @@ import resource
 import signal
 import sys
 
-GiB = 1024 ** 3
+GiB = 1024**3
 MEMORY_BYTES = 2 * GiB
 CPU_SECONDS = 120
 CPU_GRACE = 10  # between SIGXCPU (soft limit) and SIGKILL (hard limit)
@@ -37,12 +38,20 @@ OFF = "DP_LIMITS"
 # alone would pass 2 GiB; 4 keeps CI's cores busy with room to spare.
 THREADS = "4"
 ARENAS = 4  # glibc malloc arenas (M_ARENA_MAX); the default is 8 per core
-ENGINES = {"POLARS_MAX_THREADS": THREADS, "RAYON_NUM_THREADS": THREADS, "OMP_NUM_THREADS": THREADS,
-           "OPENBLAS_NUM_THREADS": THREADS, "ARROW_IO_THREADS": THREADS, "ARROW_DEFAULT_MEMORY_POOL": "system",
-           "MALLOC_ARENA_MAX": str(ARENAS)}  # the last for child processes: glibc reads it at start
+ENGINES = {
+    "POLARS_MAX_THREADS": THREADS,
+    "RAYON_NUM_THREADS": THREADS,
+    "OMP_NUM_THREADS": THREADS,
+    "OPENBLAS_NUM_THREADS": THREADS,
+    "ARROW_IO_THREADS": THREADS,
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+    "MALLOC_ARENA_MAX": str(ARENAS),
+}  # the last for child processes: glibc reads it at start
 M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
-MEMORY_MESSAGE = f"stopped: the step needed more than {MEMORY_BYTES // GiB} GiB of memory (SECURITY.md: bounded CI steps)"
+MEMORY_MESSAGE = (
+    f"stopped: the step needed more than {MEMORY_BYTES // GiB} GiB of memory (SECURITY.md: bounded CI steps)"
+)
 CPU_MESSAGE = f"stopped: the step used more than {CPU_SECONDS} s of CPU time (SECURITY.md: bounded CI steps)"
 
 

@@ -18,12 +18,13 @@ make a backtracking engine explode. The rule, on the parsed pattern:
 The rule is conservative: it may refuse a harmless pattern (rewrite it in the delimited form of
 rule 2), never accept an explosive one of these shapes.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import re._constants as C  # noqa: N812 - the parser's opcodes
 import re._parser as parser
+from functools import lru_cache
 
 UNICODE_MAX = 0x10FFFF
 # Character categories, approximated from above: their ASCII members plus all of non-ASCII.
@@ -56,8 +57,11 @@ def _category(code):
     for positive, ranges in CATEGORIES.items():
         if code == positive:
             return ranges
-    negated = {C.CATEGORY_NOT_DIGIT: C.CATEGORY_DIGIT, C.CATEGORY_NOT_WORD: C.CATEGORY_WORD,
-               C.CATEGORY_NOT_SPACE: C.CATEGORY_SPACE}
+    negated = {
+        C.CATEGORY_NOT_DIGIT: C.CATEGORY_DIGIT,
+        C.CATEGORY_NOT_WORD: C.CATEGORY_WORD,
+        C.CATEGORY_NOT_SPACE: C.CATEGORY_SPACE,
+    }
     if code in negated:
         return _complement([r for r in CATEGORIES[negated[code]] if r[1] < 0x80])
     return ALL
@@ -110,7 +114,7 @@ def _sequence(items, inside_repeat: bool) -> Node:
     for i, node in enumerate(nodes):
         if not node.repeats:
             continue
-        for later in nodes[i + 1:]:
+        for later in nodes[i + 1 :]:
             if later.repeats and _overlap(node.chars, later.first):
                 raise Unsafe("two repeats that can match the same characters follow each other")
             if not later.nullable and not _overlap(node.chars, later.first):
@@ -147,11 +151,15 @@ def _item(op, av, inside_repeat: bool) -> Node:
         branches = [_sequence(b, inside_repeat) for b in av[1]]
         if inside_repeat:  # rule 3
             for i, a in enumerate(branches):
-                for b in branches[i + 1:]:
+                for b in branches[i + 1 :]:
                     if _overlap(a.first, b.first) or (a.nullable or b.nullable):
                         raise Unsafe("alternatives inside a repeat can match the same text")
-        return Node([r for b in branches for r in b.first], [r for b in branches for r in b.chars],
-                    any(b.nullable for b in branches), any(b.repeats for b in branches))
+        return Node(
+            [r for b in branches for r in b.first],
+            [r for b in branches for r in b.chars],
+            any(b.nullable for b in branches),
+            any(b.repeats for b in branches),
+        )
     if op in REPEATS:
         low, high, body = av
         inner = _sequence(body, inside_repeat=inside_repeat or high > 1)
@@ -159,7 +167,9 @@ def _item(op, av, inside_repeat: bool) -> Node:
             if inner.nullable:
                 raise Unsafe("a repeat of something that can match nothing")  # rule 1
             if inner.repeats and not _delimited(list(body)):
-                raise Unsafe("a repeat contains another repeat, and its rounds can be split more than one way")  # rule 2
+                raise Unsafe(
+                    "a repeat contains another repeat, and its rounds can be split more than one way"
+                )  # rule 2
         # A fixed count ({4}) leaves the engine no choice; a range, an option or a loop does.
         return Node(inner.first, inner.chars, low == 0 or inner.nullable, inner.repeats or high > low)
     raise Unsafe(f"the construct {op} is not supported")  # backreferences, look-around, conditionals
@@ -171,6 +181,7 @@ def problem(pattern: str) -> str | None:
     # Imported here, not above: loading a descriptor must not wait for Polars, so that the
     # validator can start Frictionless's process first (dpcheck/descriptor_check.py).
     import polars as pl
+
     try:
         pl.select(pl.lit("").str.contains(pattern))
     except pl.exceptions.PolarsError:

@@ -1,7 +1,9 @@
 """A problem found in the package, and how problems are reported."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Iterable
 
 
@@ -17,7 +19,9 @@ class Problem:
     row: int | None = None
     field: str | None = None
     message: str = ""
-    count: int = dataclass_field(default=1, compare=False)  # > 1: one line standing for that many rows (see rules.MAX_LISTED)
+    count: int = dataclass_field(
+        default=1, compare=False
+    )  # > 1: one line standing for that many rows (see rules.MAX_LISTED)
     # The rule broken, a stable code listed with its meaning and fix in CONTRIBUTING.md (dpmodel/codes.py
     # gathers them): `data/events.csv:14 end_date [date-calendar]: …`, selectable and countable by rule.
     code: str = ""

@@ -9,6 +9,7 @@ descriptor is then asked what it is (fstat): only a regular file is read, so a F
 O_NONBLOCK opened without waiting for a writer), a device or a folder is refused, and its size is
 checked there, before reading, and the read stops at limit + 1 bytes whatever the file does after.
 """
+
 from __future__ import annotations
 
 import errno
@@ -18,7 +19,9 @@ from pathlib import Path
 
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-REWRITE = os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # make fmt: an existing file, truncated once known regular
+REWRITE = (
+    os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+)  # make fmt: an existing file, truncated once known regular
 CHUNK = 1024 * 1024
 
 
@@ -48,8 +51,14 @@ def parts_of(path: str) -> list[str]:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -59,7 +68,9 @@ def open_file(root: Path | str, path: str, flags: int = FILE) -> int:
     """A descriptor of the regular file `path` names under `root` (the caller closes it), or Refused."""
     parts = parts_of(path)
     try:
-        at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the root is the caller's choice; below it, no link
+        at = os.open(
+            root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+        )  # the root is the caller's choice; below it, no link
     except OSError as exc:
         raise Refused(f"cannot be read: the package folder cannot be opened ({exc.strerror})") from None
     try:
@@ -136,7 +147,7 @@ def rewrite(root: Path | str, path: str, data: bytes) -> None:
         os.ftruncate(fd, 0)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     except OSError as exc:
         raise Refused(f"cannot be written: {exc.strerror}") from None
     finally:

@@ -9,6 +9,7 @@ its line in schemas/profile/table-schema.json (tests/test_schema_features.py hol
 
 Empty cells are never judged here: whether a value may be empty is the `required` constraint's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,16 +62,22 @@ def _as_boolean(cell: pl.Expr, field: dict) -> pl.Expr:
 # spreadsheet's 15 digits are the narrowest). A cell outside is refused by the validator, so the
 # build never meets one, and no output rounds a value silently (1e-400 is not taken as 0).
 MAX_TEXT = 32_767  # characters: Excel's limit per cell (dpbuild/xlsx.py MAX_CELL is this)
-INT64 = (-2**63, 2**63 - 1)
+INT64 = (-(2**63), 2**63 - 1)
 MAX_DIGITS = 15  # significant digits: Excel's number precision
 SMALLEST = 2.22507385850721e-308  # the smallest normal double rounded up to 15 digits; a spreadsheet reads anything nearer 0 as 0
 LARGEST = 9.99999999999999e307  # Excel's largest number
-TEXT_DOMAIN = (f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit, "
-               "where a character beyond U+FFFF counts twice)")
-NUMBER_DOMAIN = (f"the numbers every download holds exactly: at most {MAX_DIGITS} significant digits "
-                 f"(a spreadsheet's precision), and 0 or between {SMALLEST:.15g} and {LARGEST:.15g} either way")
-INTEGER_DOMAIN = (f"the integers every download holds exactly: at most {MAX_DIGITS} significant digits "
-                  f"(a spreadsheet's precision) and within a signed 64-bit integer ({INT64[0]:,} to {INT64[1]:,})")
+TEXT_DOMAIN = (
+    f"the {MAX_TEXT:,} characters a text may have (a spreadsheet cell's limit, "
+    "where a character beyond U+FFFF counts twice)"
+)
+NUMBER_DOMAIN = (
+    f"the numbers every download holds exactly: at most {MAX_DIGITS} significant digits "
+    f"(a spreadsheet's precision), and 0 or between {SMALLEST:.15g} and {LARGEST:.15g} either way"
+)
+INTEGER_DOMAIN = (
+    f"the integers every download holds exactly: at most {MAX_DIGITS} significant digits "
+    f"(a spreadsheet's precision) and within a signed 64-bit integer ({INT64[0]:,} to {INT64[1]:,})"
+)
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"
 
 
@@ -98,16 +105,44 @@ def utf16_length(cell: pl.Expr) -> pl.Expr:
 
 
 TYPES = {
-    "string": FieldType("string", "text", "string", "TEXT", None, lambda cell, field: cell,
-                        lambda cell, field: utf16_length(cell) <= MAX_TEXT, TEXT_DOMAIN),
-    "number": FieldType("number", "a number", "float64", "REAL", lambda cell, field: cell.str.contains(NUMBER),
-                        lambda cell, field: cell.cast(pl.Float64, strict=True),
-                        _number_in_domain, NUMBER_DOMAIN),
-    "integer": FieldType("integer", "an integer", "int64", "INTEGER", lambda cell, field: cell.str.contains(INTEGER),
-                         lambda cell, field: cell.cast(pl.Int64, strict=True),
-                         _integer_in_domain, INTEGER_DOMAIN),
-    "boolean": FieldType("boolean", "true or false", "bool_", "INTEGER",
-                         lambda cell, field: cell.is_in(true_values(field) + false_values(field)), _as_boolean),
+    "string": FieldType(
+        "string",
+        "text",
+        "string",
+        "TEXT",
+        None,
+        lambda cell, field: cell,
+        lambda cell, field: utf16_length(cell) <= MAX_TEXT,
+        TEXT_DOMAIN,
+    ),
+    "number": FieldType(
+        "number",
+        "a number",
+        "float64",
+        "REAL",
+        lambda cell, field: cell.str.contains(NUMBER),
+        lambda cell, field: cell.cast(pl.Float64, strict=True),
+        _number_in_domain,
+        NUMBER_DOMAIN,
+    ),
+    "integer": FieldType(
+        "integer",
+        "an integer",
+        "int64",
+        "INTEGER",
+        lambda cell, field: cell.str.contains(INTEGER),
+        lambda cell, field: cell.cast(pl.Int64, strict=True),
+        _integer_in_domain,
+        INTEGER_DOMAIN,
+    ),
+    "boolean": FieldType(
+        "boolean",
+        "true or false",
+        "bool_",
+        "INTEGER",
+        lambda cell, field: cell.is_in(true_values(field) + false_values(field)),
+        _as_boolean,
+    ),
 }
 # Columns the build derives (never in a schema a contributor writes): the calendar days of a reduced date.
 DERIVED_TYPES = {"date": FieldType("date", "a date", "date32", "TEXT", None, lambda cell, field: cell)}
@@ -138,21 +173,46 @@ class Constraint:
 
 CONSTRAINTS = {
     "required": Constraint("required", None, lambda cell, value: messages.REQUIRED, lambda value: None),
-    "unique": Constraint("unique", None, lambda cell, value: f"{messages.shown(cell)} is not unique",
-                         lambda value: "unique" if value else None),
-    "pattern": Constraint("pattern", lambda cell, value: cell.str.contains(_whole(value)), messages.pattern,
-                          lambda value: f"`{value}`"),
-    "enum": Constraint("enum", lambda cell, value: cell.is_in([str(o) for o in value]), messages.enum,
-                       lambda value: "one of " + ", ".join(f"`{v}`" for v in value)),
+    "unique": Constraint(
+        "unique",
+        None,
+        lambda cell, value: f"{messages.shown(cell)} is not unique",
+        lambda value: "unique" if value else None,
+    ),
+    "pattern": Constraint(
+        "pattern", lambda cell, value: cell.str.contains(_whole(value)), messages.pattern, lambda value: f"`{value}`"
+    ),
+    "enum": Constraint(
+        "enum",
+        lambda cell, value: cell.is_in([str(o) for o in value]),
+        messages.enum,
+        lambda value: "one of " + ", ".join(f"`{v}`" for v in value),
+    ),
     # A value that is not a number fails the type check; bounds only judge real numbers.
-    "minimum": Constraint("minimum", lambda cell, value: ~(_as_number(cell) < value).fill_null(False), messages.minimum,
-                          lambda value: f"at least {value}"),
-    "maximum": Constraint("maximum", lambda cell, value: ~(_as_number(cell) > value).fill_null(False), messages.maximum,
-                          lambda value: f"at most {value}"),
-    "minLength": Constraint("minLength", lambda cell, value: cell.str.len_chars() >= value, messages.min_length,
-                            lambda value: f"at least {value} characters"),
-    "maxLength": Constraint("maxLength", lambda cell, value: cell.str.len_chars() <= value, messages.max_length,
-                            lambda value: f"at most {value} characters"),
+    "minimum": Constraint(
+        "minimum",
+        lambda cell, value: ~(_as_number(cell) < value).fill_null(False),
+        messages.minimum,
+        lambda value: f"at least {value}",
+    ),
+    "maximum": Constraint(
+        "maximum",
+        lambda cell, value: ~(_as_number(cell) > value).fill_null(False),
+        messages.maximum,
+        lambda value: f"at most {value}",
+    ),
+    "minLength": Constraint(
+        "minLength",
+        lambda cell, value: cell.str.len_chars() >= value,
+        messages.min_length,
+        lambda value: f"at least {value} characters",
+    ),
+    "maxLength": Constraint(
+        "maxLength",
+        lambda cell, value: cell.str.len_chars() <= value,
+        messages.max_length,
+        lambda value: f"at most {value} characters",
+    ),
 }
 
 
@@ -203,7 +263,11 @@ class Codelist:
 
 
 CODELISTS = {
-    "iso3166-1-alpha-3": Codelist("iso3166-1-alpha-3", "an ISO 3166-1 alpha-3 country code", "ISO 3166-1 alpha-3",
-                                  lambda value: pycountry.countries.get(alpha_3=value) is not None),
+    "iso3166-1-alpha-3": Codelist(
+        "iso3166-1-alpha-3",
+        "an ISO 3166-1 alpha-3 country code",
+        "ISO 3166-1 alpha-3",
+        lambda value: pycountry.countries.get(alpha_3=value) is not None,
+    ),
     "bcp47": Codelist("bcp47", "a BCP 47 tag of an ISO 639 language", "BCP 47", _bcp47),
 }

@@ -15,6 +15,7 @@ as a prefix of its stem with one common suffix taken off: "hegemony" finds hegem
 Quoted phrases are kept exactly. The same words and stems tell the page what to highlight
 (highlight_terms, used by plugins/assets.py); plugins/search.py puts escape_fts in place of Datasette's.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,30 @@ import unicodedata
 # Datasette's own splitting of a search into words and quoted phrases (datasette.utils.escape_fts).
 _BITS = re.compile(r'\s+|(".*?")')
 _LONG_WORD = re.compile(r"[^\W\d_]{7,}")  # letters only, seven or more
-SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "isms", "ism", "ists", "ist", "ness",
-            "ment", "ies", "ied", "ed", "es", "ic", "al", "ly", "y", "s", "e")
+SUFFIXES = (
+    "izations",
+    "ization",
+    "ations",
+    "ation",
+    "ings",
+    "ing",
+    "isms",
+    "ism",
+    "ists",
+    "ist",
+    "ness",
+    "ment",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "ic",
+    "al",
+    "ly",
+    "y",
+    "s",
+    "e",
+)
 MIN_STEM = 6  # shorter stems would match too many unrelated words
 NOTHING = '""'  # an empty phrase: valid FTS5 that matches no row
 

@@ -8,6 +8,7 @@ current user with its configuration, pid file, temporary files and cache in a ru
 dist/proxy, emptied of the previous cache at each start): nothing under /etc or /var. Ctrl-C or
 SIGTERM stops both; if either stops on its own, the other is stopped and the exit code is 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,10 @@ class ProxyError(Exception):
 def find_nginx() -> str:
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
     if not found:
-        raise ProxyError("nginx not found: install Debian's nginx (sudo apt-get install nginx) to serve publicly, "
-                         "or use make serve (Datasette alone)")
+        raise ProxyError(
+            "nginx not found: install Debian's nginx (sudo apt-get install nginx) to serve publicly, "
+            "or use make serve (Datasette alone)"
+        )
     return found
 
 
@@ -94,8 +97,10 @@ def prepare(run: Path, port: int, upstream_port: int) -> None:
     if user:
         blocked = unreachable(run.resolve(), user[1], user[2])
         if blocked:
-            raise ProxyError(f"{blocked}: nginx's workers run as {WORKER_USER} when started by root, and cannot reach "
-                             f"the run folder through it; serve as an ordinary user or pass --run under a folder others can open")
+            raise ProxyError(
+                f"{blocked}: nginx's workers run as {WORKER_USER} when started by root, and cannot reach "
+                f"the run folder through it; serve as an ordinary user or pass --run under a folder others can open"
+            )
     (run / "nginx.conf").write_text(render(port, upstream_port, user[0] if user else ""), encoding="utf-8")
 
 
@@ -113,6 +118,7 @@ def _die_with_parent() -> None:
     """In the child: SIGTERM it if the launcher dies, so no server outlives it (Linux prctl)."""
     try:
         import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -182,8 +188,11 @@ def serve_public(dist: Path, port: int, run: Path, upstream_port: int | None = N
         wait_until(lambda: answers(f"http://127.0.0.1:{upstream_port}/-/versions.json"), processes)
         processes["nginx"] = start(nginx_command(nginx, run))
         wait_until(lambda: listening(port), processes)
-        print(f"Serving publicly on http://127.0.0.1:{port}/ through nginx (Datasette on 127.0.0.1:{upstream_port}); "
-              f"Ctrl-C to stop", flush=True)
+        print(
+            f"Serving publicly on http://127.0.0.1:{port}/ through nginx (Datasette on 127.0.0.1:{upstream_port}); "
+            f"Ctrl-C to stop",
+            flush=True,
+        )
         while not stopping:
             for name, process in processes.items():
                 if process.poll() is not None:
@@ -208,7 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, flush=True)
         return 1
     except OSError as exc:
-        print(f"cannot serve publicly: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}", flush=True)
+        print(
+            f"cannot serve publicly: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}",
+            flush=True,
+        )
         return 1
 
 

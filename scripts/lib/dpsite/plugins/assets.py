@@ -6,6 +6,7 @@ what each page tells the script, all read from the metadata the build writes:
 - the words of a search to highlight, with the same widened stems the search itself used;
 - on a page with a map, the bundled offline basemap (Natural Earth outlines) to draw under it.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,12 +32,19 @@ def page_settings(datasette, database, table, columns, request) -> dict:
     else:  # a query's result: any column a table draws wide is drawn wide here too
         derived, wide = [], sorted({c for t in tables.values() for c in t.get("wide_columns", [])})
     args = request.args if request else None
-    search = [v for k in (args.keys() if args else []) if k.startswith("_search") and k != "_searchmode"
-              for v in args.getlist(k)]
+    search = [
+        v
+        for k in (args.keys() if args else [])
+        if k.startswith("_search") and k != "_searchmode"
+        for v in args.getlist(k)
+    ]
     names = {c.lower() for c in columns or []}
-    return {"derived": derived, "wide": wide,
-            "highlight": [t for s in search for t in highlight_terms(s)],
-            "basemap": BASEMAP if {"latitude", "longitude"} <= names else None}
+    return {
+        "derived": derived,
+        "wide": wide,
+        "highlight": [t for s in search for t in highlight_terms(s)],
+        "basemap": BASEMAP if {"latitude", "longitude"} <= names else None,
+    }
 
 
 @hookimpl

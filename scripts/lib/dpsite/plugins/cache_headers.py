@@ -8,6 +8,7 @@ answers a few seconds, so a flood of the same bad request is answered from the p
 hash, the metadata and the site's own code) and the request's path and query, so it can be
 computed before the page is: a request whose If-None-Match holds it is answered 304 at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,15 +76,22 @@ def asgi_wrapper(datasette):
             streamed = _streamed(scope)
             asked = dict(scope.get("headers", ())).get(b"if-none-match")
             if asked and _matches(asked, tag):
-                await send({"type": "http.response.start", "status": 304,
-                            "headers": [(b"etag", tag), (b"cache-control", cache_control(200, streamed).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": [(b"etag", tag), (b"cache-control", cache_control(200, streamed).encode())],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b""})
                 return
 
             async def send_with_headers(message):
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in (b"cache-control", b"etag")]
+                    headers = [
+                        (k, v) for k, v in message.get("headers", ()) if k.lower() not in (b"cache-control", b"etag")
+                    ]
                     headers.append((b"cache-control", cache_control(status, streamed).encode()))
                     if status == 200:
                         headers.append((b"etag", tag))
@@ -91,5 +99,7 @@ def asgi_wrapper(datasette):
                 await send(message)
 
             await app(scope, receive, send_with_headers)
+
         return with_cache_headers
+
     return wrap

@@ -18,6 +18,7 @@ sqlite_limits.py has set its caps:
 SHOWN is above the longest text the real package holds (an article, about 30 KB), so no page
 of it changes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,8 +53,9 @@ def longest_row(path: str) -> int:
 
 def _longest_by_values(conn) -> int:
     longest = 0
-    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                          "AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'").fetchall()
+    tables = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
+    ).fetchall()
     for (table,) in tables:
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({escape_sqlite(table)})")]
         if columns:
@@ -70,6 +72,7 @@ def startup(datasette):
         for db in datasette.databases.values():
             if db.path:
                 await asyncio.to_thread(_measured, db.path)
+
     return measure
 
 
@@ -92,9 +95,11 @@ def _cut(value: str, href: str | None) -> markupsafe.Markup:
     note = f"… (the first {SHOWN:,} of {len(value):,} characters"
     if href:
         return markupsafe.Markup('{}<span class="dp-cut">{}: <a href="{}">the whole value</a>)</span>').format(
-            value[:SHOWN], note, href)
-    return markupsafe.Markup('{}<span class="dp-cut">{}; the whole value is in this page\'s JSON and CSV)</span>').format(
-        value[:SHOWN], note)
+            value[:SHOWN], note, href
+        )
+    return markupsafe.Markup(
+        '{}<span class="dp-cut">{}; the whole value is in this page\'s JSON and CSV)</span>'
+    ).format(value[:SHOWN], note)
 
 
 @hookimpl(tryfirst=True)  # before any plugin that would draw the whole value

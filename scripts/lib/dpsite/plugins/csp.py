@@ -13,6 +13,7 @@ but from the site only; images only from the site and data: URLs (the bundled ba
 icons); fetches only to the site. So a visitor's SQL can make no browser load anything from
 another host, and `javascript:` URLs are refused by the browser (no 'unsafe-inline').
 """
+
 from __future__ import annotations
 
 import base64
@@ -66,7 +67,9 @@ def asgi_wrapper(datasette):
                 await send(message)
 
             await app(scope, receive, send_with_policy)
+
         return with_policy
+
     return wrap
 
 

@@ -2,6 +2,7 @@
 the query's metadata describes it (an actor's name, a date, a year, a table and row) and says
 which one matches nothing, or else what no rows means for that question. The inputs and the
 sentences come from dpbuild/queries.py through the metadata the build writes."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ async def _matching(db, inputs: dict[str, str], values: dict[str, str]) -> dict[
             asked[name] = sql
     if not asked:
         return {}
-    row = (await db.execute("SELECT " + ", ".join(asked.values()),
-                            {f"p{i}": values[name] for i, name in enumerate(asked)})).rows[0]
+    row = (
+        await db.execute("SELECT " + ", ".join(asked.values()), {f"p{i}": values[name] for i, name in enumerate(asked)})
+    ).rows[0]
     return {name: bool(found) for name, found in zip(asked, row)}
 
 
@@ -55,8 +57,10 @@ def problem(kind: str, name: str, value: str, values: dict, matching: dict[str, 
     if value == "":
         return None
     if kind == "actor" and not matching[name]:
-        return (f"{name}: no actor has a name containing “{value}”, in any of the name forms the articles use. "
-                "Try part of the name, or search the actors table.")
+        return (
+            f"{name}: no actor has a name containing “{value}”, in any of the name forms the articles use. "
+            "Try part of the name, or search the actors table."
+        )
     if kind == "date" and not DATE.fullmatch(value):
         return f"{name}: “{value}” is not a date written YYYY-MM-DD."
     if kind == "year" and not YEAR.fullmatch(value):
@@ -66,7 +70,9 @@ def problem(kind: str, name: str, value: str, values: dict, matching: dict[str, 
     if kind == "table" and not matching[name]:
         return f"{name}: no citation names a row of a table called “{value}”."
     if kind == "row" and matching.get(name) is False:
-        return f"{name}: {values['table']} has no row “{value}” (a composite key is written with '/' between its parts)."
+        return (
+            f"{name}: {values['table']} has no row “{value}” (a composite key is written with '/' between its parts)."
+        )
     return None
 
 

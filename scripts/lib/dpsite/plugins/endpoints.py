@@ -7,11 +7,22 @@ because they show the server's inner state or exist to debug permissions and ses
 which a read-only public copy needs: threads, allow-debug, permissions, messages, patterns,
 actor, auth-token, logout and create-token.
 """
+
 from datasette import hookimpl
 
 from dpsite.responses import send_text
 
-REFUSED = ("threads", "allow-debug", "permissions", "messages", "patterns", "actor", "auth-token", "logout", "create-token")
+REFUSED = (
+    "threads",
+    "allow-debug",
+    "permissions",
+    "messages",
+    "patterns",
+    "actor",
+    "auth-token",
+    "logout",
+    "create-token",
+)
 PUBLIC = ("versions", "plugins", "settings", "metadata", "databases")
 
 
@@ -48,5 +59,7 @@ def asgi_wrapper(datasette):
                 await send_text(send, 301, "Moved.\n", ((b"location", location),))
                 return
             await app(scope, receive, send)
+
         return guarded
+
     return wrap

@@ -20,13 +20,14 @@ static file (/-/static-plugins/nope/x.js).
 UNEXPECTED records the type of every exception that reached the last branch without being a
 known client error, so the fuzz test can fail on a class nobody has looked at yet.
 """
+
 import sqlite3
 import sys
 
 from datasette import Response, hookimpl
+from datasette.plugins import pm
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
-from datasette.plugins import pm
 from markupsafe import Markup
 
 UNEXPECTED: list[str] = []
@@ -62,8 +63,9 @@ def handle_exception(datasette, request, exception):
         if request.path.split("?")[0].endswith(".json"):
             return Response.json(info, status=status)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        html = await template.render_async(dict(info, error=message, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
-                                                menu_links=lambda: []))
+        html = await template.render_async(
+            dict(info, error=message, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
+        )
         return Response.html(html, status=status)
 
     return inner

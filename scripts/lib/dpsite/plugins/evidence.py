@@ -1,6 +1,7 @@
 """Evidence where the fact is: a row's page lists the citations behind it (excerpt, article,
 date, and the outlet the article credits) and its caveats, read from the citations and caveats
 tables by the row's key (composite keys joined with '/', as the citations store them)."""
+
 from datasette import hookimpl
 
 CITATIONS = """
@@ -31,8 +32,10 @@ def extra_template_vars(view_name, request, datasette, database, table):
         params = {"table": table, "id": record_id}
         citations = [dict(r) for r in (await db.execute(CITATIONS, params)).rows]
         caveats = [dict(r) for r in (await db.execute(CAVEATS, params)).rows]
-        if not (citations or caveats) and not (
-                await db.execute("SELECT 1 FROM citations WHERE record_table = :table LIMIT 1", params)).rows:
+        if (
+            not (citations or caveats)
+            and not (await db.execute("SELECT 1 FROM citations WHERE record_table = :table LIMIT 1", params)).rows
+        ):
             return None  # a lookup list or a citation itself: nothing cites such rows (asked only then)
         return {"citations": citations, "caveats": caveats}
 

@@ -13,6 +13,7 @@ site runs: the metadata (a file written by the build) and the tables of an immut
 
 Each answer is kept after the first time (a copy is handed out, so no caller can change it for
 the next)."""
+
 import copy
 
 from datasette import hookimpl
@@ -73,11 +74,16 @@ def _keep_spellings(db) -> None:
     spellings: dict[str, str] = {}
 
     async def execute_keeping_spellings(sql, params=None, *args, **kwargs):
-        if sql != SPELLING_SQL or not isinstance(params, (list, tuple)) or len(params) != 1 or not isinstance(params[0], str):
+        if (
+            sql != SPELLING_SQL
+            or not isinstance(params, (list, tuple))
+            or len(params) != 1
+            or not isinstance(params[0], str)
+        ):
             return await execute(sql, params, *args, **kwargs)
         if not spellings:
             names = await execute("select name from sqlite_master where type in ('table', 'view')")
-            spellings.update((name.translate(ASCII_LOWER), name) for name, in names.rows)
+            spellings.update((name.translate(ASCII_LOWER), name) for (name,) in names.rows)
         found = spellings.get(params[0].translate(ASCII_LOWER))
         return Results([(found,)] if found else [], False, [("name", None, None, None, None, None, None)])
 

@@ -2,6 +2,7 @@
 does not expand foreign keys) shows the referenced row's label, linked to that row, with the
 code beside it, as table pages show it. Label columns come from the metadata the build writes
 (the schemas' x-datasette label_column); a key without one stays as it is."""
+
 from __future__ import annotations
 
 import markupsafe
@@ -33,9 +34,13 @@ async def _targets(db, table: str) -> dict[str, tuple[str, str, str]]:
 async def _label(db, other_table: str, other_column: str, label_column: str, value: str) -> str | None:
     key = (other_table, label_column, value)
     if key not in _LABELS:
-        rows = (await db.execute(f"SELECT {escape_sqlite(label_column)} FROM {escape_sqlite(other_table)} "
-                                 f"WHERE {escape_sqlite(other_column)} = ? LIMIT 1",
-                                 [value])).rows
+        rows = (
+            await db.execute(
+                f"SELECT {escape_sqlite(label_column)} FROM {escape_sqlite(other_table)} "
+                f"WHERE {escape_sqlite(other_column)} = ? LIMIT 1",
+                [value],
+            )
+        ).rows
         if len(_LABELS) >= MAX_LABELS:
             _LABELS.clear()
         _LABELS[key] = rows[0][0] if rows and rows[0][0] not in (None, "") else None

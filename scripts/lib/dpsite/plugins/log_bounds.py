@@ -9,6 +9,7 @@ loads this plugin (before uvicorn configures its log handlers on `ext://sys.stde
 TAIL (where the error message is). Logging handlers made earlier on the original streams are
 pointed at the bounded ones. Memory per line is bounded too: only the head and tail are kept.
 """
+
 from __future__ import annotations
 
 import logging

@@ -9,6 +9,7 @@ busy for 32 s. Here only the raw bytes are measured, once (O(length)), as the ou
 - more than MAX_PARAMETERS `&`-separated parts: 400. The site's own links carry at most a handful;
   a visitor adding filters, facets and columns by hand stays far below.
 """
+
 from __future__ import annotations
 
 from datasette import hookimpl
@@ -37,6 +38,7 @@ def limited(app):
             await send_text(send, *refused)
             return
         await app(scope, receive, send)
+
     return checked
 
 

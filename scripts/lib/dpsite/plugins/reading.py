@@ -7,6 +7,7 @@ are found as the validator and the coverage find them, verbatim, by the same sea
 The page's work is bounded whatever the data holds, since it runs in the server: at most
 MAX_TARGETS rows per excerpt are read (SQL, a window per excerpt), at most MAX_MARKS occurrences
 are marked (the first in the text), and each marked piece names at most MAX_TARGETS rows."""
+
 from itertools import islice
 
 from datasette import hookimpl
@@ -76,8 +77,11 @@ async def article_page(datasette, request):
         named = list(dict.fromkeys(t for excerpt in marked for t in targets[excerpt]))[:MAX_TARGETS]
         pieces.append((piece, [(t, _row_url(datasette, database, *t.split("/", 1))) for t in named]))
     cited = (await db.execute(CITING, params)).rows[0][0]
-    return Response.html(await datasette.render_template("article.html", {"source": source, "pieces": pieces, "database": database,
-                                                                           "cited": cited}, request=request))
+    return Response.html(
+        await datasette.render_template(
+            "article.html", {"source": source, "pieces": pieces, "database": database, "cited": cited}, request=request
+        )
+    )
 
 
 @hookimpl

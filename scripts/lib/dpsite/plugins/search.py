@@ -1,6 +1,7 @@
 """Datasette's escape_fts SQL function, which its search runs every query through, replaced by
 dpsite.fts.escape_fts: every word quoted and required (joined by an explicit AND, so any input is
 valid FTS5), long words widened to their stem (see there)."""
+
 from datasette import hookimpl
 
 from dpsite.fts import escape_fts

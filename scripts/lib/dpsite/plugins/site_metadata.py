@@ -1,5 +1,6 @@
 """Give every page, plugin pages included, the instance metadata, so the footer can always state
 the licence and the sources (Datasette passes `metadata` only to its own views)."""
+
 from datasette import hookimpl
 
 

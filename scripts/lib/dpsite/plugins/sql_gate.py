@@ -24,6 +24,7 @@ A response larger than MAX_RESPONSE_BYTES is cut off there (the row and value li
 sqlite_limits.py keep ordinary answers far below it); streamed CSV exports and the database
 download are sent in small chunks and are exempt.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,8 +51,13 @@ class FairGate:
     """Admission to visitor SQL: a global running cap, a per-client running cap and queue, and
     round-robin between the clients that wait. Used from one event loop (no locks needed)."""
 
-    def __init__(self, running_cap: int, per_client_running: int = PER_CLIENT_RUNNING,
-                 per_client_waiting: int = PER_CLIENT_WAITING, max_waiting: int = MAX_WAITING):
+    def __init__(
+        self,
+        running_cap: int,
+        per_client_running: int = PER_CLIENT_RUNNING,
+        per_client_waiting: int = PER_CLIENT_WAITING,
+        max_waiting: int = MAX_WAITING,
+    ):
         self.running_cap, self.per_client_running = running_cap, per_client_running
         self.per_client_waiting, self.max_waiting = per_client_waiting, max_waiting
         self.running = 0
@@ -159,9 +165,13 @@ def client_address(scope) -> str:
 def project_sql(datasette) -> frozenset[tuple[str, str]]:
     """(database, query) of every dashboard chart: the SQL the project wrote and its pages fetch."""
     config = (datasette.plugin_config("datasette-dashboards") if datasette is not None else None) or {}
-    return frozenset((chart["db"], chart["query"]) for dashboard in config.values() if isinstance(dashboard, dict)
-                     for chart in (dashboard.get("charts") or {}).values()
-                     if isinstance(chart, dict) and chart.get("db") and chart.get("query"))
+    return frozenset(
+        (chart["db"], chart["query"])
+        for dashboard in config.values()
+        if isinstance(dashboard, dict)
+        for chart in (dashboard.get("charts") or {}).values()
+        if isinstance(chart, dict) and chart.get("db") and chart.get("query")
+    )
 
 
 def _database(path: str) -> str | None:
@@ -193,8 +203,12 @@ def _streamed(scope, query: dict[str, list[str]]) -> bool:
 
 
 async def _too_many(send):
-    await send_text(send, 429, "Too many SQL queries in flight from your address; try again in a few seconds.\n",
-                    ((b"retry-after", b"2"),))
+    await send_text(
+        send,
+        429,
+        "Too many SQL queries in flight from your address; try again in a few seconds.\n",
+        ((b"retry-after", b"2"),),
+    )
 
 
 def _capped(send):
@@ -209,7 +223,9 @@ def _capped(send):
             body = message.get("body", b"")
             if sent + len(body) > MAX_RESPONSE_BYTES:
                 done = True
-                await send({"type": "http.response.body", "body": body[:MAX_RESPONSE_BYTES - sent], "more_body": False})
+                await send(
+                    {"type": "http.response.body", "body": body[: MAX_RESPONSE_BYTES - sent], "more_body": False}
+                )
                 return
             sent += len(body)
         await send(message)
@@ -248,6 +264,7 @@ def asgi_wrapper(datasette):
                 await app(scope, receive, out)
             finally:
                 gate.leave(client)
+
         return gated
 
     return wrap

@@ -17,6 +17,7 @@ returns are counted in bytes as Datasette fetches them:
 The values admit every page of the site with room to spare (the largest cell, an article text,
 is about 20 KB). SECURITY.md lists them.
 """
+
 import re
 import sqlite3
 import threading
@@ -63,7 +64,9 @@ def _budgeted(row_factory):
             state.cursor, state.spent = weakref.ref(cursor), 0
         state.spent += sum(_cell_bytes(value) for value in row)
         if state.spent > MAX_RESULT_BYTES:
-            raise ResultTooLarge(f"the result is larger than {MAX_RESULT_BYTES:,} bytes; ask for fewer rows or shorter values")
+            raise ResultTooLarge(
+                f"the result is larger than {MAX_RESULT_BYTES:,} bytes; ask for fewer rows or shorter values"
+            )
         return row_factory(cursor, row)
 
     return factory
