@@ -112,3 +112,23 @@ def test_a_new_table_and_column_reach_every_output_without_code(pkg, tmp_path):
         assert site.get(f"/{NAME}/vocab_regions").status_code == 200
     finally:
         site.loop.close()
+
+
+def test_the_home_page_counts_the_articles_from_the_data():
+    """'the five source articles' is counted in the sources table, not typed: a sixth article
+    changes it with no edit."""
+    import pyarrow as pa
+
+    from dpbuild import metadata
+    from dpbuild.typed import TypedTable
+
+    schema = {"fields": [{"name": "source_id", "type": "string"}], "x-published-date": "published"}
+    for n, words in (
+        (5, "the five source articles"),
+        (6, "the six source articles"),
+        (1, "the one source article"),
+        (12, "the 12 source articles"),
+    ):
+        sources = TypedTable("sources", schema, {"source_id": pa.array([f"s{i}" for i in range(n)])})
+        note = next(item["note"] for item in metadata.landing([sources], "db")["start"] if item["title"] == "Articles")
+        assert note.startswith(words + ";"), note

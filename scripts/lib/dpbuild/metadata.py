@@ -208,10 +208,20 @@ def wide_columns(table: TypedTable) -> list[str]:
     return wide
 
 
+def _in_words(n: int) -> str:
+    """A count as prose writes it: words up to ten, digits beyond."""
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[n] if 0 <= n < len(words) else f"{n:,}"
+
+
 def landing(tables: list[TypedTable], database: str) -> dict:
     """What the home page offers a new user: where to start, each canned question with a worked
     example, and the tables, facts first and lookup lists last (by the schemas: a lookup list is a
-    table whose label column is its `label` field, as every vocab_* schema declares)."""
+    table whose label column is its `label` field, as every vocab_* schema declares). The number of
+    articles is counted in the table of sources (the one whose schema has x-published-date), so a
+    sixth article needs no edit here."""
+    texts = next((t for t in tables if t.schema.get("x-published-date")), None)
+    articles = len(next(iter(texts.columns.values()))) if texts and texts.columns else 0
     start = [
         {
             "title": "Events",
@@ -235,8 +245,9 @@ def landing(tables: list[TypedTable], database: str) -> dict:
         },
         {
             "title": "Articles",
-            "href": f"/{database}/sources",
-            "note": "the five source articles; each row links to the text with every cited passage marked",
+            "href": f"/{database}/{texts.name if texts else 'sources'}",
+            "note": f"the {_in_words(articles)} source article{'' if articles == 1 else 's'}; "
+            "each row links to the text with every cited passage marked",
         },
     ]
     questions = [
