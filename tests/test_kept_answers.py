@@ -32,7 +32,7 @@ class CountingDatabase:
 
 def test_a_tables_spelling_is_read_once_and_answered_as_sqlite_would():
     db = CountingDatabase()
-    kept_answers._keep_spellings(db)
+    db.execute = kept_answers._keeping_spellings(db.execute)
 
     def spelling(name):
         return asyncio.run(db.execute(kept_answers.SPELLING_SQL, [name])).rows

@@ -105,3 +105,15 @@ def test_contributing_lists_every_code():
         r"^\| `([a-z0-9-]+)` \|", text.split("<!-- codes:start -->")[1].split("<!-- codes:end -->")[0], re.M
     )
     assert listed == list(codes.all_codes())
+
+
+def test_a_problem_is_one_line_whatever_it_quotes():
+    """A column name or value from the data may hold any character that ends a line for some
+    reader (the fuzz test found a vertical tab in a header); the line escapes each, so a report
+    has one line per problem and each line its code."""
+    breaking = [chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) > 1] + ["\x00", "\x1b", "\t"]
+    assert "\x0b" in breaking and "\u2028" in breaking
+    for char in breaking:
+        line = str(Problem("data/x.csv", 1, "col" + char, f"unexpected column {char}name", code="csv-header"))
+        assert len(line.splitlines()) == 1 and char not in line, repr(char)
+        assert line.startswith("data/x.csv:1 col") and " [csv-header]: unexpected column " in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Iterable
@@ -30,7 +31,19 @@ class Problem:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
         if self.field:
             where += f" {self.field}"
-        return f"{where} [{self.code}]: {self.message}" if self.code else f"{where}: {self.message}"
+        line = f"{where} [{self.code}]: {self.message}" if self.code else f"{where}: {self.message}"
+        return one_line(line)
+
+
+# Characters that end a line for some reader (str.splitlines, a terminal, a log) or hide as control
+# codes: a name or value quoted from the data may hold any of them.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """text with every control or line-breaking character written as its escape (\\x0b, \\n,
+    \\u2028): whatever a message quotes from the data, one problem is one line of the report."""
+    return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _sort_key(problem: Problem):
@@ -62,7 +75,7 @@ def report(problems: Iterable[Problem]) -> tuple[list[str], str]:
             lines.append("")
         lines.extend(str(p) for p in found[:SHOWN_PER_FILE])
         if len(found) > SHOWN_PER_FILE:
-            lines.append(f"{file}: … and {len(found) - SHOWN_PER_FILE:,} more problems in this file")
+            lines.append(one_line(f"{file}: … and {len(found) - SHOWN_PER_FILE:,} more problems in this file"))
     files = len(by_file)
     if unique:
         summary = f"{total:,} problem{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}"

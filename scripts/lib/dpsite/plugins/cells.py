@@ -29,8 +29,8 @@ from urllib.parse import quote
 
 import markupsafe
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, path_from_row_pks
 
+from dpsite.datasette_internals import escape_sqlite, path_from_row_pks
 from dpsite.plugins.sqlite_limits import MAX_RESULT_BYTES
 
 SHOWN = 100_000  # characters of one cell on an HTML page

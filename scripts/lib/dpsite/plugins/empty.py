@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from datasette import hookimpl
-from datasette.utils import escape_sqlite
+
+from dpsite.datasette_internals import escape_sqlite
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR = re.compile(r"\d{4}")

@@ -25,15 +25,12 @@ import sqlite3
 import sys
 
 from datasette import Response, hookimpl
-from datasette.plugins import pm
-from datasette.utils.asgi import Base400
-from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
+from dpsite.datasette_internals import Base400, DatasetteError, remove_default_exception_handler
+
 UNEXPECTED: list[str] = []
-_default = pm.get_plugin("datasette.handle_exception")
-if _default is not None:
-    pm.unregister(_default)
+remove_default_exception_handler()
 
 
 def _status_and_message(exception, request) -> tuple[int, str, str | None]:

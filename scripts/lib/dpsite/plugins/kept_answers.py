@@ -17,24 +17,24 @@ the next)."""
 import copy
 
 from datasette import hookimpl
-from datasette.database import Results
+
+from dpsite.datasette_internals import SPELLING_SQL, Results, replace_database_method, replace_datasette_method
 
 MAX_KEPT = 10_000  # answers of each kind; table names come from requests, so the stores are bounded
-# The spelling query of Datasette's permission_allowed, word for word: if a release words it
-# otherwise, it simply reaches SQLite again (tests/test_kept_answers.py notices).
-SPELLING_SQL = "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase"
+# SPELLING_SQL is Datasette's own permission query, word for word: if a release words it otherwise,
+# it simply reaches SQLite again (tests/test_kept_answers.py and test_datasette_internals.py notice).
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # NOCASE folds ASCII only
 
 
 @hookimpl
 def startup(datasette):
-    datasette._table_permission_allows = _kept(datasette._table_permission_allows)
-    datasette.plugin_config = _kept(datasette.plugin_config)
+    replace_datasette_method(datasette, "_table_permission_allows", _kept)
+    replace_datasette_method(datasette, "plugin_config", _kept)
     for db in datasette.databases.values():
         if not db.is_mutable and not db.is_memory:
-            _keep_spellings(db)
-            db.table_names = _kept_async(db.table_names)
-            db.primary_keys = _kept_async(db.primary_keys)
+            replace_database_method(db, "execute", _keeping_spellings)
+            replace_database_method(db, "table_names", _kept_async)
+            replace_database_method(db, "primary_keys", _kept_async)
 
 
 def _kept(function):
@@ -67,10 +67,9 @@ def _kept_async(function):
     return kept_function
 
 
-def _keep_spellings(db) -> None:
-    """Answer the spelling query of an immutable database from its list of tables and views,
-    read once; every other query goes to SQLite as before."""
-    execute = db.execute
+def _keeping_spellings(execute):
+    """An immutable database's execute that answers the spelling query from its list of tables and
+    views, read once; every other query goes to SQLite as before."""
     spellings: dict[str, str] = {}
 
     async def execute_keeping_spellings(sql, params=None, *args, **kwargs):
@@ -87,4 +86,4 @@ def _keep_spellings(db) -> None:
         found = spellings.get(params[0].translate(ASCII_LOWER))
         return Results([(found,)] if found else [], False, [("name", None, None, None, None, None, None)])
 
-    db.execute = execute_keeping_spellings
+    return execute_keeping_spellings

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import markupsafe
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, tilde_encode
+
+from dpsite.datasette_internals import escape_sqlite, tilde_encode
 
 # The database is immutable, so what a table's keys point to and what a code is labelled never
 # change while the site runs; the label cache is bounded all the same.

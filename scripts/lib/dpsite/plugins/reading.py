@@ -10,11 +10,10 @@ are marked (the first in the text), and each marked piece names at most MAX_TARG
 
 from itertools import islice
 
-from datasette import hookimpl
-from datasette.utils import tilde_encode
-from datasette.utils.asgi import NotFound, Response
+from datasette import Response, hookimpl
 
 from dpmodel import excerpts
+from dpsite.datasette_internals import NotFound, tilde_encode
 
 TEXTS = "source_texts"
 MAX_TARGETS = 10  # rows named by one mark (its title lists them; the link goes to the first)
