@@ -265,12 +265,12 @@ def listener():
     server.close()
 
 
-def _errors_plugin():
-    """plugins/errors.py as Datasette loaded it (from its plugins folder, not sys.modules), or None
-    if no test of this process has started a site yet."""
+def loaded_plugin(name: str):
+    """The instance of a plugin module that Datasette loaded (it is in its plugin manager, not
+    sys.modules), or None if no test of this process has started a site yet."""
     from datasette.plugins import pm
 
-    path = str(serve.SITE / "plugins" / "errors.py")
+    path = str(serve.SITE / "plugins" / f"{name}.py")
     return next((m for m in pm.get_plugins() if getattr(m, "__file__", "") == path), None)
 
 
@@ -278,9 +278,9 @@ def _errors_plugin():
 def no_unclassified_error():
     """Every test fails if the site answered an exception its error handler has no class for: the
     catch-all answers 400 so a visitor never sees a 500, but a test must not pass through it."""
-    plugin = _errors_plugin()
+    plugin = loaded_plugin("errors")
     before = len(plugin.UNEXPECTED) if plugin else 0
     yield
-    plugin = plugin or _errors_plugin()
+    plugin = plugin or loaded_plugin("errors")
     if plugin is not None and len(plugin.UNEXPECTED) > before:
         pytest.fail(f"an exception no class of plugins/errors.py covers reached it: {plugin.UNEXPECTED[before:]}")

@@ -10,10 +10,9 @@ import random
 
 import pytest
 
-from conftest import NAME, ROOT, Site
+from conftest import NAME, Site, loaded_plugin
 
 DB = f"/{NAME}"
-PLUGINS = ROOT / "scripts" / "lib" / "dpsite" / "plugins"
 
 
 def plugin(name: str):
@@ -280,13 +279,6 @@ def fuzz_urls(n: int, seed: int = 10) -> list[str]:
         )
         urls.append(path + ("?" + params if params else ""))
     return urls
-
-
-def loaded_plugin(name: str):
-    """The instance of a plugin module that Datasette loaded (it is in its plugin manager, not sys.modules)."""
-    from datasette.plugins import pm
-
-    return next(m for m in pm.get_plugins() if getattr(m, "__file__", "") == str(PLUGINS / f"{name}.py"))
 
 
 def test_no_generated_url_gets_a_5xx(site):

@@ -40,6 +40,19 @@ DISTINCT_COLOURS = [
     "#2B3D26",
 ]
 
+
+def _count_chart(table: str, title: str) -> dict:
+    """The dashboard's metric of a table's rows, as `<table>-count`."""
+    return {
+        f"{table}-count": {
+            "title": title,
+            "library": "metric",
+            "display": {"field": "n", "prefix": "", "suffix": ""},
+            "query": f"SELECT count(*) AS n FROM {table}",
+        }
+    }
+
+
 DASHBOARD = {
     "overview": {
         "title": "Overview",
@@ -50,30 +63,10 @@ DASHBOARD = {
             ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"],
         ],
         "charts": {
-            "events-count": {
-                "title": "Events",
-                "library": "metric",
-                "display": {"field": "n", "prefix": "", "suffix": ""},
-                "query": "SELECT count(*) AS n FROM events",
-            },
-            "statements-count": {
-                "title": "Statements",
-                "library": "metric",
-                "display": {"field": "n", "prefix": "", "suffix": ""},
-                "query": "SELECT count(*) AS n FROM statements",
-            },
-            "actors-count": {
-                "title": "Actors",
-                "library": "metric",
-                "display": {"field": "n", "prefix": "", "suffix": ""},
-                "query": "SELECT count(*) AS n FROM actors",
-            },
-            "sources-count": {
-                "title": "Source articles",
-                "library": "metric",
-                "display": {"field": "n", "prefix": "", "suffix": ""},
-                "query": "SELECT count(*) AS n FROM sources",
-            },
+            **_count_chart("events", "Events"),
+            **_count_chart("statements", "Statements"),
+            **_count_chart("actors", "Actors"),
+            **_count_chart("sources", "Source articles"),
             "events-by-month": {
                 "title": "Events per month, by type (events known only by year in their own bar)",
                 "library": "vega-lite",

@@ -36,7 +36,7 @@ from dpcheck import descriptor_check
 
 # Nothing here imports Polars or Frictionless (tests/test_engines.py holds it so): see validate().
 from dpmodel import descriptor, hermetic, limits
-from dpmodel.problems import Problem, report
+from dpmodel.problems import Problem, report, sort_key
 
 
 def validate(
@@ -80,7 +80,7 @@ def annotations(problems: Iterable[Problem]) -> list[str]:
     """One `::error` workflow command per problem (each once, in the report's order): GitHub shows
     it on the file and line of the pull request, titled with the rule's code."""
     commands = []
-    for problem in sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.field or "", p.message, p.code)):
+    for problem in sorted(set(problems), key=sort_key):
         where = [f"file={escape(problem.file, True)}"]
         if problem.row is not None:
             where.append(f"line={problem.row}")

@@ -409,35 +409,16 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
                 )
             continue  # a field of the table that key points to: check_tables
         if kind in ("field", "reduced", "field_in") and name not in names:
-            problems.append(
-                Problem(
-                    shown_as,
-                    None,
-                    where,
-                    f"{said}names {name!r}, which is not a field of the schema",
-                    code="schema-reference",
-                )
-            )
+            missing = "a field of the schema"
         elif kind == "column" and name not in columns:
-            problems.append(
-                Problem(
-                    shown_as,
-                    None,
-                    where,
-                    f"{said}names {name!r}, which is not a field of the schema nor a column the build adds to it",
-                    code="schema-reference",
-                )
-            )
+            missing = "a field of the schema nor a column the build adds to it"
         elif kind == "reduced" and name not in reduced:
-            problems.append(
-                Problem(
-                    shown_as,
-                    None,
-                    where,
-                    f"{said}names {name!r}, which is not a reduced date (x-reduced-date)",
-                    code="schema-reference",
-                )
-            )
+            missing = "a reduced date (x-reduced-date)"
+        else:
+            continue
+        problems.append(
+            Problem(shown_as, None, where, f"{said}names {name!r}, which is not {missing}", code="schema-reference")
+        )
     for spec in schema.get("x-search-names", []):
         if "resource" not in spec and spec["field"] in names and (spec["field"],) not in single_keys:
             problems.append(

@@ -46,7 +46,7 @@ def one_line(text: str) -> str:
     return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def _sort_key(problem: Problem):
+def sort_key(problem: Problem):
     return (problem.file, problem.row or 0, problem.field or "", problem.message, problem.code)
 
 
@@ -64,7 +64,7 @@ def report(problems: Iterable[Problem]) -> tuple[list[str], str]:
     words) is reported once. At most SHOWN_PER_FILE lines are shown per file, so a broken
     100,000-row file gives a readable report; the summary counts every problem.
     """
-    unique = sorted(set(problems), key=_sort_key)
+    unique = sorted(set(problems), key=sort_key)
     total = sum(p.count for p in unique)
     by_file: dict[str, list[Problem]] = {}
     for problem in unique:
