@@ -99,5 +99,7 @@ frictionless: check
 clean:
 	rm -rf $(VENV) .pytest_cache dist test-output
 
+# The profile first: the codebook loads the package, whose schemas are checked against it.
 codebook: $(STAMP)
+	$(BIN)/python scripts/profile.py
 	$(BIN)/python scripts/codebook.py

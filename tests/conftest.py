@@ -162,13 +162,14 @@ class PackageCopy:
         changelog.write_text(changelog.read_text() + f"\n## {descriptor['version']}\n\n- A test change.\n")
         return descriptor["version"]
 
-    def validate(self, *options: str) -> tuple[int, list[str]]:
-        """Exit code and printed lines of scripts/validate.py on this copy (options such as --base REF)."""
-        return self.validate_other(self.descriptor, *options)
+    def validate(self, *options: str, coded: bool = False) -> tuple[int, list[str]]:
+        """Exit code and printed lines of scripts/validate.py on this copy (options such as --base REF),
+        the problems' codes taken out (checked first), or with `coded` kept."""
+        return self.validate_other(self.descriptor, *options, coded=coded)
 
     @staticmethod
-    def validate_other(descriptor_file: Path, *options: str) -> tuple[int, list[str]]:
-        """Exit code and printed lines of scripts/validate.py on another package."""
+    def validate_other(descriptor_file: Path, *options: str, coded: bool = False) -> tuple[int, list[str]]:
+        """Exit code and printed lines of scripts/validate.py on another package (see validate)."""
         out = io.StringIO()
         old = sys.stdout
         sys.stdout = out
@@ -176,7 +177,8 @@ class PackageCopy:
             code = validate.main([str(descriptor_file), *options])
         finally:
             sys.stdout = old
-        return code, uncoded(out.getvalue().splitlines())
+        lines = uncoded(out.getvalue().splitlines())  # every problem line has a listed code, coded or not
+        return code, out.getvalue().splitlines() if coded else lines
 
 
 @pytest.fixture
@@ -194,23 +196,38 @@ CODE_IN_LINE = re.compile(r" \[([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\]: ")
 MORE_IN_FILE = re.compile(r"^\S+: … and [\d,]+ more problems in this file$")  # report()'s own count, not a problem
 
 
-def uncoded(lines: list[str]) -> list[str]:
-    """The report's lines with each problem's code taken out (`file:row field: message`, as the
-    expectations written before codes read), once every problem line is found to carry a code
-    that CONTRIBUTING.md lists (dpmodel/codes.py): no test of a report passes with a code missing."""
+def coded(lines: list[str]) -> list[tuple[str | None, str]]:
+    """Each line of a report as (its code, the line with the code taken out: `file:row field:
+    message`, as the expectations written before codes read), once every problem line is found to
+    carry a code that CONTRIBUTING.md lists (dpmodel/codes.py): no test of a report passes with a
+    code missing. Lines that are not problems (the summary, blank lines) have the code None."""
     from dpmodel import codes
 
     known = codes.all_codes()
     out = []
     for line in lines:
         if not line or line.startswith(("FAILED:", "OK:")) or MORE_IN_FILE.match(line) or line.startswith("::"):
-            out.append(line)
+            out.append((None, line))
             continue
         match = CODE_IN_LINE.search(line)
         assert match, f"a problem line without its code: {line!r}"
         assert match.group(1) in known, f"a code no module declares: {match.group(1)!r} in {line!r}"
-        out.append(line[: match.start()] + ": " + line[match.end() :])
+        out.append((match.group(1), line[: match.start()] + ": " + line[match.end() :]))
     return out
+
+
+def uncoded(lines: list[str]) -> list[str]:
+    """The report's lines with each problem's code taken out (see coded)."""
+    return [line for _, line in coded(lines)]
+
+
+def own_lines(lines: list[str], expected: list[str]) -> list[str]:
+    """The report's problem lines (codes taken out) that carry a code one of the expected lines
+    carries: a case asserts the whole report of its own rules, line for line, and a rule added
+    later that finds more in the same broken package does not rewrite it."""
+    pairs = [(code, line) for code, line in coded(lines) if code is not None]
+    codes = {code for code, line in pairs if line in expected}
+    return [line for code, line in pairs if code in codes]
 
 
 def git(pkg, *args):

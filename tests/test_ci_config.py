@@ -135,7 +135,7 @@ changed_code = importlib.import_module("changed_code")
     "path",
     [
         "scripts/validate.py",
-        "scripts/lib/dpcheck/rules.py",
+        "scripts/lib/dpcheck/rules/foreign_keys.py",
         "tests/conftest.py",
         ".ci/run",
         ".github/workflows/pr.yml",

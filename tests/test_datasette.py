@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dpbuild.metadata import dashboard
+from dpbuild.dashboard import POSTS_FROM, dashboard
 from dpbuild.queries import CANNED_QUERIES, VIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,22 +204,18 @@ def test_a_joint_statement_counts_once_in_totals_and_once_per_speaker(site):
 def test_the_dashboard_reads_true():
     """A colour for each event type, none repeated; whole-number ticks on counts; no post drawn
     from before the articles' period (one founder's row once stretched every bar thin)."""
-    from dpbuild import metadata
-
     charts = DASHBOARD["overview"]["charts"]
     colours = charts["events-by-month"]["display"]["encoding"]["color"]["scale"]["range"]
     types = (ROOT / "data" / "vocab_event_types.csv").read_text(encoding="utf-8").count("\n") - 1
     assert len(set(colours)) == len(colours) >= types
     assert charts["events-by-month"]["display"]["encoding"]["y"]["axis"]["tickMinStep"] == 1
     assert charts["statements-by-speaker"]["display"]["encoding"]["x"]["axis"]["tickMinStep"] == 1
-    assert f"max(m.start_date_earliest, '{metadata.POSTS_FROM}')" in charts["membership-timeline"]["query"]
+    assert f"max(m.start_date_earliest, '{POSTS_FROM}')" in charts["membership-timeline"]["query"]
 
 
 def test_no_post_in_the_chart_starts_before_the_articles_period(site):
-    from dpbuild import metadata
-
     posts = site.rows(DB, sql=DASHBOARD["overview"]["charts"]["membership-timeline"]["query"])
-    assert posts and min(p["start"] for p in posts) >= metadata.POSTS_FROM
+    assert posts and min(p["start"] for p in posts) >= POSTS_FROM
     assert all(p["end"] >= p["start"] for p in posts)
 
 

@@ -13,8 +13,8 @@ import sqlite3
 import pytest
 from datasette.app import Datasette
 
-from dpcheck import rules
 from dpcheck import text_coverage as cov
+from dpcheck.rules import _search
 from dpmodel import excerpts
 from dpsite import serve
 
@@ -120,7 +120,7 @@ def test_the_validator_s_excerpt_search_is_bounded(counted, name):
 
     text, needles = HOSTILE[name]
     pairs = pl.DataFrame({"source_id": ["s"] * len(needles), "excerpt": needles})
-    present = rules._present(pairs, "excerpt", {"s": text})
+    present = _search.present(pairs, "excerpt", {"s": text})
     assert set(present["excerpt"]) == {n for n in needles if n in text}
     assert sum(counted) <= bound(text, needles, cap=1)
 
@@ -130,13 +130,13 @@ def test_whole_word_names_are_searched_in_bounded_work(counted, name):
     """However often a name occurs inside longer words first, one whole-word occurrence after
     them is found (the boundary is part of the search, not a check of capped occurrences)."""
     text, needles = HOSTILE[name]
-    assert rules._occurring(set(needles), [text, "x " + needles[0] + " y"]) == {needles[0]}
+    assert _search.occurring(set(needles), [text, "x " + needles[0] + " y"]) == {needles[0]}
     assert sum(counted) <= 2 * bound(text, needles, cap=1)
 
 
 def test_whole_words_are_what_they_were():
     names = {"NATO", "nato", "U.S.", "(NATO)", "a b", "Csto", "_x"}
-    assert rules._occurring(names, ["la NATO, e sanzionato", "gli U.S. x(NATO)y", "a  b Csto", "y_x"]) == {
+    assert _search.occurring(names, ["la NATO, e sanzionato", "gli U.S. x(NATO)y", "a  b Csto", "y_x"]) == {
         "NATO",
         "Csto",
         "U.S.",

@@ -57,6 +57,8 @@ def _profile_keywords() -> set[str]:
             for key, item in value.items():
                 if not in_properties:
                     found.add(key)
+                if key.startswith("x-") and not in_properties:
+                    continue  # an annotation's value is data, not schemas
                 walk(item, in_properties=key in NAME_MAPS and not in_properties)
         elif isinstance(value, list):
             for item in value:

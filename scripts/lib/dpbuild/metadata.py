@@ -1,5 +1,10 @@
 """Datasette metadata generated from datapackage.json and the Table Schemas: titles, descriptions,
-licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings."""
+licence, sources, label columns, sort orders, facets, canned queries and the plugins' settings.
+
+It names no table of the package, only the two views the home page starts a user at: the
+dashboard's charts are dpbuild/dashboard.py's, the views and canned queries dpbuild/queries.py's,
+and the table of articles is found by its schema (x-published-date), so the wording and counts
+follow the data (tests/test_table_names.py keeps it so)."""
 
 from __future__ import annotations
 
@@ -11,129 +16,9 @@ from urllib.parse import urlencode
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import dashboard
 from .queries import CANNED_QUERIES, RENAMED_VIEWS, VIEWS
 from .typed import TypedTable
-
-COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
-POSTS_FROM = "2021-01-01"  # the first year the articles cover
-# Kelly's colours of maximum contrast (without white and black): one per event type, none repeated.
-DISTINCT_COLOURS = [
-    "#F3C300",
-    "#875692",
-    "#F38400",
-    "#A1CAF1",
-    "#BE0032",
-    "#C2B280",
-    "#848482",
-    "#008856",
-    "#E68FAC",
-    "#0067A5",
-    "#F99379",
-    "#604E97",
-    "#F6A600",
-    "#B3446C",
-    "#DCD300",
-    "#882D17",
-    "#8DB600",
-    "#654522",
-    "#E25822",
-    "#2B3D26",
-]
-
-
-def _count_chart(table: str, title: str) -> dict:
-    """The dashboard's metric of a table's rows, as `<table>-count`."""
-    return {
-        f"{table}-count": {
-            "title": title,
-            "library": "metric",
-            "display": {"field": "n", "prefix": "", "suffix": ""},
-            "query": f"SELECT count(*) AS n FROM {table}",
-        }
-    }
-
-
-DASHBOARD = {
-    "overview": {
-        "title": "Overview",
-        "description": "Events, statements and posts reported by the source articles.",
-        "layout": [
-            ["events-count", "statements-count", "actors-count", "sources-count"],
-            ["events-by-month", "events-by-month", "statements-by-speaker", "statements-by-speaker"],
-            ["membership-timeline", "membership-timeline", "membership-timeline", "membership-timeline"],
-        ],
-        "charts": {
-            **_count_chart("events", "Events"),
-            **_count_chart("statements", "Statements"),
-            **_count_chart("actors", "Actors"),
-            **_count_chart("sources", "Source articles"),
-            "events-by-month": {
-                "title": "Events per month, by type (events known only by year in their own bar)",
-                "library": "vega-lite",
-                # A year-only date is not January: it gets its own bar, "2023 (year only)".
-                # Each bar links to its events (href: a click opens the rows behind it).
-                "query": "SELECT CASE WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
-                "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
-                "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date_precision = 'year' "
-                "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
-                "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
-                "display": {
-                    "mark": {"type": "bar", "tooltip": True},
-                    "encoding": {
-                        "x": {"field": "month", "type": "ordinal", "title": "Month"},
-                        "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
-                        "color": {
-                            "field": "type",
-                            "type": "nominal",
-                            "title": "Type",
-                            "scale": {"range": DISTINCT_COLOURS},
-                        },
-                        "href": {"field": "href"},
-                    },
-                },
-            },
-            "statements-by-speaker": {
-                "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
-                "library": "vega-lite",
-                "query": "SELECT a.name AS speaker, count(*) AS statements, '/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
-                "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
-                "display": {
-                    "mark": {"type": "bar", "tooltip": True},
-                    "encoding": {
-                        "y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
-                        "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS},
-                        "href": {"field": "href"},
-                    },
-                },
-            },
-            "membership-timeline": {
-                "title": f"Dated posts and chairmanships held in {POSTS_FROM[:4]} or later (one held since earlier is drawn from {POSTS_FROM[:4]})",
-                "library": "vega-lite",
-                # A post another source or the record contradicts is labelled so, never drawn as plain fact.
-                "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name || CASE WHEN EXISTS (SELECT 1 FROM caveats c "
-                "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
-                "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
-                # One post begun years before the articles' period would stretch every other bar thin.
-                f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
-                "coalesce(m.end_date_latest, m.start_date_latest) AS end, '/__DB__/memberships/' || m.membership_id AS href "
-                "FROM memberships m "
-                "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
-                "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
-                f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
-                "display": {
-                    "mark": {"type": "bar", "tooltip": True},
-                    "encoding": {
-                        "y": {"field": "post", "type": "nominal", "sort": None, "title": None},
-                        "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
-                        "x2": {"field": "end"},
-                        "href": {"field": "href"},
-                    },
-                },
-            },
-        },
-    }
-}
-
 
 # The map (datasette-cluster-map) draws no outside tiles: the page's Content-Security-Policy allows
 # images only from the site (dpsite/plugins/csp.py), so the bundled Natural Earth basemap
@@ -161,19 +46,6 @@ def table_plugins(name: str) -> dict:
 
 
 WIDE_TEXT = 60  # characters: a text column holding a longer value is drawn wide, not squeezed
-
-
-def dashboard(database: str) -> dict:
-    """DASHBOARD for one database: each chart runs there, and its links (href) point into it."""
-    return {
-        slug: dict(
-            d,
-            charts={
-                k: dict(c, db=database, query=c["query"].replace("__DB__", database)) for k, c in d["charts"].items()
-            },
-        )
-        for slug, d in DASHBOARD.items()
-    }
 
 
 def _columns(schema: dict) -> dict[str, str]:
@@ -207,14 +79,35 @@ def _in_words(n: int) -> str:
     return words[n] if 0 <= n < len(words) else f"{n:,}"
 
 
+def articles_table(tables: list[TypedTable]) -> TypedTable | None:
+    """The table of source articles, found by its schema rather than its name: the one that says
+    where its publication date is (x-published-date)."""
+    return next((t for t in tables if t.schema.get("x-published-date")), None)
+
+
+def row_count(table: TypedTable) -> int:
+    """The table's rows, counted in the data rather than typed."""
+    return len(next(iter(table.columns.values()))) if table.columns else 0
+
+
+def _articles_start(articles: TypedTable, database: str) -> dict:
+    """The home page's way into the articles: counted in their table, so a sixth article needs no
+    edit here."""
+    n = row_count(articles)
+    return {
+        "title": "Articles",
+        "href": f"/{database}/{articles.name}",
+        "note": f"the {_in_words(n)} source article{'' if n == 1 else 's'}; "
+        "each row links to the text with every cited passage marked",
+    }
+
+
 def landing(tables: list[TypedTable], database: str) -> dict:
     """What the home page offers a new user: where to start, each canned question with a worked
     example, and the tables, facts first and lookup lists last (by the schemas: a lookup list is a
-    table whose label column is its `label` field, as every vocab_* schema declares). The number of
-    articles is counted in the table of sources (the one whose schema has x-published-date), so a
-    sixth article needs no edit here."""
-    texts = next((t for t in tables if t.schema.get("x-published-date")), None)
-    articles = len(next(iter(texts.columns.values()))) if texts and texts.columns else 0
+    table whose label column is its `label` field, as every vocab_* schema declares). The places to
+    start are the views (dpbuild/queries.py), the dashboard (dpbuild/dashboard.py) and the table of
+    articles (articles_table), when the package has one."""
     start = [
         {
             "title": "Events",
@@ -233,16 +126,13 @@ def landing(tables: list[TypedTable], database: str) -> dict:
         },
         {
             "title": "Dashboard",
-            "href": "/-/dashboards/overview",
+            "href": dashboard.HREF,
             "note": "events per month, statements per speaker, posts and chairmanships",
         },
-        {
-            "title": "Articles",
-            "href": f"/{database}/{texts.name if texts else 'sources'}",
-            "note": f"the {_in_words(articles)} source article{'' if articles == 1 else 's'}; "
-            "each row links to the text with every cited passage marked",
-        },
     ]
+    articles = articles_table(tables)
+    if articles is not None:
+        start.append(_articles_start(articles, database))
     questions = [
         {
             "title": q["title"],
@@ -288,9 +178,20 @@ def view_columns(db_path: Path, view: str, sample: int = 200) -> tuple[list[str]
     return derived, wide
 
 
+def source_line(tables: list[TypedTable], database: str) -> dict:
+    """The footer's data source: the articles, counted in their table and linked to it (none
+    without a table of articles)."""
+    articles = articles_table(tables)
+    if articles is None:
+        return {}
+    return {
+        "source": f"{row_count(articles)} Italian news and analysis articles (see the {articles.name} table)",
+        "source_url": f"/{database}/{articles.name}",
+    }
+
+
 def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path: Path) -> dict:
     licence = (descriptor.get("licenses") or [{}])[0]
-    sources = descriptor.get("sources") or []
     datasette_tables = {}
     for table in tables:
         entry = {
@@ -315,8 +216,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
         "description": descriptor.get("description"),
         "license": licence.get("title") or licence.get("name"),
         "license_url": licence.get("path"),  # http(s) by the profile; rendered only through templates' safe_href
-        "source": f"{len(sources)} Italian news and analysis articles (see the sources table)",
-        "source_url": f"/{database}/sources",
+        **source_line(tables, database),
         "about": f"Data package version {descriptor.get('version')}",
         "landing": landing(tables, database),
         # Why a canned query can answer with no rows (plugins/empty.py).
@@ -336,7 +236,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
         },
         "plugins": {
             "datasette-cluster-map": CLUSTER_MAP,
-            "datasette-dashboards": dashboard(database),
+            "datasette-dashboards": dashboard.dashboard(database, tables),
             # No column is Markdown unless a table below names it; never by its name's pattern.
             "datasette-render-markdown": {"columns": [], "patterns": []},
         },

@@ -170,13 +170,13 @@ def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
     """The article texts as a table (source_id, text), for the site's reading pages: the package
     ships them as files, which the served database cannot reach. Read through the descriptor's
     resources (already checked: inside the package, hash verified by the validator)."""
-    sources = next((t for t in tables.values() if t.schema.get("x-published-date")), None)  # the sources table
-    if sources is None or "text_path" not in sources.columns:
+    sources = next((t for t in tables.values() if t.schema.get("x-texts")), None)  # the table naming the texts
+    if sources is None:
         return None
-    key = primary_key(sources.schema)[0]
+    key, path_field = primary_key(sources.schema)[0], sources.schema["x-texts"]["path"]
     by_path = {r.path: r for r in package.resources.values() if not r.is_table}
     ids, texts = [], []
-    for source_id, path in zip(sources.columns[key].to_pylist(), sources.columns["text_path"].to_pylist()):
+    for source_id, path in zip(sources.columns[key].to_pylist(), sources.columns[path_field].to_pylist()):
         if path in by_path:
             ids.append(source_id)
             texts.append(by_path[path].file.read_text(encoding="utf-8"))

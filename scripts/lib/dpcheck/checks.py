@@ -9,6 +9,7 @@ import importlib
 from concurrent.futures import ThreadPoolExecutor
 
 from dpcheck import frictionless_check, history, rules
+from dpcheck.rules import texts as article_texts
 from dpmodel import csvfile
 from dpmodel.descriptor import Package
 from dpmodel.problems import Problem
@@ -32,9 +33,11 @@ CODES: dict[str, tuple[str, str]] = {
 
 
 def run(rule, *args) -> list[Problem]:
-    """A rule that fails unexpectedly is reported as a problem, never as a traceback."""
+    """A rule that fails unexpectedly is reported as a problem, never as a traceback. `rule` is a
+    rule module (its check is run) or a function."""
+    name = rules.name_of(rule) if hasattr(rule, "check") else rule.__name__
     try:
-        return rule(*args)
+        return (rule.check if hasattr(rule, "check") else rule)(*args)
     except MemoryError:  # the step's limit (os_limits), not the rule's fault: the entry point says so in one line
         raise
     except Exception as exc:  # noqa: BLE001
@@ -43,7 +46,7 @@ def run(rule, *args) -> list[Problem]:
                 "scripts/validate.py",
                 None,
                 None,
-                f"the rule {rule.__name__} could not run ({type(exc).__name__}: {exc}); "
+                f"the rule {name} could not run ({type(exc).__name__}: {exc}); "
                 "check that the schemas still have the columns it needs",
                 code="internal-rule-failed",
             )
@@ -63,7 +66,7 @@ def check(
     problems = history.version_format(package)
     with ThreadPoolExecutor(max_workers=3) as pool:
         engine = pool.submit(importlib.import_module, "dpcheck.pandera_check")
-        texts_read = pool.submit(rules.read_texts, package)
+        texts_read = pool.submit(article_texts.read_texts, package)
         tables, unreadable, read_problems = _read_tables(package)
         problems += read_problems
         schema_checks = pool.submit(_schema_checks, engine, tables)
@@ -102,10 +105,10 @@ def _schema_checks(engine, tables: dict[str, csvfile.Table]) -> list[Problem]:
 def _rules(tables: dict[str, csvfile.Table], unreadable: set[str], base: str | None, package: Package) -> list[Problem]:
     """The rules on each table, then, if every file could be read, those across tables (a broken
     file would only show up there as false dangling keys or missing citations)."""
-    problems = [problem for rule in rules.PER_TABLE_RULES for problem in run(rule, tables)]
+    problems = [problem for rule in rules.of_scope("table") for problem in run(rule, tables)]
     if unreadable:
         return problems
-    for rule in rules.CROSS_TABLE_RULES:
+    for rule in rules.of_scope("package"):
         problems += run(rule, tables)
     for table in tables.values():
         problems += run(csvfile.canonical_problems, table)
@@ -115,10 +118,11 @@ def _rules(tables: dict[str, csvfile.Table], unreadable: set[str], base: str | N
 
 
 def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> list[Problem]:
-    """The article texts (`texts_read`, a future of rules.read_texts) against their hashes, then
-    every excerpt, quote and name against them (the searches are mostly Polars and Aho-Corasick)."""
+    """The article texts (`texts_read`, a future of read_texts) against their hashes (the rule of
+    scope "texts"), then every excerpt, quote and name against them (the rules of scope "text":
+    the searches are mostly Polars and Aho-Corasick)."""
     try:
-        texts, problems = rules.source_texts(package, tables, texts_read.result())
+        texts, problems = article_texts.check(package, tables, texts_read.result())
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -131,7 +135,7 @@ def _texts(package: Package, tables: dict[str, csvfile.Table], texts_read) -> li
                 code="internal-texts-failed",
             )
         ]
-    return problems + run(rules.verbatim, package, tables, texts)
+    return problems + [problem for rule in rules.of_scope("text") for problem in run(rule, tables, texts)]
 
 
 def _read_tables(package: Package) -> tuple[dict[str, csvfile.Table], set[str], list[Problem]]:

@@ -173,7 +173,7 @@ def _check(package: Package, descriptor_path: str, unreadable: set[str], rows: b
         echoes = reads_unreadable(package, resource, unreadable)
         for error in task.errors:
             if error.type in ("foreign-key", "hash-count"):
-                continue  # checked by rules.foreign_keys and rules.source_texts, which also word the fix
+                continue  # checked by the rules foreign_keys and texts, which also word the fix
             if echoes and getattr(error, "row_number", None) is None:
                 continue  # frictionless failing to read the lookup table, not this one
             problems.append(_translate(package, task.name, error))

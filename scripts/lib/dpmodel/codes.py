@@ -32,10 +32,21 @@ def all_codes() -> dict[str, tuple[str, str, str]]:
     """code -> (module, meaning, fix), every module's CODES together; a code declared twice is an error."""
     found: dict[str, tuple[str, str, str]] = {}
     for name in MODULES:
-        for code, (meaning, fix) in importlib.import_module(name).CODES.items():
+        for code, meaning, fix, where in _declared(name):
             if code in found:
-                raise ValueError(f"problem code {code!r} is declared by {found[code][0]} and {name}")
+                raise ValueError(f"problem code {code!r} is declared by {found[code][0]} and {where}")
             if not CODE.match(code):
-                raise ValueError(f"problem code {code!r} ({name}) is not lowercase words joined by '-'")
-            found[code] = (name, meaning, fix)
+                raise ValueError(f"problem code {code!r} ({where}) is not lowercase words joined by '-'")
+            found[code] = (where, meaning, fix)
     return found
+
+
+def _declared(name: str) -> list[tuple[str, str, str, str]]:
+    """(code, meaning, fix, module) for each code a module declares. A package of rules
+    (dpcheck.rules, one module per rule) stands for all its rules, their codes in alphabetical
+    order so that each family (article-, cite-, date-, key-, …) reads together."""
+    module = importlib.import_module(name)
+    rules = getattr(module, "RULES", None)
+    if rules is None:
+        return [(code, meaning, fix, name) for code, (meaning, fix) in module.CODES.items()]
+    return sorted((code, meaning, fix, rule.__name__) for rule in rules for code, (meaning, fix) in rule.CODES.items())

@@ -8,6 +8,10 @@ Schema patterns; tests/test_names_and_domains.py holds them equal to TABLE_NAME 
 
 from __future__ import annotations
 
+import json
+
+from . import REPOSITORY
+
 # Lowercase ASCII letters, digits and underscores, starting with a letter: a name that every
 # output (SQLite, Parquet, a spreadsheet's sheet, a Datasette address) holds as it is. A table's
 # name is also a sheet name, which Excel bounds at 31 characters.
@@ -132,54 +136,49 @@ def table_name_problem(name: str, tables: dict[str, dict]) -> str | None:
 
 
 # --- where a Table Schema names a field, column or table ---------------------------------------
-# Each property of a schema that holds a name, as a JSON pointer (`*`: every item of a list; a
-# property holding a list of names is read as each of them), with what it must name:
-#   field    a field of this schema;
-#   reduced  a reduced-date field of this schema;
-#   column   a field of this schema or a column the build adds to it (created_columns);
-#   table    a table of the package ("" in a foreign key: this table);
-#   field_in a field of the table that `via` names: ("table", property beside this one naming it;
-#            absent or "": this table), or ("key", property naming a field of this schema whose
-#            foreign key, on it alone, leads to the table).
-# descriptor.py resolves every one when the package loads: a name pointing nowhere is a located
-# problem there, never a KeyError in a rule or the build. A new keyword adds its lines here.
-REFERENCES: list[tuple[str, str, tuple[str, str] | None]] = [
-    ("/primaryKey", "field", None),
-    ("/foreignKeys/*/fields", "field", None),
-    ("/foreignKeys/*/reference/resource", "table", None),
-    ("/foreignKeys/*/reference/fields", "field_in", ("table", "resource")),
-    ("/x-date-range/*", "reduced", None),
-    ("/x-date-basis/field", "field", None),
-    ("/x-date-basis/dates/*", "field", None),
-    ("/x-record-reference/table_field", "field", None),
-    ("/x-record-reference/id_field", "field", None),
-    ("/x-redirects/table_field", "field", None),
-    ("/x-redirects/old_field", "field", None),
-    ("/x-redirects/new_field", "field", None),
-    ("/x-datasette/label_column", "field", None),
-    ("/x-datasette/sort", "column", None),
-    ("/x-datasette/sort_desc", "column", None),
-    ("/x-datasette/facets/*", "column", None),
-    ("/x-search/*", "column", None),
-    ("/x-all-names/resource", "table", None),
-    ("/x-all-names/key", "field_in", ("table", "resource")),
-    ("/x-all-names/name", "field_in", ("table", "resource")),
-    ("/x-partition-date", "reduced", None),
-    ("/x-published-date", "field", None),
-    ("/x-not-after-source/date", "reduced", None),
-    ("/x-not-after-source/unless/field", "field", None),
-    ("/x-not-after-source/unless/flag", "field_in", ("key", "field")),
-    ("/x-referenced/except/*", "table", None),
-    ("/x-described-by/when_field", "field", None),
-    ("/x-described-by/resource", "table", None),
-    ("/x-described-by/field", "field_in", ("table", "resource")),
-    ("/x-evidence/*/*", "field", None),
-    ("/x-search-names/*/resource", "table", None),
-    ("/x-search-names/*/key", "field_in", ("table", "resource")),
-    ("/x-search-names/*/field", "field_in", ("table", "resource")),
-    ("/fields/*/x-contains", "field", None),
-    ("/fields/*/x-target-kind/field", "field_in", ("key", "../name")),
-]
+# Each property of a schema that holds a name carries, in the profile, the annotation `x-names`
+# saying what it must name (a property holding a list of names is read as each of them):
+#   "field"    a field of this schema;
+#   "reduced"  a reduced-date field of this schema;
+#   "column"   a field of this schema or a column the build adds to it (created_columns);
+#   "table"    a table of the package ("" in a foreign key: this table);
+#   {"field_in_table": p}  a field of the table that the property p beside this one names
+#                          (absent or "": this table);
+#   {"field_in_key": p}    a field of the table to which the field named by p (beside this one, or
+#                          "../name": the field holding this keyword) leads by its own foreign key.
+# REFERENCES is read from the profile with one walk, so a rule's keyword declares its names in its
+# own fragment (dpcheck/rules/); descriptor.py resolves every one when the package loads: a name
+# pointing nowhere is a located problem there, never a KeyError in a rule or the build.
+
+
+def _annotated(schema: dict, pointer: str, root: dict, seen: frozenset = frozenset()):
+    """(pointer, x-names) of every annotated property under schema, following local $refs once."""
+    if "x-names" in schema:
+        yield pointer, schema["x-names"]
+        return
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/") and ref not in seen:
+        yield from _annotated(root["$defs"][ref.removeprefix("#/$defs/")], pointer, root, seen | {ref})
+    for key, sub in schema.get("properties", {}).items():
+        yield from _annotated(sub, f"{pointer}/{key}", root, seen)
+    if isinstance(schema.get("items"), dict):
+        yield from _annotated(schema["items"], f"{pointer}/*", root, seen)
+
+
+def _references(profile: dict) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """(pointer, kind, via) for each annotated property of the profile, as the loader reads them."""
+    found = []
+    for pointer, names in _annotated(profile, "", profile):
+        if isinstance(names, str):
+            found.append((pointer, names, None))
+        elif "field_in_table" in names:
+            found.append((pointer, "field_in", ("table", names["field_in_table"])))
+        else:
+            found.append((pointer, "field_in", ("key", names["field_in_key"])))
+    return found
+
+
+REFERENCES = _references(json.loads((REPOSITORY / "schemas" / "profile" / "table-schema.json").read_text("utf-8")))
 
 
 _STEPS = [(pointer.strip("/").split("/"), kind, via) for pointer, kind, via in REFERENCES]

@@ -9,26 +9,18 @@ import re
 
 from datasette import hookimpl
 
+from dpsite import site_sql
 from dpsite.datasette_internals import escape_sqlite
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR = re.compile(r"\d{4}")
 
 
-# What an input of each kind must match in the data, as one EXISTS each (all of a page's are asked
-# in one query). actors_all_names_fts is the build's trigram index of actors.all_names
-# (dpbuild.sqlite.names_index): the queries' own LIKE, answered from an index, not a scan.
-MATCHES = {
-    "actor": "EXISTS (SELECT 1 FROM actors_all_names_fts WHERE all_names LIKE '%' || :{p} || '%')",
-    "table": "EXISTS (SELECT 1 FROM citations WHERE record_table = :{p})",
-}
-
-
 async def _match_sql(db, kind: str, values: dict[str, str], param: str) -> str | None:
     """The EXISTS that says whether an input of this kind matches anything, or None if its kind is
     judged by its form alone (or its table does not exist: the table input says so)."""
-    if kind in MATCHES:
-        return MATCHES[kind].format(p=param)
+    if kind in site_sql.MATCHES:
+        return site_sql.MATCHES[kind].format(p=param)
     table = values.get("table")
     if kind == "row" and table and table in await db.table_names():
         keys = await db.primary_keys(table) or ["rowid"]

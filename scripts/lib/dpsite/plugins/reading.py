@@ -1,8 +1,9 @@
 """Reading pages: /-/articles/<source_id> shows an article's text with every cited excerpt
 marked and linked to the row it supports, so a reader checks a fact against its source in one
-click. The texts come from the database's source_texts table (written by the build); excerpts
-are found as the validator and the coverage find them, verbatim, by the same search
-(dpmodel.excerpts: all of an article's excerpts in one pass over its text).
+click. The texts come from the database's source_texts table (written by the build; the SQL that
+reads them is in dpsite/site_sql.py); excerpts are found as the validator and the coverage find
+them, verbatim, by the same search (dpmodel.excerpts: all of an article's excerpts in one pass
+over its text).
 
 The page's work is bounded whatever the data holds, since it runs in the server: at most
 MAX_TARGETS rows per excerpt are read (SQL, a window per excerpt), at most MAX_MARKS occurrences
@@ -13,18 +14,13 @@ from itertools import islice
 from datasette import Response, hookimpl
 
 from dpmodel import excerpts
+from dpsite import site_sql
 from dpsite.datasette_internals import NotFound, tilde_encode
 
-TEXTS = "source_texts"
 MAX_TARGETS = 10  # rows named by one mark (its title lists them; the link goes to the first)
 MAX_MARKS = 1000  # occurrences marked on one page; an article's real excerpts are a few dozen
 MAX_EXCERPTS = 10_000  # distinct excerpts read for one article
-SOURCE = "SELECT s.source_id, s.title, s.published_date, t.text FROM sources s JOIN source_texts t ON t.source_id = s.source_id WHERE s.source_id = :id"
-CITED = f"""SELECT record_table, record_id, excerpt FROM (
-  SELECT record_table, record_id, excerpt, row_number() OVER (PARTITION BY excerpt ORDER BY record_table, record_id) AS n
-  FROM citations WHERE source_id = :id AND excerpt <> ''
-) WHERE n <= {MAX_TARGETS} ORDER BY record_table, record_id LIMIT {MAX_EXCERPTS * MAX_TARGETS}"""
-CITING = "SELECT count(*) FROM (SELECT DISTINCT record_table, record_id FROM citations WHERE source_id = :id)"
+CITED = site_sql.cited(MAX_TARGETS, MAX_EXCERPTS)
 
 
 def segments(text: str, spans: list[tuple[int, int, str]], most: int | None = None) -> list[tuple[str, list[str]]]:
@@ -59,10 +55,10 @@ def register_routes():
 async def article_page(datasette, request):
     database = next((name for name, db in datasette.databases.items() if name != "_internal"), None)
     db = datasette.get_database(database) if database else None
-    if db is None or TEXTS not in await db.table_names():
+    if db is None or site_sql.TEXTS not in await db.table_names():
         raise NotFound("No article texts in this database")
     params = {"id": request.url_vars["source_id"]}
-    found = (await db.execute(SOURCE, params)).rows
+    found = (await db.execute(site_sql.SOURCE, params)).rows
     if not found:
         raise NotFound("No such article")
     source = dict(found[0])
@@ -75,7 +71,7 @@ async def article_page(datasette, request):
     for piece, marked in segments(text, found.spans(), most=MAX_TARGETS):
         named = list(dict.fromkeys(t for excerpt in marked for t in targets[excerpt]))[:MAX_TARGETS]
         pieces.append((piece, [(t, _row_url(datasette, database, *t.split("/", 1))) for t in named]))
-    cited = (await db.execute(CITING, params)).rows[0][0]
+    cited = (await db.execute(site_sql.CITING, params)).rows[0][0]
     return Response.html(
         await datasette.render_template(
             "article.html", {"source": source, "pieces": pieces, "database": database, "cited": cited}, request=request
@@ -86,6 +82,6 @@ async def article_page(datasette, request):
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
     """On a source's row page, the link to its reading page."""
-    if view_name != "row" or table != "sources" or request is None:
+    if view_name != "row" or table != site_sql.ARTICLES or request is None:
         return {}
     return {"reading_page": f"/-/articles/{request.url_vars['pks']}"}

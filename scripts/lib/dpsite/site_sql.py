@@ -1,0 +1,56 @@
+"""The one place the site's plugins name the package's tables: the SQL they run and the tables
+they look for, beside dpbuild/queries.py (views, canned queries) and dpbuild/dashboard.py (the
+dashboard). A plugin's page reads particular tables (a row's citations and caveats, an article's
+text), which no schema keyword says; tests/test_table_names.py keeps such names out of the
+plugins themselves.
+
+Not in plugins/: Datasette loads every module there as a plugin. Plain strings, no Datasette."""
+
+from __future__ import annotations
+
+from dpmodel import names
+
+# --- a row's evidence (plugins/evidence.py) ---------------------------------------------------
+# The tables the evidence reads; a database without one of them shows none.
+EVIDENCE_TABLES = {"citations", "caveats", "sources", "vocab_caveat_kinds", "upstream_sources"}
+CITATIONS = """
+SELECT c.excerpt, s.title AS source, s.source_id, s.published_date, u.outlet AS upstream_outlet, u.url AS upstream_url
+FROM citations c JOIN sources s ON s.source_id = c.source_id
+LEFT JOIN upstream_sources u ON u.upstream_id = c.upstream_id
+WHERE c.record_table = :table AND c.record_id = :id
+ORDER BY s.published_date, c.excerpt"""
+CAVEATS = """
+SELECT k.label AS kind, k.contradicted, c.note, c.excerpt, s.title AS source, c.ref_title, c.ref_publisher, c.ref_date, c.ref_url
+FROM caveats c JOIN vocab_caveat_kinds k ON k.code = c.kind
+LEFT JOIN sources s ON s.source_id = c.source_id
+WHERE c.record_table = :table AND c.record_id = :id
+ORDER BY k.contradicted DESC, c.caveat_id"""
+CITES_TABLE = "SELECT 1 FROM citations WHERE record_table = :table LIMIT 1"  # does anything cite this table's rows
+
+# --- an article's reading page (plugins/reading.py) -------------------------------------------
+ARTICLES = "sources"  # the table whose row pages link to their article's reading page
+TEXTS = names.SOURCE_TEXTS  # the article texts the build writes
+SOURCE = (
+    f"SELECT s.source_id, s.title, s.published_date, t.text FROM sources s JOIN {TEXTS} t "
+    "ON t.source_id = s.source_id WHERE s.source_id = :id"
+)
+CITING = "SELECT count(*) FROM (SELECT DISTINCT record_table, record_id FROM citations WHERE source_id = :id)"
+
+
+def cited(most_rows: int, most_excerpts: int) -> str:
+    """An article's cited excerpts, each with at most `most_rows` of the rows it supports, and at
+    most `most_excerpts` excerpts: a window per excerpt, so the page's work is bounded in SQL."""
+    return f"""SELECT record_table, record_id, excerpt FROM (
+  SELECT record_table, record_id, excerpt, row_number() OVER (PARTITION BY excerpt ORDER BY record_table, record_id) AS n
+  FROM citations WHERE source_id = :id AND excerpt <> ''
+) WHERE n <= {most_rows} ORDER BY record_table, record_id LIMIT {most_excerpts * most_rows}"""
+
+
+# --- why a canned query found nothing (plugins/empty.py) --------------------------------------
+# What an input of each kind must match in the data, as one EXISTS each (all of a page's are asked
+# in one query). The actor check reads the build's trigram index of actors.all_names
+# (dpbuild.sqlite.names_index): the queries' own LIKE, answered from an index, not a scan.
+MATCHES = {
+    "actor": f"EXISTS (SELECT 1 FROM {names.names_index('actors')} WHERE all_names LIKE '%' || :{{p}} || '%')",
+    "table": "EXISTS (SELECT 1 FROM citations WHERE record_table = :{p})",
+}
