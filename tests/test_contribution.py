@@ -150,7 +150,22 @@ def add_article(pkg) -> str:
     )
     pkg.add("statement_subjects", {"statement_id": "giulia-ferraris-dialogue-2024-06-12", "actor_id": "china"})
     meeting = "La viceministra degli Esteri Giulia Ferraris ha incontrato mercoledì 12 giugno 2024 a Roma il ministro degli Esteri cinese Wang Yi."
+    # A happening the text gives no date for is recorded with the bound it gives: the publication.
+    autumn = "giulia-ferraris-wang-yi-next-meeting"
+    pkg.add(
+        "events",
+        {
+            "event_id": autumn,
+            "title": "Italy and China plan to meet again in the autumn",
+            "event_type": "talks",
+            "status": "planned",
+            "date_basis": "inferred",
+            "not_after": "2024-06-14",
+            "description": "Ferraris said the two governments would meet again in the autumn.",
+        },
+    )
     for table, record, excerpt in [
+        ("events", autumn, "Ferraris ha aggiunto che i due governi si rivedranno in autunno."),
         (
             "memberships",
             "giulia-ferraris-deputy-foreign-minister-italy",
@@ -169,7 +184,10 @@ def add_article(pkg) -> str:
         pkg.add("citations", {"record_table": table, "record_id": record, "source_id": SOURCE, "excerpt": excerpt})
     exclusions = pkg.root / "coverage_exclusions.csv"
     exclusions.write_text(
-        (ROOT / "articles" / "coverage_exclusions.csv").read_text() + f"{SOURCE},14 giugno 2024,publication-date line\n"
+        (ROOT / "articles" / "coverage_exclusions.csv").read_text()
+        + f"{SOURCE},14 giugno 2024,byline,the publication-date line\n"
+        + f'{SOURCE},"Testata di prova, 14 giugno 2024",byline,the outlet and date line\n'
+        + f"{SOURCE},Colloqui a Roma tra Giulia Ferraris e Wang Yi,headline,the headline\n"
     )
     changelog = pkg.root / "CHANGELOG.md"
     text = changelog.read_text()
@@ -192,7 +210,7 @@ def test_a_new_article_added_as_documented_passes(repo):
     assert code == 0, "\n".join(lines)
     code, report = coverage_of(repo)
     assert code == 0, report
-    assert f"{SOURCE}: quotes 1/1, dates 2/2, 100%" in report
+    assert f"{SOURCE}: sentences 5/5 (3 cited, 2 excluded), 100%\n  quotes 1/1, dates 2/2, 100%" in report
 
 
 @pytest.mark.parametrize(

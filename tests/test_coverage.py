@@ -1,4 +1,4 @@
-"""scripts/text_coverage.py: which quotations and dates of an article the data accounts for.
+"""scripts/text_coverage.py: which sentences, quotations and dates of an article the data accounts for.
 
 The finders are shown on short Italian strings; the report on copies of the package in which the
 citations of one quotation have been taken out on purpose. Tests on the package first excuse
@@ -135,13 +135,14 @@ def run(pkg, *args):
     return code, out.getvalue().splitlines()
 
 
-def write_exclusions(pkg, rows):
+def write_exclusions(pkg, rows, reason="assessment"):
+    """The exclusions file of the copy: rows of (source_id, text, note), each with `reason`."""
     file = pkg.root / "articles" / "coverage_exclusions.csv"
     file.parent.mkdir(exist_ok=True)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["source_id", "text", "reason"])
-    writer.writerows(rows)
+    writer.writerow(["source_id", "text", "reason", "note"])
+    writer.writerows((source, text, reason, note) for source, text, note in rows)
     file.write_text(out.getvalue(), encoding="utf-8")
 
 
@@ -191,8 +192,8 @@ def test_a_quote_whose_citations_are_removed_is_reported(pkg):
 
 
 def test_an_exclusion_accounts_for_the_uncited_quote(pkg):
-    excused = everything_missing_excused(pkg)
     uncite(pkg, SOURCE, QUOTE)
+    excused = [row for row in everything_missing_excused(pkg) if row[1] != QUOTE]  # its sentence too
     write_exclusions(pkg, excused + [(SOURCE, QUOTE, "test: the quote is excused")])
 
     code, lines = run(pkg)
@@ -203,8 +204,9 @@ def test_an_exclusion_accounts_for_the_uncited_quote(pkg):
 
 
 def test_a_long_quote_may_be_excluded_as_printed(pkg):
-    excused = everything_missing_excused(pkg)
     uncite(pkg, SOURCE, LONG_QUOTE)
+    excused = [row for row in everything_missing_excused(pkg) if not LONG_QUOTE.startswith(row[1].rstrip("…"))]
+    write_exclusions(pkg, excused)
     code, lines = run(pkg)
     printed = next(line for line in lines if line.startswith(f"  {ARTICLE}:9 quote: "))
     as_printed = printed.split(" quote: ", 1)[1][1:-1]
@@ -227,7 +229,7 @@ def test_a_stale_exclusion_is_reported_and_fails(pkg):
     assert code == 1
     assert (
         "articles/coverage_exclusions.csv:2 stale exclusion: 'una frase che non è nell'articolo' "
-        f"is not a quote or date of {SOURCE}; remove or correct it"
+        f"is not a sentence, quote or date of {SOURCE}; remove or correct it"
     ) in lines
 
 
@@ -307,12 +309,13 @@ def test_a_citation_of_another_source_does_not_cover(pkg):
 def test_the_report_has_one_header_per_source_and_a_summary(pkg):
     write_exclusions(pkg, [])
     code, lines = run(pkg, "--min", "0")
-    headers = [line for line in lines if not line.startswith(" ") and ": quotes " in line]
+    headers = [line for line in lines if not line.startswith(" ") and ": sentences " in line]
     _, sources = pkg.read("sources")
     assert [h.split(":")[0] for h in headers] == [s["source_id"] for s in sources]
-    assert all(
-        re.fullmatch(r"[\w-]+: quotes \d+/\d+, dates \d+/\d+, (footnotes \d+/\d+, )?\d+(\.\d)?%", h) for h in headers
-    )
+    assert all(re.fullmatch(r"[\w-]+: sentences \d+/\d+ \(\d+ cited, \d+ excluded\), \d+(\.\d)?%", h) for h in headers)
+    counts = [lines[lines.index(h) + 1] for h in headers]  # the quotations, dates and footnotes below each
+    assert all(re.fullmatch(r"  quotes \d+/\d+, dates \d+/\d+, (footnotes \d+/\d+, )?\d+(\.\d)?%", c) for c in counts)
+    assert re.fullmatch(r"sentences: \d+(\.\d)?% \(\d+ of \d+ accounted for: \d+ cited, \d+ excluded.*\)", lines[-2])
     assert re.fullmatch(r"coverage: \d+(\.\d)?% \(\d+ of \d+ items accounted for\)", lines[-1])
     assert code == 0
 
@@ -335,9 +338,9 @@ def test_an_unreadable_citations_table_is_one_line_and_exit_1(pkg):
     assert len(lines) == 1 and lines[0].startswith("coverage: cannot measure: data/citations.csv:")
 
 
-def test_the_real_data_accounts_for_every_quote_and_date(capsys):
-    """make test fails below 100 %: every quotation and explicit date of the five articles is
-    linked to a row or listed, with a reason, in articles/coverage_exclusions.csv."""
+def test_the_real_data_accounts_for_every_sentence_quote_and_date(capsys):
+    """make test fails below 100 %: every sentence, quotation and explicit date of the five articles
+    is supported by a citation or listed, with a reason, in articles/coverage_exclusions.csv."""
     assert cov.main([str(ROOT / "datapackage.json")]) == 0, capsys.readouterr().out
 
 
@@ -355,12 +358,12 @@ def test_a_footnote_is_accounted_for_by_its_upstream_source(pkg):
 
     pkg.remove("upstream_sources", upstream_id="izvestia-2023-11-20-armenia-assistance-document")
     result = next(s for s in cov.measure(pkg.descriptor).sources if s.source_id == source)
-    missing = [(i.kind, i.text) for i in result.missing]
+    missing = [(i.kind, i.text) for i in result.missing if i.kind != "sentence"]  # the footnote's line, too
     assert ("footnote", next(i.text for i in footnotes if url in i.text)) in missing
     assert len(missing) == 1
     code, lines = run(pkg)
     assert code == 1
-    assert f"{source}: quotes 35/35, dates 20/20, footnotes 7/8, 98.4%" in lines
+    assert "  quotes 35/35, dates 20/20, footnotes 7/8, 98.4%" in lines
 
 
 # --- hostile excerpts: bounded work, and a line for each excerpt capped --------------------
@@ -393,3 +396,66 @@ def test_nested_and_repeated_excerpts_of_a_long_article_are_measured_in_bounded_
     assert sum(works) <= 2 * (len(text) * 2 + sum(map(len, distinct)) + len(distinct) * excerpts.CAP) + 100_000
     capped = [line for line in lines if "occurs more than" in line]
     assert len(capped) == len(distinct) and all(line.startswith(f"{ARTICLE}: ") for line in capped)
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+def test_sentences_are_split_with_italian_rules_within_each_paragraph():
+    text = "Il sig. Rossi è arrivato a Mosca. Poi è ripartito\nTitolo senza punto\n\n\u00a0\nUltima frase."
+    found = cov.sentences(text)
+    assert [sentence for _, _, sentence in found] == [
+        "Il sig. Rossi è arrivato a Mosca.",
+        "Poi è ripartito",
+        "Titolo senza punto",
+        "Ultima frase.",
+    ]
+    assert all(text[start:end] == sentence for start, end, sentence in found)
+
+
+def test_a_sentence_is_supported_by_an_excerpt_sharing_fifteen_characters_with_it():
+    # "Una frase abbastanza lunga da contare. Seconda.": the first sentence is [0, 38), the second [39, 47).
+    covered = [(0, 14), (20, 36)]  # 14 characters of the first sentence, then 16 of it
+    intervals, ends = cov.Intervals(covered), [end for _, end in covered]
+    assert intervals.overlap(0, 38, ends) == 16
+    assert cov.Intervals(covered[:1]).overlap(0, 38, [14]) == 14 < cov.MIN_OVERLAP
+    assert intervals.overlap(39, 47, ends) == 0
+
+
+def test_a_sentence_whose_citations_are_removed_is_reported_until_excluded_with_a_reason(pkg):
+    excused = everything_missing_excused(pkg)
+    sentence = "Putin e Xi Jinping hanno anche parlato di relazioni bilaterali e di incontri futuri."
+    text = (pkg.root / ARTICLE).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    _, statements = pkg.read("statements")
+    quotes = {s["statement_id"]: s["quote"] for s in statements}
+
+    def overlaps(c) -> bool:  # some occurrence of what the citation quotes shares a character with the sentence
+        said = [c["excerpt"]] + ([quotes[c["record_id"]]] if c["record_table"] == "statements" else [])
+        return any(
+            at < start + len(sentence) and start < at + len(words)
+            for words in said
+            for at in [i for i in range(len(text)) if text.startswith(words, i)]
+        )
+
+    fields, citations = pkg.read("citations")
+    pkg.write("citations", fields, [c for c in citations if c["source_id"] != SOURCE or not overlaps(c)])
+    code, lines = run(pkg, "--min", "0")
+    assert f"  {ARTICLE}:11 sentence: '{cov.shortened(sentence)}'" in lines, "\n".join(lines)
+
+    write_exclusions(pkg, excused + [(SOURCE, sentence, "test")])
+    results = cov.measure(pkg.descriptor)
+    found = next(s for s in results.sources if s.source_id == SOURCE)
+    assert [i.by for i in found.sentences if i.text == sentence] == ["exclusion"]
+    assert results.reasons["assessment"] >= 1
+
+
+def test_an_exclusion_whose_reason_is_not_a_code_fails(pkg):
+    excused = everything_missing_excused(pkg)
+    write_exclusions(pkg, excused[:1], reason="not interesting")
+    code, lines = run(pkg, "--min", "0")
+    assert code == 1
+    assert any(
+        line.startswith("articles/coverage_exclusions.csv:2 reason: 'not interesting' is not one of: ")
+        for line in lines
+    )

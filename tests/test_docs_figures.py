@@ -23,8 +23,8 @@ left out here with the code blocks (examples run by test_readme.py). "one row" a
 words, not figures: a number word counts before a row or cell only with hundred, thousand or
 million.
 
-Only the CHANGELOG's newest section (unreleased, or the release being made; and the preamble above
-it) is held: it describes the code as it is and ships with today's figures. An older section is history: it records what a
+Only the CHANGELOG's newest section (unreleased, or the releases of the newest day; and the preamble
+above it) is held: it describes the code as it is and ships with today's figures. An older section is history: it records what a
 release changed as measured then, and is not rewritten when a later run moves a figure (the
 BENCHMARKS files keep only the latest run), so holding it would force rewriting history.
 
@@ -195,9 +195,12 @@ def _doc_text(name: str) -> str:
     text = re.sub(r"^```.*?^```", blank, text, flags=re.M | re.S)  # code: run by test_readme.py, or output
     text = re.sub(r"<!-- (\w+):start -->.*?<!-- \1:end -->", blank, text, flags=re.S)  # make codebook's
     if name == "CHANGELOG.md":
-        sections = list(re.finditer(r"^## ", text, re.M))
-        assert len(sections) > 1, "CHANGELOG.md has no section before the newest"
-        text = text[: sections[1].start()]
+        # The newest section and those released the same day with it (or the unreleased one).
+        sections = list(re.finditer(r"^## (?:.*\((\d{4}-\d{2}-\d{2})\))?", text, re.M))
+        newest = sections[0].group(1)
+        older = next((m for m in sections[1:] if m.group(1) != newest or newest is None), None)
+        assert older, "CHANGELOG.md has no section before the newest"
+        text = text[: older.start()]
     return text
 
 

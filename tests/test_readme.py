@@ -16,6 +16,8 @@ EXAMPLES = [
     "spring_2023",
     "minsk_summit",
     "lavrov",
+    "utterances",
+    "undated",
     "about_csto",
     "evidence",
     "chain",
@@ -31,6 +33,7 @@ def test_every_example_query_returns_rows(monkeypatch):
     exec(compile(block, "README.md examples", "exec"), namespace)
     empty = [name for name in EXAMPLES if len(namespace[name]) == 0]
     assert empty == []
+    assert len(namespace["utterances"]) < len(namespace["statements"])  # some utterance is reported twice
     assert {"absent", "host", "participant"} <= set(namespace["minsk_summit"].role)
     chairs = namespace["csto_members_and_chairs"]
     assert "contradicted_by_record" in set(chairs[chairs.role == "chair"].kind)  # the contradicted chair is flagged

@@ -2,7 +2,7 @@ from rule_tables import edited, lines, row_of, tables
 
 from dpcheck.rules import evidence
 
-CAVEAT = "csto-intervention-kazakhstan-2022-01-background-only"  # evidence: an article and its excerpt
+CAVEAT = "tasmagambetov-ally-footnote-date"  # evidence: an article and its excerpt, no external reference
 
 
 def test_every_caveat_of_the_package_has_its_evidence():

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from dpmodel import REPOSITORY, codes, csvfile, descriptor, hermetic, safe_open, vocabulary
+from dpmodel.descriptor import primary_key
 
 ROOT = REPOSITORY
 NO_DESCRIPTION = "(no description)"
@@ -157,8 +158,19 @@ def counts_section(package) -> str:
     for table in package.tables():
         if not table.name.startswith("vocab_"):
             rows = _rows(table)
-            lines.append(f"| `{table.name}` | {'?' if rows is None else len(rows)} |")
+            lines.append(f"| `{table.name}` | {'?' if rows is None else len(rows)}{_distinct(table, rows)} |")
     return "\n".join(lines)
+
+
+def _distinct(table, rows: list[dict] | None) -> str:
+    """For a table with an x-same-as field (statements: one utterance, several reports), how many
+    distinct things its rows stand for, each group counted once."""
+    same = next((f["name"] for f in table.schema["fields"] if f.get("x-same-as")), None)
+    if rows is None or same is None:
+        return ""
+    key = primary_key(table.schema)[0]
+    things = {row.get(same) or row.get(key) for row in rows}
+    return f" ({len(things)} counting the rows that share a {same} once)"
 
 
 def _authors(descriptor: dict) -> list[str]:
@@ -258,6 +270,15 @@ def codes_section() -> str:
     return "\n".join(lines)
 
 
+def reasons_section() -> str:
+    """CONTRIBUTING.md's list of the reasons a sentence, quotation or date may be excluded from coverage."""
+    from dpcheck.text_coverage import REASONS
+
+    lines = ["   | reason | when |", "   |---|---|"]
+    lines += [f"   | `{code}` | {_cell(meaning)} |" for code, meaning in REASONS.items()]
+    return "\n".join(lines)
+
+
 def with_section(text: str, name: str, body: str, file: str = "README.md") -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(text):
@@ -296,6 +317,7 @@ def generated(package, readme: str | None, contributing: str | None = None) -> d
     if readme is not None:
         wanted["README.md"] = readme_with_sections(readme, package)
     if contributing is not None:
+        contributing = with_section(contributing, "reasons", reasons_section(), "CONTRIBUTING.md")
         wanted["CONTRIBUTING.md"] = with_section(contributing, "codes", codes_section(), "CONTRIBUTING.md")
     return wanted
 

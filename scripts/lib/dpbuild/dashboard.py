@@ -19,7 +19,8 @@ COUNTED = ["events", "statements", "actors", "sources"]  # the metrics of the fi
 TITLES = {"sources": "Source articles"}
 COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
 POSTS_FROM = "2021-01-01"  # the first year the articles cover
-# Kelly's colours of maximum contrast (without white and black): one per event type, none repeated.
+# Kelly's colours of maximum contrast (black, but not white, among them), then two darker shades:
+# one per event type, none repeated.
 DISTINCT_COLOURS = [
     "#F3C300",
     "#875692",
@@ -41,6 +42,8 @@ DISTINCT_COLOURS = [
     "#654522",
     "#E25822",
     "#2B3D26",
+    "#222222",
+    "#1F3A93",
 ]
 
 
@@ -58,13 +61,16 @@ def _count_chart(table: str, title: str) -> dict:
 
 CHARTS = {
     "events-by-month": {
-        "title": "Events per month, by type (events known only by year in their own bar)",
+        "title": "Events per month, by type (events known only by year in their own bar; undated events in the last)",
         "library": "vega-lite",
-        # A year-only date is not January: it gets its own bar, "2023 (year only)".
+        # A year-only date is not January: it gets its own bar, "2023 (year only)"; an event the
+        # text gives no date for is counted too, in a bar of its own, "date unknown".
         # Each bar links to its events (href: a click opens the rows behind it).
-        "query": "SELECT CASE WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
+        "query": "SELECT CASE WHEN e.start_date IS NULL THEN 'date unknown' "
+        "WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
         "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
-        "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date_precision = 'year' "
+        "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date IS NULL THEN '&start_date__isnull=1' "
+        "WHEN e.start_date_precision = 'year' "
         "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
         "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
         "display": {
@@ -83,15 +89,18 @@ CHARTS = {
         },
     },
     "statements-by-speaker": {
-        "title": "Statements per speaker (a joint statement counts once for each of its speakers)",
+        "title": "Utterances per speaker (one said words counts once however many articles report it; "
+        "a joint statement counts once for each of its speakers)",
         "library": "vega-lite",
-        "query": "SELECT a.name AS speaker, count(*) AS statements, '/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
-        "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
+        "query": "SELECT a.name AS speaker, count(DISTINCT coalesce(s.same_utterance_as, s.statement_id)) AS statements, "
+        "'/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
+        "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id "
+        "JOIN statements s ON s.statement_id = sk.statement_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
         "display": {
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
                 "y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
-                "x": {"field": "statements", "type": "quantitative", "title": "Statements", "axis": COUNT_AXIS},
+                "x": {"field": "statements", "type": "quantitative", "title": "Utterances", "axis": COUNT_AXIS},
                 "href": {"field": "href"},
             },
         },

@@ -24,6 +24,13 @@ def statement_actors(link_table: str) -> str:
     )
 
 
+def when(date: str, end: str | None, bound: str) -> str:
+    """A column: what is known of a row's date, in words: the date (and its end), or, when the text
+    gives none, 'date unknown, not after' the bound it gives."""
+    shown = f"{date} || coalesce(' to ' || {end}, '')" if end else date
+    return f"CASE WHEN {date} IS NULL THEN 'date unknown, not after ' || {bound} ELSE {shown} END"
+
+
 # Views renamed since an earlier release: the site redirects the old address to the new one.
 RENAMED_VIEWS = {"timeline": "events_full"}
 
@@ -32,7 +39,10 @@ VIEWS = {
         "title": "Events, in date order and on a map",
         "description": "Events in date order with their type, status, place and participants (one row per event), drawn on a map by place.",
         "sql": """
-SELECT e.event_id, e.start_date, e.start_date_precision AS precision, e.end_date, e.date_basis, e.title,
+SELECT e.event_id, """
+        + when("e.start_date", "e.end_date", "e.not_after")
+        + """ AS "when", e.start_date, e.start_date_precision AS precision, e.end_date, e.not_after,
+       e.date_basis, e.title,
        t.label AS event_type, st.label AS status, md.label AS mode,
        pl.name AS place, pl.latitude, pl.longitude,
        (SELECT group_concat(who, '; ') FROM (
@@ -41,19 +51,22 @@ SELECT e.event_id, e.start_date, e.start_date_precision AS precision, e.end_date
        parent.title AS part_of, e.description, """
         + caveats_of("events", "e.event_id")
         + """ AS caveats,
-       e.start_date_earliest, e.start_date_latest
+       e.start_date_earliest, coalesce(e.start_date_latest, e.not_after_latest) AS start_date_latest
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
 JOIN vocab_event_statuses st ON st.code = e.status
 LEFT JOIN vocab_event_modes md ON md.code = e.mode
 LEFT JOIN places pl ON pl.place_id = e.place_id
 LEFT JOIN events parent ON parent.event_id = e.parent_event_id
-ORDER BY e.start_date_earliest, e.event_id""",
+ORDER BY coalesce(e.start_date_earliest, e.not_after_latest), e.event_id""",
     },
     "statements_full": {
         "description": "Statements with their speakers (several for a joint statement), date, event, subjects and the sources that report them.",
         "sql": """
-SELECT s.statement_id, s.date, s.date_basis,
+SELECT s.statement_id, """
+        + when("s.date", None, "s.not_after")
+        + """ AS "when", s.date, s.not_after, s.date_basis,
+       coalesce(s.same_utterance_as, s.statement_id) AS utterance,
        """
         + statement_actors("statement_speakers")
         + """ AS speakers,
@@ -71,7 +84,7 @@ SELECT s.statement_id, s.date, s.date_basis,
 FROM statements s
 LEFT JOIN events ev ON ev.event_id = s.event_id
 LEFT JOIN actors rb ON rb.actor_id = s.reported_by_id
-ORDER BY s.date_earliest, s.statement_id""",
+ORDER BY coalesce(s.date_earliest, s.not_after_latest), s.statement_id""",
     },
     "memberships_named": {
         "description": "Memberships and posts with the names of member, organisation and role.",
@@ -97,7 +110,9 @@ CANNED_QUERIES = {
         "title": "What did X say about Y?",
         "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). Names match every form in aliases (Cina, Stati Uniti). No rows means no statement in the data has both such a speaker and such a subject.",
         "sql": """
-SELECT s.date, sp.name AS speaker, s.kind, s.quote, s.quote_en, s.context, ev.title AS event,
+SELECT """
+        + when("s.date", None, "s.not_after")
+        + """ AS date, sp.name AS speaker, s.kind, s.quote, s.quote_en, s.context, ev.title AS event,
        """
         + caveats_of("statements", "s.statement_id")
         + """ AS caveats
@@ -113,7 +128,7 @@ WHERE sk.actor_id IN (
               WHERE organisation_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :speaker || '%'))
   AND s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
                          WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :subject || '%'))
-ORDER BY s.date_earliest""",
+ORDER BY coalesce(s.date_earliest, s.not_after_latest)""",
         "params": {"speaker": "Lukashenko", "subject": "Armenia"},
         "inputs": {"speaker": "actor", "subject": "actor"},
         "empty": "No statement in the data has a speaker matching the speaker given and a subject matching the subject given: the sources may not report one.",
@@ -151,13 +166,17 @@ SELECT * FROM (
   FROM memberships m JOIN actors o ON o.actor_id = m.organisation_id
   JOIN vocab_membership_roles r ON r.code = m.role WHERE m.member_id IN chosen
   UNION ALL
-  SELECT 'event', e.start_date, e.title || ' (' || ep.role || ')', """
+  SELECT 'event', """
+        + when("e.start_date", None, "e.not_after")
+        + """, e.title || ' (' || ep.role || ')', """
         + caveats_of("events", "e.event_id")
         + """
   FROM event_participants ep JOIN events e ON e.event_id = ep.event_id
   WHERE ep.actor_id IN chosen
   UNION ALL
-  SELECT 'statement', s.date, s.quote_en, """
+  SELECT 'statement', """
+        + when("s.date", None, "s.not_after")
+        + """, s.quote_en, """
         + caveats_of("statements", "s.statement_id")
         + """
   FROM statements s WHERE s.statement_id IN (SELECT statement_id FROM statement_speakers WHERE actor_id IN chosen)
@@ -168,17 +187,17 @@ SELECT * FROM (
     },
     "events_between": {
         "title": "Events in a date range",
-        "description": "Events between two dates (YYYY-MM-DD; leave one empty for an open range). With within = certainly, only events whose reduced dates certainly fall inside; otherwise (may) every event whose date may overlap the range, such as one known only by its year.",
+        "description": "Events between two dates (YYYY-MM-DD; leave one empty for an open range). With within = certainly, only events whose reduced dates certainly fall inside; otherwise (may) every event whose date may overlap the range, such as one known only by its year, or one the text gives no date for but bounds (not after its article's publication).",
         "sql": """
-SELECT t.start_date, t.end_date, e.start_date_precision AS precision, t.status, t.title, t.event_type, t.place, t.participants, t.caveats
+SELECT t."when", t.start_date, t.end_date, e.start_date_precision AS precision, t.status, t.title, t.event_type, t.place, t.participants, t.caveats
 FROM events_full t JOIN events e ON e.event_id = t.event_id
 WHERE (:from = '' OR :from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')  -- a malformed date finds nothing, and the page says why
   AND (:to = '' OR :to GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') AND :within IN ('certainly', 'may', '')
-  AND t.start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31')
+  AND (t.start_date_earliest <= coalesce(nullif(:to, ''), '9999-12-31') OR t.start_date_earliest IS NULL)  -- undated: any day up to its bound
   AND t.start_date_latest >= coalesce(nullif(:from, ''), '0000-01-01')
   AND (:within != 'certainly' OR (t.start_date_earliest >= coalesce(nullif(:from, ''), '0000-01-01')
        AND coalesce(e.end_date_latest, t.start_date_latest) <= coalesce(nullif(:to, ''), '9999-12-31')))
-ORDER BY t.start_date_earliest""",
+ORDER BY coalesce(t.start_date_earliest, t.start_date_latest)""",
         "params": {"from": "2023-11-01", "to": "2023-11-30", "within": "certainly"},
         "inputs": {"from": "date", "to": "date", "within": "within"},
         "empty": "No event in the data falls in that range; with within = certainly, try may, which also finds events whose date is known only to the month or year.",

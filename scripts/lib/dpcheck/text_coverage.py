@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
-"""Measure how much of each article's quoted material and explicit dates the data accounts for.
+"""Measure how much of each article the data accounts for: every sentence, and every quotation,
+explicit date and footnote.
 
 Usage: `python scripts/text_coverage.py [DESCRIPTOR] [--min PERCENT] [--exclusions FILE]`
 (defaults: datapackage.json, 100, and articles/coverage_exclusions.csv next to the descriptor).
 
 The validator proves that every fact is backed by a verbatim excerpt; it cannot say what the
-distillation missed. Quotations and dates are the parts of a news text most likely to carry a
-fact, and both are easy to find mechanically, so this script lists the ones nothing in the data
-points at. For each source (a row of sources.csv, its text read from text_path) it finds:
+distillation missed. So every sentence of every article must be accounted for: supported by the
+data (a citation excerpt, a cited statement's quote, or an upstream source's title, printed date or
+address, occurring in the sentence over at least MIN_OVERLAP characters, or over the whole of a
+shorter sentence), or excluded with a reason from REASONS. Sentences are found by sentencex, a
+maintained rule-based splitter with Italian rules, within each line (an article's line is a
+paragraph, so a paragraph break always ends a sentence).
+
+Quotations and dates are the parts of a news text most likely to carry a fact, and both are easy
+to find mechanically, so they are also counted on their own. For each source (a row of the
+table with x-texts, its text read from its path) it finds:
 
 1. quoted spans: the inner text of «…», of “…”, and of pairs of straight double quotes "…",
    paired left to right within one line (a paragraph); an unmatched straight quote is ignored,
@@ -24,16 +32,21 @@ An item is accounted for when its characters lie entirely inside one occurrence,
 text, of a citation excerpt of this source or of the quote of a statement this source is cited
 for (citations row with record_table = statements), or of the title, printed date or address of
 an upstream source this article cites (upstream_sources, when the package has it; a footnote is
-accounted for by the upstream source whose address it prints); or when it is listed in the exclusions file
-(columns source_id,text,reason; text as printed here, reason saying why it is no fact: a
-headline, a scare quote, the title of an operation). An exclusion that matches nothing in its
-source is reported as stale and fails the run, so the file cannot rot.
+accounted for by the upstream source whose address it prints); or when it is listed in the exclusions file.
 
-Prints one block per source, `SOURCE_ID: quotes A/B, dates C/D, P%` (with `, footnotes E/F` before
-the percentage where the article has footnotes), with one indented line per
-item not accounted for (`  articles/X.txt:LINE quote: '…'`), then `coverage: P% (N of M items
-accounted for)`. Exits 1 if a source is below --min percent or an exclusion is stale, or with a
-one-line message when the package cannot be read; 0 otherwise; 2 on bad usage.
+The exclusions file has the columns source_id,text,reason,note: text is a sentence, quotation or
+date as printed (or its shortened form as this report prints it), reason one code of REASONS (a
+headline, a byline, the authors' own assessment …; CONTRIBUTING.md lists them), note what it is.
+An exclusion that matches nothing in its source is reported as stale, and one whose reason is not
+a code, as such: both fail the run, so the file cannot rot.
+
+Prints one block per source: `SOURCE_ID: sentences A/B (C cited, D excluded), P%`, then
+`  quotes A/B, dates C/D, P%` (with `footnotes E/F, ` before the percentage where the article has
+footnotes), then one indented line per sentence or item not accounted for
+(`  articles/X.txt:LINE sentence: '…'`); then `sentences: P% (…)`, the exclusions by reason, and
+`coverage: P% (N of M items accounted for)`. Exits 1 if a source is below --min percent of its
+sentences or of its items, or an exclusion is stale or has no known reason, or with a one-line
+message when the package cannot be read; 0 otherwise; 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -52,7 +65,23 @@ from pathlib import Path
 from dpmodel import csvfile, descriptor, excerpts, hermetic, safe_open
 
 EXCLUSIONS = "articles/coverage_exclusions.csv"
-EXCLUSION_FIELDS = ["source_id", "text", "reason"]
+EXCLUSION_FIELDS = ["source_id", "text", "reason", "note"]
+# Why a sentence, quotation or date records no fact: the closed vocabulary of the exclusions'
+# reason column (make codebook lists it in CONTRIBUTING.md).
+REASONS = {
+    "headline": "The headline, or a standfirst or subtitle repeating what the body says.",
+    "byline": "The byline, an author, translator or credit line, the date line, or the outlet's boilerplate.",
+    "heading": "A section heading inside the body.",
+    "assessment": "The authors' own analysis, opinion, evaluation or prediction, with no reportable fact "
+    "(no happening, no one's words, no membership or post, no date).",
+    "restatement": "Repeats a fact the data records from another sentence of the same article.",
+    "transition": "Only introduces or links other sentences, with no fact of its own.",
+    "footnote": "A bibliographic footnote, recorded as an upstream source.",
+    "authors-words": "Words the authors themselves put in quotation marks (a scare quote, a coined term, a "
+    "slogan): no one is quoted.",
+    "name": "The name of something in quotation marks (an operation, a publication), not a quotation.",
+}
+MIN_OVERLAP = 15  # characters of a sentence a covering string must share with it (3 words or so)
 NEEDED = {
     "sources": ["source_id", "text_path"],
     "citations": ["record_table", "record_id", "source_id", "excerpt"],
@@ -97,6 +126,12 @@ class SourceResult:
     source_id: str
     text_path: str
     items: list[Item] = field(default_factory=list)
+    sentences: list[Item] = field(default_factory=list)  # kind "sentence"; by "data" counts as cited
+
+    @property
+    def sentence_percent(self) -> float:
+        done = sum(1 for i in self.sentences if i.by is not None)
+        return 100.0 * done / len(self.sentences) if self.sentences else 100.0
 
     def count(self, kind: str, only_accounted: bool = False) -> int:
         return sum(1 for i in self.items if i.kind == kind and not (only_accounted and i.by is None))
@@ -111,7 +146,7 @@ class SourceResult:
 
     @property
     def missing(self) -> list[Item]:
-        return [i for i in self.items if i.by is None]
+        return sorted((i for i in self.items + self.sentences if i.by is None), key=lambda i: (i.start, i.kind))
 
 
 @dataclass
@@ -122,6 +157,12 @@ class Stale:
 
 
 @dataclass
+class Unreasoned:
+    row: int
+    reason: str
+
+
+@dataclass
 class Results:
     sources: list[SourceResult]
     stale: list[Stale]
@@ -129,6 +170,8 @@ class Results:
     capped: list[tuple[str, str]] = field(
         default_factory=list
     )  # (text path, string) occurring more than excerpts.CAP times
+    unreasoned: list[Unreasoned] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)  # sentences excluded, by reason
 
     @property
     def total(self) -> int:
@@ -142,8 +185,40 @@ class Results:
     def percent(self) -> float:
         return 100.0 * self.accounted / self.total if self.total else 100.0
 
+    def sentences(self, by: str | None = "any") -> int:
+        """How many sentences there are (by "any"), or are accounted for so ("data", "exclusion")."""
+        every = [i for s in self.sources for i in s.sentences]
+        return len(every) if by == "any" else sum(1 for i in every if i.by == by)
 
-# --- finding quotes and dates -------------------------------------------------------------
+    @property
+    def sentence_percent(self) -> float:
+        total = self.sentences()
+        return 100.0 * (self.sentences("data") + self.sentences("exclusion")) / total if total else 100.0
+
+
+# --- finding sentences, quotes and dates ------------------------------------------------------
+
+
+def sentences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) of every sentence, trimmed of whitespace, in text order: sentencex's
+    Italian rules within each line (a line is a paragraph); a segment with no letter or digit (a
+    blank, a lone no-break space) is no sentence."""
+    import sentencex  # here: only coverage needs it
+
+    found, line_start = [], 0
+    for number, line in enumerate(text.split("\n"), 1):
+        at = 0
+        for segment in sentencex.segment("it", line):
+            offset = line.find(segment, at)
+            if offset < 0:  # never seen: the splitter gives back pieces of the line as they are
+                raise BadInput(f"line {number}: the sentence splitter changed the text of {shortened(segment)!r}")
+            at = offset + len(segment)
+            stripped = segment.strip()
+            if re.search(r"\w", stripped):
+                start = line_start + offset + (len(segment) - len(segment.lstrip()))
+                found.append((start, start + len(stripped), stripped))
+        line_start += len(line) + 1
+    return found
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
@@ -237,6 +312,18 @@ class Intervals:
         i = bisect.bisect_right(self.starts, start) - 1
         return i >= 0 and self.reach[i] >= end
 
+    def overlap(self, start: int, end: int, ends: list[int]) -> int:
+        """The most characters of [start, end) one interval covers (`ends`: each interval's end, in
+        the order of starts). Those starting at or before start reach furthest by `reach`; those
+        starting inside are looked at one by one, and each interval starts inside one sentence
+        only, so measuring every sentence of a text looks at each interval once."""
+        i = bisect.bisect_right(self.starts, start)
+        best = max(0, min(end, self.reach[i - 1]) - start) if i else 0
+        while i < len(self.starts) and self.starts[i] < end:
+            best = max(best, min(end, ends[i]) - self.starts[i])
+            i += 1
+        return best
+
 
 def inside_one(start: int, end: int, intervals: list[tuple[int, int]]) -> bool:
     return Intervals(sorted(intervals)).hold(start, end)
@@ -319,6 +406,10 @@ def items_of(text: str) -> list[Item]:
     return sorted(items, key=lambda i: (i.start, i.end, i.kind))
 
 
+def sentences_of(text: str) -> list[Item]:
+    return [Item("sentence", s, e, t, line_of(text, s)) for s, e, t in sentences(text)]
+
+
 def matches(exclusion_text: str, item: Item) -> bool:
     """An exclusion names an item by its full text, or by the shortened form printed for it."""
     return exclusion_text in (item.text, shortened(item.text))
@@ -338,6 +429,7 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
 
     results = []
     used = set()
+    reasons: dict[str, int] = {}
     capped_strings: list[tuple[str, str]] = []
     strings = covering_strings(rows["citations"], quotes)
     addresses: dict[str, list[str]] = {}
@@ -351,9 +443,10 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
         if not source["text_path"]:
             continue
         text = article_text(package, source["text_path"])
-        result = SourceResult(source["source_id"], source["text_path"], items_of(text))
+        result = SourceResult(source["source_id"], source["text_path"], items_of(text), sentences_of(text))
         capped: set[str] = set()
-        intervals = Intervals(covered_intervals(text, strings.get(source["source_id"], []), capped))
+        covered = covered_intervals(text, strings.get(source["source_id"], []), capped)
+        intervals, ends = Intervals(covered), [end for _, end in covered]
         capped_strings += [(source["text_path"], string) for string in sorted(capped)]
         excluded = [(n, row) for n, row in exclusions if row["source_id"] == source["source_id"]]
         for item in result.items:
@@ -365,10 +458,22 @@ def measure(descriptor_path: Path | str, exclusions_path: Path | str | None = No
                 item.kind == "footnote" and any(url in item.text for url in addresses.get(source["source_id"], []))
             ):
                 item.by = "data"
+        for sentence in result.sentences:
+            if intervals.overlap(sentence.start, sentence.end, ends) >= min(MIN_OVERLAP, sentence.end - sentence.start):
+                sentence.by = "data"
+                continue
+            for n, row in excluded:
+                if row["text"] is not None and matches(row["text"], sentence):
+                    used.add(n)
+                    sentence.by = "exclusion"
+                    reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
         results.append(result)
 
     stale = [Stale(n, row["source_id"] or "", row["text"] or "") for n, row in exclusions if n not in used]
-    return Results(results, stale, shown_as, capped_strings)
+    unreasoned = [Unreasoned(n, row["reason"] or "") for n, row in exclusions if row["reason"] not in REASONS]
+    return Results(
+        results, stale, shown_as, unreasoned=unreasoned, reasons=dict(sorted(reasons.items())), capped=capped_strings
+    )
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -384,28 +489,48 @@ def percent(value: float) -> str:
 def report(results: Results) -> list[str]:
     lines = []
     for s in results.sources:
+        cited = sum(1 for i in s.sentences if i.by == "data")
+        excluded = sum(1 for i in s.sentences if i.by == "exclusion")
+        lines.append(
+            f"{s.source_id}: sentences {cited + excluded}/{len(s.sentences)} ({cited} cited, {excluded} excluded), "
+            f"{percent(s.sentence_percent)}"
+        )
         footnotes = f"footnotes {s.count('footnote', True)}/{s.count('footnote')}, " if s.count("footnote") else ""
         lines.append(
-            f"{s.source_id}: quotes {s.count('quote', True)}/{s.count('quote')}, "
+            f"  quotes {s.count('quote', True)}/{s.count('quote')}, "
             f"dates {s.count('date', True)}/{s.count('date')}, {footnotes}{percent(s.percent)}"
         )
         lines += [f"  {s.text_path}:{i.line} {i.kind}: '{shortened(i.text)}'" for i in s.missing]
     for st in results.stale:
         lines.append(
             f"{results.exclusions_path}:{st.row} stale exclusion: '{shortened(st.text)}' "
-            f"is not a quote or date of {st.source_id or 'any source'}; remove or correct it"
+            f"is not a sentence, quote or date of {st.source_id or 'any source'}; remove or correct it"
         )
+    lines += [
+        f"{results.exclusions_path}:{u.row} reason: {u.reason!r} is not one of: {', '.join(REASONS)}"
+        for u in results.unreasoned
+    ]
     lines += [
         f"{path}: '{shortened(string)}' occurs more than {excerpts.CAP:,} times; only its first {excerpts.CAP:,} "
         "occurrences count as covering"
         for path, string in results.capped
     ]
+    by_reason = ", ".join(f"{reason} {count}" for reason, count in results.reasons.items())
+    lines.append(
+        f"sentences: {percent(results.sentence_percent)} "
+        f"({results.sentences('data') + results.sentences('exclusion')} of {results.sentences()} accounted for: "
+        f"{results.sentences('data')} cited, {results.sentences('exclusion')} excluded{': ' + by_reason if by_reason else ''})"
+    )
     lines.append(f"coverage: {percent(results.percent)} ({results.accounted} of {results.total} items accounted for)")
     return lines
 
 
 def passed(results: Results, minimum: float) -> bool:
-    return not results.stale and all(s.percent >= minimum for s in results.sources)
+    return (
+        not results.stale
+        and not results.unreasoned
+        and all(s.percent >= minimum and s.sentence_percent >= minimum for s in results.sources)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
