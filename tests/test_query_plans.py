@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dpbuild.queries import CANNED_QUERIES, VIEWS
+from dpmodel.names import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
@@ -29,6 +30,7 @@ VIEW_KEYS = {"events_full": "event_id", "statements_full": "statement_id", "memb
 @pytest.fixture(scope="module")
 def db(dist):
     conn = sqlite3.connect(dist / f"{NAME}.db")
+    conn.create_function("fold", 1, fold, deterministic=True)  # the site's SQL function (plugins/fold.py)
     yield conn
     conn.close()
 

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dpmodel.descriptor import primary_key
+
 from . import dashboard
 from .queries import CANNED_QUERIES, RENAMED_VIEWS, VIEWS
 from .typed import TypedTable
@@ -219,6 +221,9 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
         **source_line(tables, database),
         "about": f"Data package version {descriptor.get('version')}",
         "landing": landing(tables, database),
+        # IDs linked with their labels in query results and views, and record references to
+        # the rows they name (plugins/row_links.py).
+        "row_links": row_links(tables),
         # Why a canned query can answer with no rows (plugins/empty.py).
         "empty_results": {name: {"inputs": q["inputs"], "empty": q["empty"]} for name, q in CANNED_QUERIES.items()},
         # Old addresses of renamed views, redirected by the site (plugins/endpoints.py).
@@ -241,3 +246,15 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
             "datasette-render-markdown": {"columns": [], "patterns": []},
         },
     }
+
+
+def row_links(tables) -> dict:
+    """What plugins/row_links.py links, from the schemas: each table's primary key (`tables`);
+    the key columns that name one table only (`keys`: event_id -> events; a name two tables'
+    keys share, such as a lookup table's code, is left out); each record reference's id column
+    and the column naming its table (`records`: record_id -> record_table); and the views."""
+    keyed = {t.name: primary_key(t.schema) for t in tables}
+    single = [key[0] for key in keyed.values() if len(key) == 1]
+    keys = {key[0]: name for name, key in keyed.items() if len(key) == 1 and single.count(key[0]) == 1}
+    records = {spec["id_field"]: spec["table_field"] for t in tables if (spec := t.schema.get("x-record-reference"))}
+    return {"tables": keyed, "keys": keys, "records": records, "views": list(VIEWS)}

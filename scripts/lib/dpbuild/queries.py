@@ -31,6 +31,13 @@ def when(date: str, end: str | None, bound: str) -> str:
     return f"CASE WHEN {date} IS NULL THEN 'date unknown, not after ' || {bound} ELSE {shown} END"
 
 
+def named(param: str) -> str:
+    """A subquery: the actors one of whose name forms is the parameter, whole, folded (case,
+    accents and typographic marks ignored: dpmodel.names.fold, the site's SQL function fold()),
+    never a part of a name ("US" does not find Russia)."""
+    return f"(SELECT actor_id FROM actors_name_forms WHERE folded = fold(:{param}))"
+
+
 # Views renamed since an earlier release: the site redirects the old address to the new one.
 RENAMED_VIEWS = {"timeline": "events_full"}
 
@@ -108,7 +115,7 @@ CANNED_QUERIES = {
     # a malformed date) and what no rows means otherwise; plugins/empty.py shows why.
     "what_x_said_about_y": {
         "title": "What did X say about Y?",
-        "description": "Statements by a speaker about a subject; both match any part of a name (e.g. Lavrov, NATO). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). Names match every form in aliases (Cina, Stati Uniti). No rows means no statement in the data has both such a speaker and such a subject.",
+        "description": "Statements by a speaker about a subject (leave the subject empty for any). Each is a whole name, in any of the forms the articles use (Lavrov, Cina, Stati Uniti, NATO), case and accents ignored; a part of a name matches nothing (US is no name of Russia). The speaker may also be a country (China: every Chinese speaker) or a group (CSTO: its members and officials). No rows means no statement in the data has both such a speaker and such a subject.",
         "sql": """
 SELECT """
         + when("s.date", None, "s.not_after")
@@ -121,13 +128,20 @@ JOIN statement_speakers sk ON sk.statement_id = s.statement_id
 JOIN actors sp ON sp.actor_id = sk.actor_id
 LEFT JOIN events ev ON ev.event_id = s.event_id
 WHERE sk.actor_id IN (
-        SELECT actor_id FROM actors WHERE all_names LIKE '%' || :speaker || '%'
+        SELECT actor_id FROM """
+        + named("speaker")
+        + """
         UNION SELECT a.actor_id FROM actors a JOIN actors st ON st.kind = 'state' AND st.country = a.country
-              WHERE st.all_names LIKE '%' || :speaker || '%'
-        UNION SELECT member_id FROM memberships
-              WHERE organisation_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :speaker || '%'))
-  AND s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
-                         WHERE ss.actor_id IN (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :subject || '%'))
+              WHERE st.actor_id IN """
+        + named("speaker")
+        + """
+        UNION SELECT member_id FROM memberships WHERE organisation_id IN """
+        + named("speaker")
+        + """)
+  AND (:subject = '' OR s.statement_id IN (SELECT ss.statement_id FROM statement_subjects ss
+                                           WHERE ss.actor_id IN """
+        + named("subject")
+        + """))
 ORDER BY coalesce(s.date_earliest, s.not_after_latest)""",
         "params": {"speaker": "Lukashenko", "subject": "Armenia"},
         "inputs": {"speaker": "actor", "subject": "actor"},
@@ -155,9 +169,11 @@ ORDER BY m.role DESC, m.start_date, a.name""",
     },
     "actor_profile": {
         "title": "One actor's events, posts and statements",
-        "description": "Everything the data says an actor did, held or said; the actor matches any part of any of its names, Italian forms included (Lavrov, Cina).",
+        "description": "Everything the data says an actor did, held or said; the actor is a whole name in any of the forms the articles use (Lavrov, Cina), case and accents ignored.",
         "sql": """
-WITH chosen AS (SELECT actor_id FROM actors WHERE all_names LIKE '%' || :actor || '%')
+WITH chosen AS """
+        + named("actor")
+        + """
 SELECT * FROM (
   SELECT 'post' AS kind, m.start_date AS date, r.label || ' – ' || o.name AS detail,
          """
@@ -204,7 +220,7 @@ ORDER BY coalesce(t.start_date_earliest, t.start_date_latest)""",
     },
     "who_met_whom": {
         "title": "Who met whom",
-        "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give part of any of an actor's names (Italian forms included) to see its meetings, or leave it empty for all.",
+        "description": "Pairs of actors who met: both took part in the same talks, visit, summit, consultation, conference or negotiation that occurred (planned and proposed ones, and absences, excluded). Give an actor's name, whole, in any of the forms the articles use (Italian forms included; case and accents ignored) to see its meetings, or leave it empty for all.",
         "sql": """
 SELECT e.start_date, e.start_date_precision AS precision, e.title, a1.name AS actor, a2.name AS met, """
         + caveats_of("events", "e.event_id")
@@ -216,7 +232,11 @@ JOIN actors a1 ON a1.actor_id = p1.actor_id
 JOIN actors a2 ON a2.actor_id = p2.actor_id
 WHERE e.event_type IN ('talks', 'visit', 'summit', 'consultation', 'conference', 'negotiation')
   AND e.status = 'occurred' AND p1.role != 'absent' AND p2.role != 'absent'
-  AND (:actor = '' OR a1.all_names LIKE '%' || :actor || '%' OR a2.all_names LIKE '%' || :actor || '%')
+  AND (:actor = '' OR a1.actor_id IN """
+        + named("actor")
+        + """ OR a2.actor_id IN """
+        + named("actor")
+        + """)
 ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
         "params": {"actor": ""},
         "inputs": {"actor": "actor"},

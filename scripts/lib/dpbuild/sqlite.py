@@ -280,6 +280,7 @@ def write(tables: list[TypedTable], path: Path) -> None:
             db.execute(
                 f"INSERT INTO {quoted(names)}(rowid, {quoted(ALL_NAMES)}) SELECT rowid, {quoted(ALL_NAMES)} FROM {quoted(table.name)}"
             )
+            _name_forms(db, table)
     for name, view in VIEWS.items():
         _create_view(db, name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are
@@ -289,6 +290,24 @@ def write(tables: list[TypedTable], path: Path) -> None:
     # No VACUUM: tables are filled once, in key order, and indexed after, so there is little to
     # reclaim (and the bytes are the same build after build either way).
     db.close()
+
+
+def _name_forms(db, table: TypedTable) -> None:
+    """The table of name forms: one row per (row, name form) with the form folded
+    (dpmodel.names.fold), indexed, so that a canned query matches a whole name, in any case and
+    with or without accents, by one lookup ("US" is no name of Russia)."""
+    key = primary_key(table.schema)[0]
+    forms = dpnames.name_forms_table(table.name)
+    rows = db.execute(f"SELECT {quoted(key)}, {quoted(ALL_NAMES)} FROM {quoted(table.name)}").fetchall()
+    db[forms].create({key: str, "form": str, "folded": str})
+    db[forms].insert_all(
+        {key: row_key, "form": form, "folded": dpnames.fold(form)}
+        for row_key, all_names in rows
+        for form in dict.fromkeys((all_names or "").split(" | "))
+        if form
+    )
+    db[forms].create_index(["folded"], index_name=dpnames.index_name(forms, "folded"), find_unique_name=True)
+    db[forms].create_index([key], index_name=dpnames.index_name(forms, key), find_unique_name=True)
 
 
 def _create_view(db, name: str, sql: str) -> None:

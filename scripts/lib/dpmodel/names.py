@@ -9,6 +9,7 @@ Schema patterns; tests/test_names_and_domains.py holds them equal to TABLE_NAME 
 from __future__ import annotations
 
 import json
+import unicodedata
 
 from . import REPOSITORY
 
@@ -83,6 +84,26 @@ def names_index(table: str) -> str:
     return f"{table}_{ALL_NAMES}_fts"
 
 
+def name_forms_table(table: str) -> str:
+    """The table of a table's name forms, one row each, with its folded form (dpbuild/sqlite.py)."""
+    return f"{table}_name_forms"
+
+
+# Typographic apostrophes and quotes written as their plain forms, so "Xi’s" and "Xi's" fold alike.
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+
+
+def fold(text: object) -> str | None:
+    """A name as it is matched: case, accents and typographic marks ignored, spaces collapsed.
+    Whole name forms are compared folded ("cina" = "Cina", "tagikistan" = "Tagikistàn"), never as
+    substrings. The SQL function fold() of the site and the tests is this function."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_PLAIN))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
 def index_name(table: str, label: str) -> str:
     return f"{INDEX_PREFIX}{table}_{label}"
 
@@ -98,6 +119,7 @@ def created_objects(table: str, schema: dict) -> dict[str, str]:
         created.update({name: f"the full-text index of {table}" for name in with_shadows(search_index(table))})
     if schema.get("x-all-names"):
         created.update({name: f"the name index of {table}" for name in with_shadows(names_index(table))})
+        created[name_forms_table(table)] = f"the name forms of {table}"
     return created
 
 

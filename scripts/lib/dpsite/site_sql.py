@@ -48,9 +48,14 @@ def cited(most_rows: int, most_excerpts: int) -> str:
 
 # --- why a canned query found nothing (plugins/empty.py) --------------------------------------
 # What an input of each kind must match in the data, as one EXISTS each (all of a page's are asked
-# in one query). The actor check reads the build's trigram index of actors.all_names
-# (dpbuild.sqlite.names_index): the queries' own LIKE, answered from an index, not a scan.
+# in one query). The actor check is the queries' own: a whole name form, folded, looked up in the
+# build's table of name forms (dpbuild.sqlite._name_forms).
+ACTOR_FORMS = names.name_forms_table("actors")
 MATCHES = {
-    "actor": f"EXISTS (SELECT 1 FROM {names.names_index('actors')} WHERE all_names LIKE '%' || :{{p}} || '%')",
+    "actor": f"EXISTS (SELECT 1 FROM {ACTOR_FORMS} WHERE folded = fold(:{{p}}))",
     "table": "EXISTS (SELECT 1 FROM citations WHERE record_table = :{p})",
 }
+
+# The name forms a name that matches nothing is compared with, to suggest the nearest (every form
+# of every actor: a few hundred rows, read once per empty answer that needs them).
+ACTOR_FORM_LIST = f"SELECT DISTINCT form, folded FROM {ACTOR_FORMS} ORDER BY form LIMIT 20000"

@@ -5,10 +5,12 @@ sentences come from dpbuild/queries.py through the metadata the build writes."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from datasette import hookimpl
 
+from dpmodel.names import fold
 from dpsite import site_sql
 from dpsite.datasette_internals import escape_sqlite
 
@@ -44,15 +46,25 @@ async def _matching(db, inputs: dict[str, str], values: dict[str, str]) -> dict[
     return {name: bool(found) for name, found in zip(asked, row)}
 
 
+async def _nearest(db, value: str, most: int = 5) -> list[str]:
+    """The name forms nearest to a name that matches none (difflib's ratio on the folded forms)."""
+    forms = (await db.execute(site_sql.ACTOR_FORM_LIST)).rows
+    by_folded = {folded: form for form, folded in forms}
+    close = difflib.get_close_matches(fold(value) or "", list(by_folded), n=most, cutoff=0.5)
+    return [f"“{by_folded[folded]}”" for folded in close]
+
+
 def problem(kind: str, name: str, value: str, values: dict, matching: dict[str, bool]) -> str | None:
     """Why one input can match nothing, or None when it is fine (an empty input means 'any');
     `matching` says which inputs checked against the data match something."""
     if value == "":
         return None
     if kind == "actor" and not matching[name]:
+        nearest = values.get(f"_nearest_{name}") or []
+        suggestion = f" The nearest name forms: {', '.join(nearest)}." if nearest else ""
         return (
-            f"{name}: no actor has a name containing “{value}”, in any of the name forms the articles use. "
-            "Try part of the name, or search the actors table."
+            f"{name}: no actor is called “{value}” in any of the name forms the articles use (a name is matched "
+            f"whole, case and accents ignored, never as a part of a longer name).{suggestion}"
         )
     if kind == "date" and not DATE.fullmatch(value):
         return f"{name}: “{value}” is not a date written YYYY-MM-DD."
@@ -83,6 +95,9 @@ def extra_template_vars(view_name, request, datasette, database):
         db = datasette.get_database(database)
         values = {name: request.args.get(name, "") for name in spec["inputs"]}
         matching = await _matching(db, spec["inputs"], values)
+        for name, kind in spec["inputs"].items():
+            if kind == "actor" and values[name] and not matching.get(name, True):
+                values[f"_nearest_{name}"] = await _nearest(db, values[name])
         reasons = [problem(kind, name, values[name], values, matching) for name, kind in spec["inputs"].items()]
         return [r for r in reasons if r] or [spec["empty"]]
 

@@ -32,7 +32,8 @@ async def _targets(db, table: str) -> dict[str, tuple[str, str, str]]:
     return _KEYS[key]
 
 
-async def _label(db, other_table: str, other_column: str, label_column: str, value: str) -> str | None:
+async def label_of(db, other_table: str, other_column: str, label_column: str, value: str) -> str | None:
+    """The label of the row of other_table whose other_column is value (cached), or None."""
     key = (other_table, label_column, value)
     if key not in _LABELS:
         rows = (
@@ -63,7 +64,7 @@ def render_cell(value, column, table, database, datasette):
         target = (await _targets(db, table)).get(column)
         if not target:
             return None
-        label = await _label(db, *target, value)
+        label = await label_of(db, *target, value)
         href = f"{datasette.urls.table(database, target[0])}/{tilde_encode(value)}"
         shown = markupsafe.escape(label if label is not None else value)
         code = markupsafe.Markup(" <em>{}</em>").format(value) if label not in (None, value) else ""
