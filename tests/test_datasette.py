@@ -468,3 +468,15 @@ def test_ids_link_to_their_rows_with_their_labels(site):
         f'<a href="{DB}/events/csto-summit-minsk-2023-11-23">{title}</a> <em>csto-summit-minsk-2023-11-23</em>'
         in events
     )
+
+
+def test_a_map_popup_names_the_event_and_links_to_it_without_empty_fields(site):
+    import json
+
+    rows = site.rows(f"{DB}/events_full", _size="max")
+    placed = [r for r in rows if r["latitude"] is not None]
+    assert placed
+    for row in placed:
+        popup = json.loads(row["popup"])
+        assert popup["title"] == row["title"] and popup["link"] == f"events/{row['event_id']}"
+        assert "null" not in popup["description"] and popup["description"].startswith(row["when"])

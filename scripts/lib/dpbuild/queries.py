@@ -38,6 +38,17 @@ def named(param: str) -> str:
     return f"(SELECT actor_id FROM actors_name_forms WHERE folded = fold(:{param}))"
 
 
+def popup() -> str:
+    """A column: the map's popup for an event (datasette-cluster-map reads a `popup` JSON object):
+    its title, what is known of its date and where, and a link to its page (relative: the view's
+    page is in the same database); a field the event lacks is left out, never shown as null."""
+    return (
+        "json_object('title', e.title, 'description', "
+        + when("e.start_date", "e.end_date", "e.not_after")
+        + " || coalesce(' · ' || pl.name, ''), 'link', 'events/' || e.event_id)"
+    )
+
+
 # Views renamed since an earlier release: the site redirects the old address to the new one.
 RENAMED_VIEWS = {"timeline": "events_full"}
 
@@ -58,7 +69,10 @@ SELECT e.event_id, """
        parent.title AS part_of, e.description, """
         + caveats_of("events", "e.event_id")
         + """ AS caveats,
-       e.start_date_earliest, coalesce(e.start_date_latest, e.not_after_latest) AS start_date_latest
+       e.start_date_earliest, coalesce(e.start_date_latest, e.not_after_latest) AS start_date_latest,
+       """
+        + popup()
+        + """ AS popup
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
 JOIN vocab_event_statuses st ON st.code = e.status
