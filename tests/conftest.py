@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
+import hashlib
 import io
 import json
 import os
@@ -63,6 +65,67 @@ class Site:
         )
         assert response.status_code == 200, (path, response.text[:300])
         return response.json()["rows"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frictionless_descriptor_check_once():
+    """Frictionless's check of a descriptor (a sixth of validating the real package) run once per
+    distinct descriptor in this process. It reads the descriptor, its schemas inlined, and nothing
+    else (no row, no file), and most validations of the suite are of the real descriptor with a
+    table changed: each later one is given the answer the same descriptor got, as its own process
+    would have found it. Keyed by the whole descriptor, in its order; a test may still replace it."""
+    from dpcheck import frictionless_metadata
+
+    real = frictionless_metadata.messages
+    answers: dict[bytes, list[str]] = {}
+
+    def messages(descriptor: dict) -> list[str]:
+        # Taken before Frictionless may change the descriptor it is given.
+        key = hashlib.blake2b(json.dumps(descriptor, default=repr).encode()).digest()
+        if key not in answers:
+            answers[key] = real(descriptor)
+        return list(answers[key])
+
+    frictionless_metadata.messages = messages
+    yield
+    frictionless_metadata.messages = real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pandera_check_once():
+    """pandera's check of a table (half of validating the real package) run once per distinct
+    table in this process. A test breaks a table or two and validates the whole package: the
+    twenty-odd tables it left alone are the tables earlier tests checked, and each is given the
+    answer it got then. Keyed by all the check reads: the table's name, path, schema, cells (the
+    frame, nulls included), file rows and whether its key is known unique. A test that changes
+    what the check itself uses (pandera_check's constants, the vocabulary's wording) must replace
+    pandera_check.check, as test_frictionless_parity does, which it may."""
+    import importlib
+
+    pandera_check = importlib.import_module("dpcheck.pandera_check")
+    real = pandera_check.check
+    answers: dict[tuple, list] = {}
+
+    @functools.wraps(real)  # a rule that fails is named by its function
+    def check(table):
+        frame = io.BytesIO()
+        table.frame.write_ipc(frame)
+        rows = [table.row_number(i) for i in range(table.frame.height)]
+        key = (
+            table.name,
+            table.path,
+            json.dumps(table.resource.schema),
+            table.key_unique,
+            hashlib.blake2b(frame.getvalue()).digest(),
+            hashlib.blake2b(repr(rows).encode()).digest(),
+        )
+        if key not in answers:
+            answers[key] = real(table)
+        return list(answers[key])
+
+    pandera_check.check = check
+    yield
+    pandera_check.check = real
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ Frictionless finds in a broken package is also found without it, at the same fil
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 
@@ -18,7 +20,7 @@ from frictionless import validate as frictionless_validate
 
 from conftest import ROOT
 from dpcheck import frictionless_check, validate
-from dpmodel import csvfile, descriptor
+from dpmodel import csvfile, descriptor, limits, safe_open
 
 _WHERE = re.compile(r"^(\S+?)(?::(\d+))?(?::? )")
 
@@ -43,7 +45,7 @@ def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
     whole, so Frictionless's row errors in it, and its dangling keys into it from other tables,
     are echoes of that one problem and are left out."""
     package, _ = descriptor.load(pkg.descriptor)
-    unreadable = {r.path for r in package.tables() if csvfile.read(r)[1]}
+    unreadable = {r.path for r in package.tables() if _refused(r)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         names = affected(pkg, package)
@@ -73,6 +75,31 @@ def frictionless_findings(pkg) -> set[tuple[str, int | None]]:
             if not (echoes and (error.type == "foreign-key" or getattr(error, "row_number", None) is None))
         }
     return found | {(package.descriptor_name, None) for _ in errors}
+
+
+_REFUSED: dict[tuple, bool] = {}
+
+
+def _refused(resource) -> bool:
+    """Whether the validator's reader refuses a table's file (csvfile.read), parsed once per
+    distinct input: a hostile case changes a table or two, and the twenty-odd others, the same bytes
+    under the same schema, were parsed again for every case. A file the reader cannot even open
+    (a link, too large) is asked about anew each time."""
+    most = getattr(resource, "limits", limits.DEFAULT)
+    try:
+        data = safe_open.read_at(resource.file, resource.path, most.table_bytes)
+    except Exception:  # noqa: BLE001 - refused before parsing: as the reader itself says
+        return bool(csvfile.read(resource)[1])
+    key = (
+        resource.name,
+        resource.path,
+        json.dumps(resource.schema),
+        repr(most),
+        hashlib.blake2b(data).digest(),
+    )
+    if key not in _REFUSED:
+        _REFUSED[key] = bool(csvfile.read(resource)[1])
+    return _REFUSED[key]
 
 
 def affected(pkg, package) -> set[str] | None:

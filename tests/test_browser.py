@@ -204,7 +204,7 @@ def test_script_text_in_a_cell_is_shown_never_run(pkg, tmp_path, browser):
     script = "<script>window.__injected = 1</script>"
     pkg.set("events", {"event_id": "putin-li-shangfu-meeting-2023-04-16"}, "description", f"Meeting. {script}")
     dist = tmp_path / "dist"
-    build.build(pkg.descriptor, dist)
+    build.build(pkg.descriptor, dist, spreadsheet=False)  # the site serves no spreadsheet
     server = Server(dist)
     try:
         page = browser.new_page()

@@ -95,6 +95,10 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
     originals = {t: json.loads((pkg.root / t).read_text()) for t in TARGETS}
     texts = {t: (pkg.root / t).read_text() for t in TARGETS}
     seen = {"refused": 0, "loaded": 0}
+    # About half of the examples write a file an earlier one wrote already (choices that lead to
+    # the same key, a drop whatever the replacement): loading is a function of the files, so such
+    # an example is judged on the answer the same files gave, which every example asserts anew.
+    answers: dict[tuple[str, str], tuple[bool, list]] = {}
 
     @settings(
         max_examples=1000,
@@ -104,13 +108,17 @@ def test_no_change_to_the_descriptor_or_a_schema_crashes_loading(tmp_path):
     @given(mutation())
     def check(m):
         target, choices, kind, replacement, depth = m
-        for name in seen.pop("mutated", []):  # put back only what the last example changed
-            (pkg.root / name).write_text(texts[name])
-        seen["mutated"] = [target]
-        (pkg.root / target).write_text(mutate(originals[target], choices, kind, replacement, depth))
-        package, problems = descriptor.load(pkg.descriptor)
+        text = mutate(originals[target], choices, kind, replacement, depth)
+        if (target, text) not in answers:
+            for name in seen.pop("mutated", []):  # put back only what the last load changed
+                (pkg.root / name).write_text(texts[name])
+            seen["mutated"] = [target]
+            (pkg.root / target).write_text(text)
+            package, problems = descriptor.load(pkg.descriptor)
+            answers[target, text] = (package is None, problems)
+        unloaded, problems = answers[target, text]
         assert all(isinstance(p, Problem) and p.file and p.message for p in problems)
-        assert (package is None) == bool(problems)
+        assert unloaded == bool(problems)
         seen["refused" if problems else "loaded"] += 1
 
     check()

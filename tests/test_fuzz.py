@@ -63,6 +63,9 @@ def apply(data: bytes, kind: str, position: float, payload: bytes, length: int) 
 
 
 def test_random_mutations_never_crash_the_validator(tmp_path):
+    # Each example changes one table: the others' pandera checks and the descriptor's Frictionless
+    # check, the same inputs every time, are run once (conftest's pandera_check_once and
+    # frictionless_descriptor_check_once), and every mutated table is checked anew.
     pkg = PackageCopy(tmp_path / "package")
     originals = {t: pkg.path(t).read_bytes() for t in TABLES}
 
