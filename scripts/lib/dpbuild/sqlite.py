@@ -12,7 +12,7 @@ import sqlite_utils
 
 from dpmodel import names as dpnames
 from dpmodel import vocabulary
-from dpmodel.descriptor import foreign_keys, primary_key
+from dpmodel.descriptor import foreign_key_of, foreign_keys, primary_key
 from dpmodel.names import quoted
 
 from .queries import VIEWS
@@ -116,10 +116,6 @@ def _names(table: TypedTable) -> pl.DataFrame:
     )
 
 
-def _target(schema: dict, own_name: str, field: str):
-    return next(fk for fk in foreign_keys(schema, own_name) if fk.fields == [field])
-
-
 def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> TypedTable:
     """The table plus the columns its schema's x-search-names asks for: the names of the rows it
     points at, through one of its own foreign keys (an event's place) or through a link table
@@ -135,12 +131,12 @@ def with_search_names(table: TypedTable, tables: dict[str, TypedTable]) -> Typed
     for spec in specs:
         if "resource" in spec:  # rows of a link table whose `key` is this row's primary key
             link = tables[spec["resource"]]
-            fk = _target(link.schema, link.name, spec["field"])
+            fk = foreign_key_of(link.schema, link.name, spec["field"])
             pairs = _frame(link, *dict.fromkeys([spec["key"], spec["field"]])).select(
                 pl.col(spec["key"]).alias("_key"), pl.col(spec["field"]).alias("_pointed")
             )
         else:  # this row's own foreign key
-            fk = _target(table.schema, table.name, spec["field"])
+            fk = foreign_key_of(table.schema, table.name, spec["field"])
             pairs = _frame(table, *dict.fromkeys([pk, spec["field"]])).select(
                 pl.col(pk).alias("_key"), pl.col(spec["field"]).alias("_pointed")
             )

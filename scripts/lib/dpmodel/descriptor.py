@@ -195,6 +195,11 @@ def foreign_keys(schema: dict, own_name: str = "") -> list[ForeignKey]:
     ]
 
 
+def foreign_key_of(schema: dict, own_name: str, field: str | None) -> ForeignKey | None:
+    """The foreign key on `field` alone (the one a keyword's field leads through), or None."""
+    return next((fk for fk in foreign_keys(schema, own_name) if fk.fields == [field]), None)
+
+
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # any scheme: http:, file:, javascript:, data:
 
 
@@ -675,7 +680,8 @@ def check_tables(package: Package) -> list[Problem]:
                 target = dpnames.beside(schema, path, via[1]) or table.name
             else:
                 key = dpnames.beside(schema, path, via[1])
-                target = next((fk.resource for fk in foreign_keys(schema, table.name) if fk.fields == [key]), None)
+                fk = foreign_key_of(schema, table.name, key)
+                target = fk.resource if fk else None
             if target in tables and name not in tables[target].field_names:
                 problems.append(
                     Problem(

@@ -41,18 +41,6 @@ def name_of(module) -> str:
     return module.__name__.rsplit(".", 1)[-1]
 
 
-def keywords() -> dict[str, tuple[str, str]]:
-    """keyword -> (level, rule): the profile keywords the rules implement ("table" or "field")."""
-    found: dict[str, tuple[str, str]] = {}
-    for module in RULES:
-        for level, declared in (("table", module.KEYWORDS), ("field", module.FIELD_KEYWORDS)):
-            for keyword in declared:
-                if keyword in found:
-                    raise ValueError(f"the keyword {keyword} is declared by {found[keyword][1]} and {name_of(module)}")
-                found[keyword] = (level, name_of(module))
-    return found
-
-
 for _module in RULES:
     if _module.SCOPE not in SCOPES:
         raise ValueError(f"rule {name_of(_module)}: SCOPE {_module.SCOPE!r} is not one of {', '.join(SCOPES)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import foreign_keys as schema_foreign_keys
+from dpmodel.descriptor import foreign_key_of
 from dpmodel.problems import Problem
 
 from ._rows import INDEX, indexed, listed, spans
@@ -42,10 +42,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
     problems = []
     for table in tables.values():
         spec = table.resource.schema.get("x-date-within")
-        fk = next(
-            (f for f in schema_foreign_keys(table.resource.schema, table.name) if spec and f.fields == [spec["key"]]),
-            None,
-        )
+        fk = foreign_key_of(table.resource.schema, table.name, spec["key"]) if spec else None
         target = tables.get(fk.resource) if fk else None
         if target is None or "x-date-range" not in target.resource.schema:
             continue  # the key leads nowhere readable, or to rows without dates: nothing to compare

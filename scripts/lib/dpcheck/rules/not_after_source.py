@@ -9,7 +9,7 @@ import polars as pl
 
 from dpmodel import vocabulary
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import foreign_keys as schema_foreign_keys
+from dpmodel.descriptor import foreign_key_of
 from dpmodel.problems import Problem
 
 from ._rows import INDEX, citations_of, cited, fields, indexed, key_expr, listed, spans
@@ -111,9 +111,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
 def _flagged(tables: dict[str, Table], table: Table, unless: dict) -> list[str]:
     """The values of unless["field"] whose lookup row (through the field's foreign key) has
     unless["flag"] true, as that field's trueValues say."""
-    fk = next(
-        (fk for fk in schema_foreign_keys(table.resource.schema, table.name) if fk.fields == [unless["field"]]), None
-    )
+    fk = foreign_key_of(table.resource.schema, table.name, unless["field"])
     lookup = tables.get(fk.resource) if fk else None
     if lookup is None:
         return []

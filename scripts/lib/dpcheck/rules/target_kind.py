@@ -8,7 +8,7 @@ import polars as pl
 
 from dpmodel import messages
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import foreign_keys as schema_foreign_keys
+from dpmodel.descriptor import foreign_key_of
 from dpmodel.problems import Problem, shown
 
 from ._rows import INDEX, fields, indexed, listed
@@ -45,11 +45,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
     for table in tables.values():
         for field in fields(table):
             spec, name = field.get("x-target-kind"), field["name"]
-            fk = (
-                next((fk for fk in schema_foreign_keys(table.resource.schema, table.name) if fk.fields == [name]), None)
-                if spec
-                else None
-            )
+            fk = foreign_key_of(table.resource.schema, table.name, name) if spec else None
             target = tables.get(fk.resource) if fk else None
             if target is None:
                 continue
