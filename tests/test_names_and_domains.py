@@ -551,3 +551,32 @@ def test_codebook_and_coverage_functions_take_a_tiny_package(tmp_path):
     package, problems = descriptor.load(pkg.descriptor)
     assert problems == []
     assert "## t" in codebook.codebook(package)
+
+
+def test_a_name_form_holding_the_all_names_separator_stays_one_form():
+    """The name-form table reads each form whole from where it is recorded, not by splitting
+    all_names (whose separator ' | ' a name may hold), so no part of a name becomes a name."""
+    import pyarrow as pa
+    import sqlite_utils
+
+    from dpbuild import sqlite as build_sqlite
+    from dpbuild.typed import TypedTable
+    from dpmodel.names import fold
+
+    actors = TypedTable(
+        "actors",
+        {
+            "fields": [{"name": "actor_id"}, {"name": "name"}],
+            "primaryKey": ["actor_id"],
+            "x-datasette": {"label_column": "name"},
+            "x-all-names": {"resource": "aliases", "key": "actor_id", "name": "alias"},
+        },
+        {"actor_id": pa.array(["a"]), "name": pa.array(["Alfa | Beta"])},
+    )
+    aliases = TypedTable("aliases", {"fields": []}, {"actor_id": pa.array(["a"]), "alias": pa.array(["Àlfa"])})
+    db = sqlite_utils.Database(memory=True)
+    build_sqlite._name_forms(db, actors, [actors, aliases])
+    assert sorted(db.execute("SELECT actor_id, form, folded FROM actors_name_forms").fetchall()) == [
+        ("a", "Alfa | Beta", fold("Alfa | Beta")),
+        ("a", "Àlfa", "alfa"),
+    ]

@@ -276,7 +276,7 @@ def write(tables: list[TypedTable], path: Path) -> None:
             db.execute(
                 f"INSERT INTO {quoted(names)}(rowid, {quoted(ALL_NAMES)}) SELECT rowid, {quoted(ALL_NAMES)} FROM {quoted(table.name)}"
             )
-            _name_forms(db, table)
+            _name_forms(db, table, tables)
     for name, view in VIEWS.items():
         _create_view(db, name, view["sql"].strip())
     # No ANALYZE: statistics of today's few hundred rows would teach the planner that scans are
@@ -288,22 +288,33 @@ def write(tables: list[TypedTable], path: Path) -> None:
     db.close()
 
 
-def _name_forms(db, table: TypedTable) -> None:
+def _name_forms(db, table: TypedTable, tables: list[TypedTable]) -> None:
     """The table of name forms: one row per (row, name form) with the form folded
     (dpmodel.names.fold), indexed, so that a canned query matches a whole name, in any case and
-    with or without accents, by one lookup ("US" is no name of Russia)."""
+    with or without accents, by one lookup ("US" is no name of Russia). The forms are read where
+    all_names reads them (the label column, and x-all-names' table of other forms), each whole:
+    all_names joins them with ' | ', which a name may itself contain."""
+    spec = table.schema["x-all-names"]
     key = primary_key(table.schema)[0]
-    forms = dpnames.name_forms_table(table.name)
-    rows = db.execute(f"SELECT {quoted(key)}, {quoted(ALL_NAMES)} FROM {quoted(table.name)}").fetchall()
-    db[forms].create({key: str, "form": str, "folded": str})
-    db[forms].insert_all(
-        {key: row_key, "form": form, "folded": dpnames.fold(form)}
-        for row_key, all_names in rows
-        for form in dict.fromkeys((all_names or "").split(" | "))
-        if form
+    label = table.schema.get("x-datasette", {}).get("label_column") or key
+    others = next(t for t in tables if t.name == spec["resource"])
+    forms = (
+        pl.concat(
+            [
+                _frame(table, *dict.fromkeys([key, label])).select(pl.col(key), pl.col(label).alias("form")),
+                _frame(others, spec["key"], spec["name"]).select(
+                    pl.col(spec["key"]).alias(key), pl.col(spec["name"]).alias("form")
+                ),
+            ]
+        )
+        .drop_nulls()
+        .unique(maintain_order=True)
     )
-    db[forms].create_index(["folded"], index_name=dpnames.index_name(forms, "folded"), find_unique_name=True)
-    db[forms].create_index([key], index_name=dpnames.index_name(forms, key), find_unique_name=True)
+    name = dpnames.name_forms_table(table.name)
+    db[name].create({key: str, "form": str, "folded": str})
+    db[name].insert_all({key: k, "form": form, "folded": dpnames.fold(form)} for k, form in forms.iter_rows())
+    db[name].create_index(["folded"], index_name=dpnames.index_name(name, "folded"), find_unique_name=True)
+    db[name].create_index([key], index_name=dpnames.index_name(name, key), find_unique_name=True)
 
 
 def _create_view(db, name: str, sql: str) -> None:
