@@ -50,7 +50,8 @@ ALLOWED = [
     (
         "README.md",
         "about three minutes on two cores",
-        "the test suite's own wall time on this machine (a fresh clone of ae368c1: 180 s; 186 to 197 s in back-to-back runs), not the package's: make bench does not time the suite",
+        "the test suite's own wall time on this machine (a fresh clone of ae368c1: 180 s; 186 to 197 s "
+        "in back-to-back runs), not the package's: make bench does not time the suite",
     ),
     (
         "CHANGELOG.md",
