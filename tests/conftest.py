@@ -21,6 +21,8 @@ from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
 
+import live
+
 from dpbuild import build
 from dpcheck import descriptor_check, validate
 from dpsite import serve
@@ -364,3 +366,38 @@ def no_unclassified_error():
     plugin = plugin or loaded_plugin("errors")
     if plugin is not None and len(plugin.UNEXPECTED) > before:
         pytest.fail(f"an exception no class of plugins/errors.py covers reached it: {plugin.UNEXPECTED[before:]}")
+
+
+# --- the served site in a real browser (tests/live.py): one of each per test process ---------
+@pytest.fixture(scope="session")
+def browser():
+    live.require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(live.CHROMIUM), args=live.ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live_site(dist, browser):
+    server = live.Server(dist)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport=live.DESKTOP)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone-sized window (375 CSS pixels wide), with touch."""
+    context = browser.new_context(viewport=live.PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,109 +1,28 @@
-"""What a person sees, in a real browser: headless Chromium (Debian's package) driven by
-Playwright, against the site started exactly as `make serve` starts it. Screenshots are saved in
-test-output/screenshots/. Without /usr/bin/chromium the tests are skipped with the reason, except
-in CI (CI=true), where they must run."""
+"""What a person sees, in a real browser (tests/live.py: headless Chromium driven by Playwright,
+against the site started exactly as `make serve` starts it; one browser and server per test
+process, shared through conftest.py). Screenshots are saved in test-output/screenshots/."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from live import Server, shot
+from playwright.sync_api import expect
 
 from dpbuild import build
-from dpsite import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-output" / "screenshots"
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(
-            "CI must run the browser tests, but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False
-        )
-    pytest.skip(
-        "headless Chromium not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True
-    )
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The site served from a built folder on a free loopback port, until stopped."""
-
-    def __init__(self, dist: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            serve.command(dist, port=self.port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/-/versions.json", timeout=2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("datasette did not start within 60 s")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(dist):
-    server = Server(dist)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    yield page
-    page.close()
-
-
-def shot(page, name: str, full_page: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+def site(live_site):
+    return live_site
 
 
 def _count(table: str) -> int:
