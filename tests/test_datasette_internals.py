@@ -71,6 +71,7 @@ def test_error_classes():
 def test_utils():
     assert internals.escape_sqlite("events") == "events" and internals.escape_sqlite("a b") == "[a b]"
     assert internals.tilde_encode("a/b c") == "a~2Fb+c"
+    assert internals.tilde_decode("a~2Fb+c") == "a/b c"
     assert internals.path_from_row_pks({"k": "a/b"}, ["k"], False) == "a~2Fb"
 
 

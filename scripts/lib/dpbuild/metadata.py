@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from dpmodel.descriptor import primary_key
 
-from . import dashboard
+from . import dashboard, related
 from .queries import CANNED_QUERIES, RENAMED_VIEWS, VIEWS
 from .typed import TypedTable
 
@@ -224,6 +224,8 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
         # IDs linked with their labels in query results and views, and record references to
         # the rows they name (plugins/row_links.py).
         "row_links": row_links(tables),
+        # What a row's page lists of the rows that point at it (plugins/related.py).
+        "related": related.related(tables, {t.name: datasette_tables[t.name]["wide_columns"] for t in tables}),
         # Why a canned query can answer with no rows (plugins/empty.py).
         "empty_results": {name: {"inputs": q["inputs"], "empty": q["empty"]} for name, q in CANNED_QUERIES.items()},
         # Old addresses of renamed views, redirected by the site (plugins/endpoints.py).

@@ -13,7 +13,7 @@ import inspect
 from datasette.app import Datasette
 from datasette.database import Database, Results
 from datasette.plugins import pm
-from datasette.utils import escape_sqlite, path_from_row_pks, tilde_encode
+from datasette.utils import escape_sqlite, path_from_row_pks, tilde_decode, tilde_encode
 from datasette.utils.asgi import Base400, NotFound
 from datasette.views.base import DatasetteError
 
@@ -29,6 +29,7 @@ __all__ = [
     "remove_default_exception_handler",
     "replace_database_method",
     "replace_datasette_method",
+    "tilde_decode",
     "tilde_encode",
 ]
 
@@ -45,7 +46,7 @@ ASSUMPTIONS = {
     "results": "Results(rows, truncated, description) is what Database.execute returns",
     "default_exception_handler": "Datasette registers its own handle_exception plugin as 'datasette.handle_exception'",
     "error_classes": "DatasetteError has status, message, message_is_html and title; Base400 (NotFound) has status",
-    "utils": "escape_sqlite, tilde_encode and path_from_row_pks quote, encode and join as in 0.65",
+    "utils": "escape_sqlite, tilde_encode, tilde_decode and path_from_row_pks quote, encode and join as in 0.65",
 }
 
 
