@@ -68,6 +68,18 @@ def test_error_classes():
     assert issubclass(internals.NotFound, internals.Base400) and internals.NotFound("y").status == 404
 
 
+def test_file_download():
+    import inspect
+
+    assert list(inspect.signature(internals.AsgiFileDownload).parameters)[:4] == [
+        "filepath",
+        "filename",
+        "content_type",
+        "headers",
+    ]
+    assert inspect.iscoroutinefunction(internals.AsgiFileDownload.asgi_send)
+
+
 def test_utils():
     assert internals.escape_sqlite("events") == "events" and internals.escape_sqlite("a b") == "[a b]"
     assert internals.tilde_encode("a/b c") == "a~2Fb+c"

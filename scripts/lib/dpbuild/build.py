@@ -23,7 +23,7 @@ from pathlib import Path
 
 from datasette.inspect import inspect_hash
 
-from dpbuild import metadata, outputs, parquet, sqlite, xlsx
+from dpbuild import downloads, metadata, outputs, parquet, sqlite, xlsx
 from dpbuild.typed import typed
 from dpcheck import validate
 from dpmodel import csvfile, descriptor, hermetic, limits
@@ -38,7 +38,7 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     # Parquet and the spreadsheet are written beside the database, on the other core: pyarrow and
     # SQLite both work outside Python's lock, and each output is its own file.
     with ThreadPoolExecutor(max_workers=1) as beside:
-        files = beside.submit(_files, tables, package.descriptor, out, spreadsheet)
+        files = beside.submit(_files, tables, package, out, spreadsheet)
         db_path = _database(package, tables, by_name, out)
         files.result()
     # Last, once every other output is whole: `make` takes this file's date as the build's.
@@ -46,8 +46,10 @@ def build(descriptor_file: Path, out: Path, limit: limits.Limits = limits.DEFAUL
     return db_path
 
 
-def _files(tables, descriptor: dict, out: Path, spreadsheet: bool) -> None:
+def _files(tables, package, out: Path, spreadsheet: bool) -> None:
+    descriptor = package.descriptor
     parquet.write(tables, descriptor, out)
+    downloads.write(package, out)
     if spreadsheet:
         workbook = outputs.inside(out, f"{descriptor.get('name', 'data')}.xlsx")
         try:

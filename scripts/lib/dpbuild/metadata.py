@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dpmodel import names
 from dpmodel.descriptor import primary_key
 
 from . import dashboard, related
@@ -135,6 +136,14 @@ def landing(tables: list[TypedTable], database: str) -> dict:
     articles = articles_table(tables)
     if articles is not None:
         start.append(_articles_start(articles, database))
+    start.append(
+        {
+            "title": "Downloads",
+            "href": DOWNLOADS,
+            "note": "the whole dataset: the data package (CSV, its descriptor and schemas), each table as CSV and "
+            "Parquet (dated tables also by year), a spreadsheet and the SQLite database",
+        }
+    )
     questions = [
         {
             "title": q["title"],
@@ -163,17 +172,33 @@ def landing(tables: list[TypedTable], database: str) -> dict:
     }
 
 
+DOWNLOADS = "/-/downloads"  # the site's page of files for download (dpsite/plugins/downloads.py)
+
+# A view searchable as its table is: the view carries the table's rowid in this column, which
+# Datasette's search matches against the table's full-text index (fts_pk); it is out of the way.
+SEARCH_ROWID = "search_rowid"
+
+
+def view_search(view: dict) -> dict:
+    """A view's search box: the full-text index of the table it declares (`search`), matched by rowid."""
+    if not view.get("search"):
+        return {}
+    return {"fts_table": names.search_index(view["search"]), "fts_pk": SEARCH_ROWID}
+
+
 def view_columns(db_path: Path, view: str, sample: int = 200) -> tuple[list[str], list[str]]:
     """A view's derived and wide columns, judged on its first `sample` rows (a view can be slow to
     read whole at scale): derived ones by their suffix, wide ones by WIDE_TEXT."""
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
         cursor = conn.execute(f"SELECT * FROM [{view}] LIMIT {sample}")
-        names = [d[0] for d in cursor.description]
+        columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
-    derived = [n for n in names if n.endswith(("_earliest", "_latest"))]
+    # Derived: a date's bounds, the name forms a row is searched by (x-search-names' columns of
+    # the table, carried so that a match found through a name form can say which), the search key.
+    derived = [n for n in columns if n.endswith(("_earliest", "_latest", "_names")) or n == SEARCH_ROWID]
     wide = [
         n
-        for i, n in enumerate(names)
+        for i, n in enumerate(columns)
         if n not in derived
         and max((len(r[i]) for r in rows if isinstance(r[i], str) and " " in r[i]), default=0) > WIDE_TEXT
     ]
@@ -212,6 +237,7 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
             "description": view["description"],
             "derived_columns": derived,
             "wide_columns": wide,
+            **view_search(view),
         }
     return {
         "title": descriptor.get("title"),

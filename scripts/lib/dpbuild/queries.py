@@ -72,7 +72,7 @@ SELECT e.event_id, """
        e.start_date_earliest, coalesce(e.start_date_latest, e.not_after_latest) AS start_date_latest,
        """
         + popup()
-        + """ AS popup
+        + """ AS popup, e.place_names, e.participant_names, e.rowid AS search_rowid
 FROM events e
 JOIN vocab_event_types t ON t.code = e.event_type
 JOIN vocab_event_statuses st ON st.code = e.status
@@ -80,6 +80,7 @@ LEFT JOIN vocab_event_modes md ON md.code = e.mode
 LEFT JOIN places pl ON pl.place_id = e.place_id
 LEFT JOIN events parent ON parent.event_id = e.parent_event_id
 ORDER BY coalesce(e.start_date_earliest, e.not_after_latest), e.event_id""",
+        "search": "events",
     },
     "statements_full": {
         "description": "Statements with their speakers (several for a joint statement), date, event, subjects and the sources that report them.",
@@ -101,11 +102,12 @@ SELECT s.statement_id, """
             WHERE c.record_table = 'statements' AND c.record_id = s.statement_id ORDER BY so.title)) AS sources,
        rb.name AS reported_by, """
         + caveats_of("statements", "s.statement_id")
-        + """ AS caveats, s.date_earliest
+        + """ AS caveats, s.date_earliest, s.speaker_names, s.subject_names, s.rowid AS search_rowid
 FROM statements s
 LEFT JOIN events ev ON ev.event_id = s.event_id
 LEFT JOIN actors rb ON rb.actor_id = s.reported_by_id
 ORDER BY coalesce(s.date_earliest, s.not_after_latest), s.statement_id""",
+        "search": "statements",
     },
     "memberships_named": {
         "description": "Memberships and posts with the names of member, organisation and role.",
@@ -255,6 +257,20 @@ ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
         "params": {"actor": ""},
         "inputs": {"actor": "actor"},
         "empty": "The matching actors meet no one in an event that occurred (planned and proposed meetings are left out).",
+    },
+    "doubtful_claims": {
+        "title": "Doubtful or contradicted claims",
+        "description": "Every recorded claim an editor's caveat says is doubtful or contradicted (by another article, the established record or an outside reference), with the caveat's note and its evidence: the article's excerpt, or the reference's title, publisher, date and address. Each row links to the claim; give a kind (e.g. Contradicted by the established record) or leave it empty for all.",
+        "sql": """
+SELECT k.label AS kind, c.record_table, c.record_id, c.note, so.title AS evidence_in, c.excerpt,
+       c.ref_title, c.ref_publisher, c.ref_date, c.ref_url
+FROM caveats c JOIN vocab_caveat_kinds k ON k.code = c.kind
+LEFT JOIN sources so ON so.source_id = c.source_id
+WHERE k.contradicted AND (:kind = '' OR k.label = :kind OR k.code = :kind)
+ORDER BY k.label, c.record_table, c.record_id""",
+        "params": {"kind": ""},
+        "inputs": {"kind": "caveat_kind"},
+        "empty": "No caveat of that kind says a claim is doubtful or contradicted; leave the kind empty to see every kind.",
     },
     "citations_for_row": {
         "title": "Every citation behind a row",

@@ -14,11 +14,12 @@ from datasette.app import Datasette
 from datasette.database import Database, Results
 from datasette.plugins import pm
 from datasette.utils import escape_sqlite, path_from_row_pks, tilde_decode, tilde_encode
-from datasette.utils.asgi import Base400, NotFound
+from datasette.utils.asgi import AsgiFileDownload, Base400, NotFound
 from datasette.views.base import DatasetteError
 
 __all__ = [
     "ASSUMPTIONS",
+    "AsgiFileDownload",
     "Base400",
     "DatasetteError",
     "NotFound",
@@ -46,6 +47,7 @@ ASSUMPTIONS = {
     "results": "Results(rows, truncated, description) is what Database.execute returns",
     "default_exception_handler": "Datasette registers its own handle_exception plugin as 'datasette.handle_exception'",
     "error_classes": "DatasetteError has status, message, message_is_html and title; Base400 (NotFound) has status",
+    "file_download": "AsgiFileDownload(filepath, filename=, content_type=) is a response a route may return",
     "utils": "escape_sqlite, tilde_encode, tilde_decode and path_from_row_pks quote, encode and join as in 0.65",
 }
 

@@ -54,6 +54,7 @@ ACTOR_FORMS = names.name_forms_table("actors")
 MATCHES = {
     "actor": f"EXISTS (SELECT 1 FROM {ACTOR_FORMS} WHERE folded = fold(:{{p}}))",
     "table": "EXISTS (SELECT 1 FROM citations WHERE record_table = :{p})",
+    "caveat_kind": "EXISTS (SELECT 1 FROM vocab_caveat_kinds WHERE contradicted AND (label = :{p} OR code = :{p}))",
 }
 
 # The name forms a name that matches nothing is compared with, to suggest the nearest (every form

@@ -72,6 +72,8 @@ def problem(kind: str, name: str, value: str, values: dict, matching: dict[str, 
         return f"{name}: “{value}” is not a year written YYYY."
     if kind == "within" and value not in ("certainly", "may"):
         return f"{name}: “{value}” is neither certainly nor may."
+    if kind == "caveat_kind" and not matching[name]:
+        return f"{name}: no kind of caveat that says a claim is doubtful or contradicted is called “{value}”."
     if kind == "table" and not matching[name]:
         return f"{name}: no citation names a row of a table called “{value}”."
     if kind == "row" and matching.get(name) is False:
