@@ -8,6 +8,7 @@ import zipfile
 
 import pyarrow.parquet as pq
 import pytest
+
 from conftest import NAME, ROOT
 
 

@@ -8,8 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import NAME, ROOT, loaded_plugin
 
+from conftest import NAME, ROOT, loaded_plugin
 from dpbuild import related
 from dpbuild.typed import typed
 from dpmodel import csvfile, descriptor

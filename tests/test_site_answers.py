@@ -21,7 +21,7 @@ def test_the_start_here_views_are_searchable_like_their_tables(site):
 def test_a_view_keeps_the_name_forms_it_was_found_by_out_of_the_way(site):
     (row,) = site.rows(f"/{NAME}/events_full", event_id="csto-summit-minsk-2023-11-23")
     assert "Armenia" in row["participant_names"] and "Minsk" in row["place_names"]
-    assert 'participant_names' in site.get(f"/{NAME}/events_full").text.split("DP_PAGE")[1].split("</script>")[0]
+    assert "participant_names" in site.get(f"/{NAME}/events_full").text.split("DP_PAGE")[1].split("</script>")[0]
 
 
 def test_doubtful_claims_link_to_each_claim_with_its_evidence(site):
