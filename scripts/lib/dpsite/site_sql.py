@@ -57,6 +57,13 @@ MATCHES = {
     "caveat_kind": "EXISTS (SELECT 1 FROM vocab_caveat_kinds WHERE contradicted AND (label = :{p} OR code = :{p}))",
 }
 
+# The actors a name given to a canned query stands for (a name form may be shared: "GKNB"), with
+# the form it matched, to say how each name was read (plugins/empty.py).
+ACTORS_NAMED = (
+    f"SELECT DISTINCT a.actor_id, a.name, f.form FROM {ACTOR_FORMS} f JOIN actors a ON a.actor_id = f.actor_id "
+    "WHERE f.folded = fold(:name) ORDER BY a.name LIMIT 20"
+)
+
 # The name forms a name that matches nothing is compared with, to suggest the nearest (every form
 # of every actor: a few hundred rows, read once per empty answer that needs them).
 ACTOR_FORM_LIST = f"SELECT DISTINCT form, folded FROM {ACTOR_FORMS} ORDER BY form LIMIT 20000"

@@ -103,4 +103,33 @@ def extra_template_vars(view_name, request, datasette, database):
         reasons = [problem(kind, name, values[name], values, matching) for name, kind in spec["inputs"].items()]
         return [r for r in reasons if r] or [spec["empty"]]
 
-    return {"empty_why": empty_why}
+    async def names_read():
+        """How each name given was read: the actors it stands for and the name form it matched,
+        saying so when one name stands for several actors."""
+        db = datasette.get_database(database)
+        notes = []
+        for name, kind in spec["inputs"].items():
+            value = request.args.get(name, "")
+            if kind != "actor" or not value:
+                continue
+            rows = (await db.execute(site_sql.ACTORS_NAMED, {"name": value})).rows
+            if rows:
+                notes.append(reading(name, value, [(r["actor_id"], r["name"], r["form"]) for r in rows]))
+        return notes
+
+    return {"empty_why": empty_why, "names_read": names_read}
+
+
+def reading(name: str, value: str, actors: list[tuple[str, str, str]]) -> dict:
+    """One input's note: which actors "value" stands for, through which of their name forms."""
+    labels = list(dict.fromkeys(label for _, label, _ in actors))
+    forms = list(dict.fromkeys(form for _, _, form in actors))
+    through = "" if forms == labels or forms == [value] else f" (the name form “{'”, “'.join(forms)}”)"
+    if len(labels) > 1:
+        text = (
+            f"{name}: “{value}” is a name of {len(labels)} actors, {', '.join(labels)}{through}; "
+            "the answer includes each of them."
+        )
+    else:
+        text = f"{name}: “{value}” was read as {labels[0]}{through}."
+    return {"text": text, "ambiguous": len(labels) > 1}
