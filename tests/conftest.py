@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,26 +41,42 @@ NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 
 
 class Site:
-    def __init__(self, dist: Path):
+    """A built folder's site behind Datasette's test client. Its event loop runs in a thread of
+    its own, so the client works beside Playwright's sync API, which keeps a loop running in
+    the main thread for the browser tests' session."""
+
+    def __init__(self, dist: Path | None = None, metadata: dict | None = None, *, datasette: Datasette | None = None):
+        """The site of a built folder (with other metadata if given), or of a Datasette made
+        by the test."""
         self.loop = asyncio.new_event_loop()
-        self.ds = Datasette(
+        self.thread = threading.Thread(target=self.loop.run_forever, name="site", daemon=True)
+        self.thread.start()
+        self.ds = datasette or Datasette(
             immutables=[str(dist / f"{NAME}.db")],
             inspect_data=json.loads((dist / "inspect.json").read_text()),
-            metadata=json.loads((dist / "metadata.json").read_text()),
+            metadata=metadata if metadata is not None else json.loads((dist / "metadata.json").read_text()),
             plugins_dir=str(serve.SITE / "plugins"),
             template_dir=str(serve.SITE / "templates"),
             static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))],
             settings=serve.SETTINGS,
         )
-        self.loop.run_until_complete(self.ds.invoke_startup())
+        self.run(self.ds.invoke_startup())
+
+    def run(self, coroutine, timeout: float = 120):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
     def get(self, path: str, **params):
         if params:
             path += ("&" if "?" in path else "?") + urlencode(params)
-        return self.loop.run_until_complete(self.ds.client.get(path))
+        return self.run(self.ds.client.get(path))
 
     def post(self, path: str, data: dict):
-        return self.loop.run_until_complete(self.ds.client.post(path, data=data))
+        return self.run(self.ds.client.post(path, data=data))
 
     def rows(self, path: str, **params) -> list[dict]:
         response = self.get(
@@ -142,7 +159,7 @@ def dist(tmp_path_factory) -> Path:
 def site(dist) -> Site:
     site = Site(dist)
     yield site
-    site.loop.close()
+    site.close()
 
 
 class PackageCopy:
@@ -378,6 +395,25 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(live.CHROMIUM), args=live.ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_event_loop_left_running(request):
+    """Playwright's sync API runs its event loop in a greenlet of this thread, and asyncio takes
+    that loop as running in the thread for as long as the session's browser is open, whichever
+    test is running: a test that runs a loop of its own (asyncio.run, a test client) would be
+    refused, depending on which tests the worker ran before. So a test that does not drive the
+    browser runs with no loop marked running in its thread (asyncio's own hook for event loop
+    implementations), and the mark is put back for the browser after it."""
+    if "browser" in request.fixturenames:
+        yield
+        return
+    running = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(running)
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,13 @@ Work is counted (Found.work: the automaton's reports and the size of the automat
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sqlite3
 
 import pytest
 from datasette.app import Datasette
 
+from conftest import Site
 from dpcheck import text_coverage as cov
 from dpcheck.rules import _search
 from dpmodel import excerpts
@@ -179,13 +179,11 @@ def test_the_reading_page_marks_a_bounded_number_of_passages(tmp_path, counted, 
     from dpsite.plugins import reading
 
     text, needles = HOSTILE[name]
-    ds = _site(tmp_path, text, needles)
-    loop = asyncio.new_event_loop()
+    site = Site(datasette=_site(tmp_path, text, needles))
     try:
-        loop.run_until_complete(ds.invoke_startup())
-        page = loop.run_until_complete(ds.client.get("/-/articles/art"))
+        page = site.get("/-/articles/art")
     finally:
-        loop.close()
+        site.close()
     assert page.status_code == 200
     assert 0 < page.text.count("<mark") <= 2 * reading.MAX_MARKS
     assert max(piece.count(";") for piece in page.text.split('title="')[1:]) < reading.MAX_TARGETS

@@ -123,11 +123,11 @@ def test_pages_carry_cache_control_and_an_etag_and_answer_304_to_it(site):
     assert first.headers["cache-control"] == "public, max-age=60, s-maxage=86400"
     tag = first.headers["etag"]
     assert tag.startswith('W/"')
-    again = site.loop.run_until_complete(site.ds.client.get(PAGE, headers={"if-none-match": tag}))
+    again = site.run(site.ds.client.get(PAGE, headers={"if-none-match": tag}))
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
     other = site.get(PAGE, _sort="event_id")
     assert other.headers["etag"] != tag  # one tag per page
-    stale = site.loop.run_until_complete(site.ds.client.get(PAGE, headers={"if-none-match": 'W/"0-0"'}))
+    stale = site.run(site.ds.client.get(PAGE, headers={"if-none-match": 'W/"0-0"'}))
     assert stale.status_code == 200
 
 

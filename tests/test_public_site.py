@@ -104,7 +104,7 @@ def test_a_javascript_licence_link_is_never_rendered(dist):
     try:
         html = site.get("/").text + site.get(f"{DB}/events").text
     finally:
-        site.loop.close()
+        site.close()
     assert "Data license:" in html
     assert "javascript:" not in html and "data:text/html" not in html
 

@@ -5,7 +5,6 @@ a page."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -13,11 +12,9 @@ import re
 import shutil
 import sqlite3
 from html.parser import HTMLParser
-from pathlib import Path
 
 import jinja2
 import pytest
-from datasette.app import Datasette
 
 from conftest import NAME, Site
 from dpbuild import metadata as build_metadata
@@ -189,30 +186,13 @@ def test_markdown_only_for_the_packages_own_columns(dist, monkeypatch):
         entry.pop("plugins", None)
         entry.update(build_metadata.table_plugins(name))
     assert "plugins" in tables["events"] and "plugins" not in tables["actors"]
-    other = MetadataSite(dist, meta)
+    other = Site(dist, meta)
     try:
         assert '<div style="white-space: normal"><p>' in other.get(f"{DB}/events/{EVENT}").text
         html = other.get(DB, sql=f"select '{IMAGE}' as description").text
         assert "<img" not in html and IMAGE in html
     finally:
-        other.loop.close()
-
-
-class MetadataSite(Site):
-    """The site of a built folder, with other metadata."""
-
-    def __init__(self, dist: Path, meta: dict):
-        self.loop = asyncio.new_event_loop()
-        self.ds = Datasette(
-            immutables=[str(dist / f"{NAME}.db")],
-            metadata=meta,
-            inspect_data=json.loads((dist / "inspect.json").read_text()),
-            plugins_dir=str(serve.SITE / "plugins"),
-            template_dir=str(serve.SITE / "templates"),
-            static_mounts=[(serve.STATIC[0], str(serve.STATIC[1]))],
-            settings=serve.SETTINGS,
-        )
-        self.loop.run_until_complete(self.ds.invoke_startup())
+        other.close()
 
 
 # Oversized cells ----------------------------------------------------------------------------
@@ -231,7 +211,7 @@ def big_site(dist, tmp_path_factory):
     cells.longest_row.cache_clear()
     site = Site(out)
     yield site
-    site.loop.close()
+    site.close()
 
 
 @pytest.mark.parametrize(

@@ -344,7 +344,7 @@ def test_datasettes_report_of_a_failed_200kb_query_is_bounded(site, monkeypatch)
     out = io.StringIO()
     monkeypatch.setattr(sys, "stderr", logs.BoundedLines(out))
     with pytest.raises(sqlite3.DataError):  # the query is over SQLite's length limit (plugins/sqlite_limits.py)
-        site.loop.run_until_complete(site.ds.get_database(NAME).execute("select " + "x" * 200_000 + " from nowhere"))
+        site.run(site.ds.get_database(NAME).execute("select " + "x" * 200_000 + " from nowhere"))
     written = out.getvalue()
     assert "ERROR" in written and max(len(line) for line in written.split("\n")) <= logs.MAX_LINE
 
