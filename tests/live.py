@@ -6,6 +6,7 @@ where they must run. Screenshots are saved in test-output/screenshots/."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -84,3 +85,44 @@ def shot(page, name: str, full_page: bool = False) -> None:
 def overflow(page) -> int:
     """How many CSS pixels the page is wider than its window (0: nothing to scroll sideways)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+# axe-core, the accessibility checker, as the axe-playwright-python package bundles it (its
+# axe.min.js alone: the package's Python wrapper is not used).
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"  # not imported
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def start_axe(page, tags=WCAG_AA) -> None:
+    """Start axe-core's check of the rules tagged `tags` on the page as it is now (axe_result
+    waits for it; pages of one browser check at once). The page's context must be made with
+    bypass_csp=True: axe is added as an inline script, which the site's Content-Security-Policy
+    (rightly) refuses to run otherwise."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    page.evaluate(
+        "(tags) => { window.__axeViolations = axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']}).then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact,"
+        " help: v.help, targets: v.nodes.map((n) => n.target.join(' '))}))); }",
+        list(tags),
+    )
+
+
+def axe_result(page) -> list[dict]:
+    """The violations the check start_axe started finds: rule id, impact, help, elements."""
+    return page.evaluate("() => window.__axeViolations")
+
+
+def axe(page, tags=WCAG_AA) -> list[dict]:
+    """axe-core's violations of the rules tagged `tags` on the page as it is now."""
+    start_axe(page, tags)
+    return axe_result(page)
+
+
+def violations_text(found: list[dict], nodes: int = 3) -> str:
+    """axe's violations, one a line: rule, impact, what it asks, a few of the elements."""
+    lines = []
+    for v in found:
+        more = f" (+{len(v['targets']) - nodes} more)" if len(v["targets"]) > nodes else ""
+        lines.append(f"{v['id']} [{v['impact']}] {v['help']}: {', '.join(v['targets'][:nodes])}{more}")
+    return "\n".join(lines)

@@ -73,6 +73,9 @@ def test_an_article_reads_with_its_cited_passages_linked(site, page):
     expect(marks.first).to_be_visible()
     assert marks.count() > 10
     marks.first.locator("a").first.click()
+    entry = page.locator(".passages li:target")  # the list of what the passage supports, in view
+    expect(entry).to_be_in_viewport()
+    entry.locator(f'a[href^="/{NAME}/"]').first.click()
     expect(page).to_have_url(re.compile(f"{site.url}/{NAME}/[a-z_]+/"))
 
 
@@ -86,6 +89,22 @@ def test_search_finds_a_word_family_and_marks_the_matches(site, page):
     expect(page.locator("table.rows-and-columns tbody tr")).to_have_count(1)
     expect(page.locator("td.col-quote_en mark.search-match")).to_have_text("hegemonism")
     shot(page, "search")
+
+
+def test_a_row_found_through_a_name_form_says_which(site, page):
+    """ "Bielorussia" is a name form of Belarus; an event found only by its participants' name
+    forms (a column kept out of the way) says so in a cell that can be seen."""
+    page.goto(f"{site.url}/{NAME}/events_full?_search=Bielorussia")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    expect(rows.first).to_be_visible()
+    for row in rows.all():
+        seen = row.locator("mark.search-match:visible").count()
+        note = row.locator(".dp-matched-by")
+        if seen:
+            expect(note).to_have_count(0)
+        else:
+            expect(note).to_have_text("Found by the name form “Bielorussia” in participant names")
+    assert page.locator(".dp-matched-by").count() > 0
 
 
 def test_offline_the_map_still_shows_where_events_happened(site, page):
@@ -114,9 +133,10 @@ def test_the_dashboard_draws_its_charts_and_each_bar_opens_its_rows(site, page):
     page.wait_for_timeout(1000)  # let the charts finish their transitions before the picture
     shot(page, "dashboard", full_page=True)
     speakers = page.locator(".dashboard-card").filter(has=page.get_by_text("Utterances per speaker", exact=False))
-    speakers.locator('svg [aria-roledescription="bar"]').first.click()  # a bar opens the rows it counts
-    expect(page).to_have_url(re.compile(rf"{site.url}/{NAME}/statement_speakers\?actor_id=[a-z-]+$"))
-    expect(page.locator("table.rows-and-columns tbody tr").first).to_be_visible()
+    speakers.locator('svg [aria-roledescription="bar"]').first.click()  # a bar opens the speaker's quotes
+    expect(page).to_have_url(re.compile(rf"{site.url}/{NAME}/statements\?_through=.*statement_speakers.*"))
+    expect(page.locator("table.rows-and-columns td.col-quote").first).not_to_be_empty()
+    expect(page.locator("table.rows-and-columns td.col-quote_en").first).not_to_be_empty()
 
 
 def test_script_text_in_a_cell_is_shown_never_run(pkg, tmp_path, browser):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -146,12 +149,11 @@ def test_each_bar_links_to_the_rows_behind_it(site):
         ("membership-timeline", None),
     ]:
         chart = DASHBOARD["overview"]["charts"][slug]
-        assert chart["display"]["encoding"]["href"] == {"field": "href"}
+        layers = [chart["display"], *chart["display"].get("layer", [])]
+        assert {"field": "href"} in [layer.get("encoding", {}).get("href") for layer in layers]
         for bar in site.rows(DB, sql=chart["query"]):
             path, _, query = bar["href"].partition("?")
-            behind = (
-                site.rows(path, **dict(p.split("=", 1) for p in query.split("&") if p), _size="max") if query else None
-            )
+            behind = site.rows(path, **dict(parse_qsl(query)), _size="max") if query else None
             if slug == "statements-by-speaker":  # a bar counts utterances; it opens every report of them
                 behind = {
                     site.rows(f"{DB}/statements/{row['statement_id']}")[0]["same_utterance_as"] or row["statement_id"]
@@ -207,12 +209,12 @@ def test_a_joint_statement_counts_once_in_totals_and_once_per_speaker(site):
 
 
 def test_the_dashboard_reads_true():
-    """A colour for each event type, none repeated; whole-number ticks on counts; no post drawn
-    from before the articles' period (one founder's row once stretched every bar thin)."""
+    """A colour for each family of event types, none repeated (tests/test_dashboard.py: how far
+    apart); whole-number ticks on counts; no post drawn from before the articles' period (one
+    founder's row once stretched every bar thin)."""
     charts = DASHBOARD["overview"]["charts"]
-    colours = charts["events-by-month"]["display"]["encoding"]["color"]["scale"]["range"]
-    types = (ROOT / "data" / "vocab_event_types.csv").read_text(encoding="utf-8").count("\n") - 1
-    assert len(set(colours)) == len(colours) >= types
+    colour = charts["events-by-month"]["display"]["encoding"]["color"]
+    assert len(set(colour["scale"]["range"])) == len(colour["scale"]["range"]) == len(colour["scale"]["domain"])
     assert charts["events-by-month"]["display"]["encoding"]["y"]["axis"]["tickMinStep"] == 1
     assert charts["statements-by-speaker"]["display"]["encoding"]["x"]["axis"]["tickMinStep"] == 1
     assert f"max(m.start_date_earliest, '{POSTS_FROM}')" in charts["membership-timeline"]["query"]
@@ -420,19 +422,27 @@ def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
 
 
 def test_an_article_reads_with_its_cited_passages_marked(site):
-    page = site.get("/-/articles/2023-04-putin-meets-li-shangfu")
-    assert page.status_code == 200
-    assert page.text.count("<mark") > 10
-    assert (
-        f'<a href="{DB}/events/putin-li-shangfu-meeting-2023-04-16">' in page.text
-        or f'href="{DB}/event_participants/putin-li-shangfu-meeting-2023-04-16,li-shangfu"' in page.text
-    )
-    assert "<script>" not in page.text.split('<div class="article-text">')[1].split("</div>")[0]
+    """Each mark links to an entry below the text (and the entry back to it) that lists the rows
+    the passage supports; together the entries list every row that cites the article."""
+    article = "2023-04-putin-meets-li-shangfu"
+    html = site.get(f"/-/articles/{article}").text
+    text, listed = html.split('<div class="article-text"')[1].split("</div>")[0], html.split('id="passages"')[1]
+    marked = re.findall(r'<mark><a href="#passage-(\d+)"', text)
+    assert len(marked) > 10
+    assert set(marked) == set(re.findall(r'<li id="passage-(\d+)"><a href="#mark-\1">', listed))
+    assert set(marked) == set(re.findall(r'<a href="#passage-(\d+)" id="mark-\1">', text))
+    with (ROOT / "data" / "citations.csv").open(newline="", encoding="utf-8") as f:
+        cited = {
+            (c["record_table"], c["record_id"].replace("/", ","))
+            for c in csv.DictReader(f)
+            if c["source_id"] == article
+        }
+    assert set(re.findall(rf'<a href="{DB}/([a-z_]+)/([^"]+)">', listed)) == cited
+    # a participant's row is named by its event and its actor, not by its key
+    assert '-2023-04-16,li-shangfu">Putin meets Chinese Defence Minister Li Shangfu — Li Shangfu</a>' in listed
+    assert "<script>" not in text
     assert site.get("/-/articles/no-such-article").status_code == 404
-    assert (
-        'href="/-/articles/2023-04-putin-meets-li-shangfu"'
-        in site.get(f"{DB}/sources/2023-04-putin-meets-li-shangfu").text
-    )
+    assert f'href="/-/articles/{article}"' in site.get(f"{DB}/sources/{article}").text
 
 
 def test_marked_pieces_follow_overlapping_excerpts():

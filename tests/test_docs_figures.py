@@ -54,12 +54,6 @@ ALLOWED = [
         "tests, 169 s with the install), not the package's: make bench does not time the suite",
     ),
     (
-        "CHANGELOG.md",
-        "about 2.5 times faster at a million rows",
-        "before and after the JSON-batch build: 36.8 s (BENCHMARKS.md at c748c31, the build of 1.0.0) against 14.3 s "
-        "(at 6420f8e, the first run after); the old build is not run any more",
-    ),
-    (
         "SECURITY.md",
         "were 144 s and 13.3 GB before",
         "10 Mi rows of `,,` before the row and cell limits existed: the cost that set them, of code that is gone",
@@ -308,7 +302,6 @@ def held() -> list[tuple[str, str]]:
     ceiling = _constants("scripts/lib/dpsite/plugins/cells.py")["READ_CEILING"]
     response = _constants("scripts/lib/dpsite/plugins/sql_gate.py")["MAX_RESPONSE_BYTES"]
     proxy = _constants("scripts/lib/dpsite/proxy.py")["LIMITS"]
-    fts_buffer = _constants("scripts/lib/dpbuild/sqlite.py")["FTS_BUFFER"]
     big_cell = _constants("tests/test_site_csp.py")["BIG"]
     seconds = settings["sql_time_limit_ms"] / 1000
     return [
@@ -326,7 +319,6 @@ def held() -> list[tuple[str, str]]:
             "os_limits.py",
         ),
         (f"more than {gib} GiB of memory", "os_limits.MEMORY_MESSAGE"),
-        (f"a {gib} GiB address-space and {cpu} s CPU-time limit", "os_limits.py"),
         (f"at most {lim.table_rows:,} rows and {lim.table_cells:,} cells", "dpmodel/limits.py Limits"),
         (f"descriptor {lim.descriptor_bytes // MiB} MiB,", "dpmodel/limits.py Limits.descriptor_bytes"),
         (f"each Table Schema {lim.schema_bytes // 1024} KiB", "dpmodel/limits.py Limits.schema_bytes"),
@@ -338,14 +330,12 @@ def held() -> list[tuple[str, str]]:
         (f"returned by one query | {sqlite_caps['MAX_RESULT_BYTES']:,} bytes", "plugins/sqlite_limits.py"),
         (f"heap (process) | {sqlite_caps['HEAP_LIMIT_BYTES'] // MiB} MiB", "plugins/sqlite_limits.py"),
         (f"request target | {target:,} bytes", "plugins/query_limits.py MAX_TARGET_BYTES"),
-        (f"over {target:,} bytes", "plugins/query_limits.py MAX_TARGET_BYTES"),
         (f"(at most {ceiling // MiB} MiB)", "plugins/cells.py READ_CEILING"),
         (f"one response | {response:,} bytes", "plugins/sql_gate.py MAX_RESPONSE_BYTES"),
         (
             f"{proxy['RATE']} requests a second (burst {proxy['BURST']}) and {proxy['CONNECTIONS']} connections",
             "dpsite/proxy.py LIMITS",
         ),
-        (f"a {fts_buffer // MiB} MiB buffer", "dpbuild/sqlite.py FTS_BUFFER"),
         (f"a {big_cell / 10**6:g} MB cell", "tests/test_site_csp.py BIG"),
     ]
 
@@ -436,5 +426,9 @@ def test_the_finder_sees_figures_and_not_words():
 
 
 def test_every_doc_has_figures_to_hold():
-    """The finder reads each doc (a doc it read nothing from would pass whatever it said)."""
-    assert all(found for _, found in _docs().values())
+    """The finder reads each doc (a doc it read nothing from would pass whatever it said). The
+    CHANGELOG's newest section may state no figure (a release of pages, not of speed): there the
+    finder is shown to read the whole file."""
+    docs = _docs()
+    assert all(found for name, (_, found) in docs.items() if name != "CHANGELOG.md")
+    assert figures((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))[1]

@@ -61,11 +61,11 @@ def marked(tmp_path_factory) -> Site:
     build.build(pkg.descriptor, dist, spreadsheet=False)
     site = Site(dist)
     yield site
-    site.loop.close()
+    site.close()
 
 
 def _first(site: Site, sql: str) -> str:
-    return site.loop.run_until_complete(site.ds.get_database(NAME).execute(sql)).rows[0][0]
+    return site.run(site.ds.get_database(NAME).execute(sql)).rows[0][0]
 
 
 def _pages(site: Site) -> dict[str, str]:
@@ -97,7 +97,7 @@ def test_markup_in_the_data_is_text_on_every_page_type(marked):
         assert RAW not in response.text, f"{label} ({path}) draws the data's markup as HTML"
         shown[label] = ESCAPED in response.text
     # The test sees the data on the pages that show free text (so a missing escape would show).
-    assert [label for label, seen in shown.items() if not seen] == ["home", "database", "dashboard"], shown
+    assert [label for label, seen in shown.items() if not seen] == ["database", "dashboard"], shown
 
 
 def test_the_csv_download_keeps_the_markup_as_it_is(marked):

@@ -119,6 +119,46 @@ def test_5_when_kazakhstan_took_over_the_csto_chair_and_the_excerpt(live_site, p
     expect(page.locator("section.evidence q").first).to_contain_text("Kazakistan")
 
 
+def _rows_citing(source_id: str, start: int, end: int) -> set[tuple[str, str]]:
+    """From the CSVs and the article's file: the rows citing an excerpt found in the article at
+    a place that covers the characters start..end."""
+    import csv
+
+    with (ROOT / "data" / "sources.csv").open(newline="", encoding="utf-8") as f:
+        path = next(r["text_path"] for r in csv.DictReader(f) if r["source_id"] == source_id)
+    text = (ROOT / path).read_text(encoding="utf-8")
+    with (ROOT / "data" / "citations.csv").open(newline="", encoding="utf-8") as f:
+        cited = [c for c in csv.DictReader(f) if c["source_id"] == source_id]
+    return {
+        (c["record_table"], c["record_id"].replace("/", ","))
+        for c in cited
+        for at in [m.start() for m in re.finditer(re.escape(c["excerpt"]), text)]
+        if at <= start and end <= at + len(c["excerpt"])
+    }
+
+
+def test_6_from_a_marked_passage_of_the_december_2023_article_to_every_row_it_supports(live_site, page):
+    visit = Visit(page, live_site)
+    visit.click(page.locator("section.landing-start").get_by_role("link", name="Problemi e prospettive della CSTO"))
+    passage = "la presidenza della Repubblica di Bielorussia"
+    visit.click(page.locator(".article-text mark a").filter(has_text=passage).first)
+    entry = page.locator(".passages li:target")
+    expect(entry).to_be_in_viewport()
+    links = entry.locator(f'a[href^="/{NAME}/"]').evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    listed = {tuple(href.split("/")[2:4]) for href in links}
+    start, end = (
+        page.locator(".article-text mark a")
+        .filter(has_text=passage)
+        .first.evaluate(
+            """a => { const r = document.createRange();
+                 r.setStart(document.querySelector('.article-text'), 0); r.setEndBefore(a);
+                 const at = r.toString().length; return [at, at + a.textContent.length]; }"""
+        )
+    )
+    assert listed == _rows_citing("2023-12-csto-belarus-chairmanship", start, end) and len(listed) > 1
+    expect(entry).to_contain_text("Presidency of the CSTO")  # each row in words, not its ID
+
+
 def test_7_a_facts_provenance_chain_to_the_outlet_and_its_address(live_site, page):
     visit = Visit(page, live_site)
     start(visit, "Events")
@@ -136,6 +176,24 @@ def test_8_the_map_offline(live_site, page):
     start(visit, "Map of events")
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible(timeout=15000)
     assert page.locator(".leaflet-basemap-pane path").count() > 100
+
+
+@pytest.mark.parametrize("slug", ["events-by-month", "statements-by-speaker", "membership-timeline"])
+def test_9_the_dashboard_each_bar_to_its_rows(live_site, page, dist, slug):
+    visit = Visit(page, live_site)
+    start(visit, "Dashboard")
+    bar = page.locator(f'#chart-{slug} svg [aria-roledescription="bar"]').first
+    expect(bar).to_be_visible(timeout=15000)
+    visit.click(bar)
+    page.wait_for_url(re.compile(rf"{live_site.url}/{NAME}/"))
+    charts = json.loads((dist / "metadata.json").read_text())["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    import sqlite3
+
+    with sqlite3.connect(dist / f"{NAME}.db") as db:
+        hrefs = {row[0] for row in db.execute(f"SELECT href FROM ({charts[slug]['query']})")}
+    assert page.url.removeprefix(live_site.url) in hrefs
+    answer = page.locator("table.rows-and-columns tbody tr, table.dp-record")  # a table's rows, or one row's page
+    expect(answer.first).to_be_visible()
 
 
 def test_10_an_events_page_on_a_phone(live_site, phone):

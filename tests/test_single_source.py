@@ -111,7 +111,7 @@ def test_a_new_table_and_column_reach_every_output_without_code(pkg, tmp_path):
         assert any(f["name"] == "region" for f in page.json()["facet_results"].values())
         assert site.get(f"/{NAME}/vocab_regions").status_code == 200
     finally:
-        site.loop.close()
+        site.close()
 
 
 def test_the_home_page_counts_the_articles_from_the_data():
@@ -131,4 +131,29 @@ def test_the_home_page_counts_the_articles_from_the_data():
     ):
         sources = TypedTable("sources", schema, {"source_id": pa.array([f"s{i}" for i in range(n)])})
         note = next(item["note"] for item in metadata.landing([sources], "db")["start"] if item["title"] == "Articles")
-        assert note.startswith(words + ";"), note
+        assert note.startswith(words + ","), note
+
+
+def test_the_home_page_links_the_newest_articles_reading_pages():
+    import pyarrow as pa
+
+    from dpbuild import metadata
+    from dpbuild.typed import TypedTable
+
+    schema = {
+        "primaryKey": ["source_id"],
+        "x-published-date": "published",
+        "x-texts": {"path": "text_path"},
+        "x-datasette": {"label_column": "title"},
+    }
+    n = metadata.MOST_ARTICLES_LISTED + 2
+    columns = {
+        "source_id": pa.array([f"s{i:02}" for i in range(n)]),
+        "title": pa.array([f"Title {i}" for i in range(n)]),
+        "published": pa.array([f"2024-{i % 12 + 1:02}" for i in range(n)]),
+    }
+    start = metadata.landing([TypedTable("sources", schema, columns)], "db")["start"]
+    (articles,) = [item for item in start if item["title"] == "Articles"]
+    assert len(articles["items"]) == metadata.MOST_ARTICLES_LISTED
+    assert articles["items"][0] == {"text": "Title 11", "date": "2024-12", "href": "/-/articles/s11"}
+    assert "(the newest 10 below)" in articles["note"]

@@ -37,3 +37,23 @@ def test_doubtful_claims_link_to_each_claim_with_its_evidence(site):
 def test_an_unknown_kind_of_doubt_says_so(site):
     page = site.get(f"/{NAME}/doubtful_claims", kind="Wrong").text
     assert re.search(r"no kind of caveat that says a claim is doubtful or contradicted is called “Wrong”", page)
+
+
+def _names_read(site, **inputs) -> list[str]:
+    page = site.get(f"/{NAME}/what_x_said_about_y", **inputs).text
+    if 'class="names-read"' not in page:
+        return []
+    return re.findall(r"<li[^>]*>(.*?)</li>", page.split('class="names-read"')[1].split("</section>")[0])
+
+
+def test_a_question_says_how_it_read_each_name(site):
+    assert _names_read(site, speaker="Cina", subject="Stati Uniti") == [
+        "speaker: “Cina” was read as China.",
+        "subject: “Stati Uniti” was read as United States.",
+    ]
+    (gknb,) = _names_read(site, speaker="GKNB", subject="")
+    assert "is a name of 2 actors" in gknb and "Kyrgyzstan" in gknb and "Tajikistan" in gknb
+    assert _names_read(site, speaker="lukashenko", subject="Armenia") == [
+        "speaker: “lukashenko” was read as Alexander Lukashenko."  # Armenia read as Armenia goes without saying
+    ]
+    assert _names_read(site, speaker="Lukashenk0", subject="") == []  # no actor: the empty answer says why

@@ -73,7 +73,7 @@ def _database(package, tables, by_name, out: Path) -> Path:
     problems = sqlite.foreign_key_problems(db_path)
     if problems:
         raise SystemExit(f"{db_path}: PRAGMA foreign_key_check found {len(problems)} dangling keys, e.g. {problems[0]}")
-    meta = metadata.metadata(package.descriptor, served, database, db_path)
+    meta = metadata.metadata(package.descriptor, served, database, db_path, texts)
     outputs.inside(out, "metadata.json").write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

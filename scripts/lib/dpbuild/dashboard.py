@@ -19,32 +19,44 @@ COUNTED = ["events", "statements", "actors", "sources"]  # the metrics of the fi
 TITLES = {"sources": "Source articles"}
 COUNT_AXIS = {"tickMinStep": 1, "format": "d"}  # counts: whole-number ticks only
 POSTS_FROM = "2021-01-01"  # the first year the articles cover
-# Kelly's colours of maximum contrast (black, but not white, among them), then two darker shades:
-# one per event type, none repeated.
-DISTINCT_COLOURS = [
-    "#F3C300",
-    "#875692",
-    "#F38400",
-    "#A1CAF1",
-    "#BE0032",
-    "#C2B280",
-    "#848482",
-    "#008856",
-    "#E68FAC",
-    "#0067A5",
-    "#F99379",
-    "#604E97",
-    "#F6A600",
-    "#B3446C",
-    "#DCD300",
-    "#882D17",
-    "#8DB600",
-    "#654522",
-    "#E25822",
-    "#2B3D26",
-    "#222222",
-    "#1F3A93",
-]
+# Event types are coloured by family: no chart can show twenty-two colours that all look
+# different, but it can show seven. Each event type is in exactly one family (tests/test_dashboard.py
+# holds every code of vocab_event_types to it); a bar's tooltip still names the types it counts.
+# The families are the dashboard's grouping for colour, not a classification the data asserts.
+EVENT_FAMILIES = {
+    "Meetings and talks": ["talks", "visit", "summit", "consultation", "conference", "negotiation"],
+    "Announcements and press conferences": ["announcement", "press_conference"],
+    "Agreements and programmes": ["agreement", "programme"],
+    "Joint exercises, patrols and operations": ["military_exercise", "patrol", "security_operation"],
+    "Deployments and interventions": ["peacekeeping_operation", "mission_deployment", "military_intervention"],
+    "Conflict and pressure": ["armed_conflict", "coup_attempt", "sanctions", "boycott"],
+    "Elections and exhibitions": ["election", "exhibition"],
+}
+# One colour per family, in EVENT_FAMILIES' order: every two at least 20 apart in CIEDE2000 (24.1
+# the closest, vermillion and ochre; Kelly's 22 colours, one per type, came within 10.0), and each
+# at least 3:1 against the cards' white (WCAG 1.4.11), so a bar is seen without an outline. Chosen
+# from Okabe and Ito's palette, darkened where it fell short of 3:1. tests/test_dashboard.py measures both.
+FAMILY_COLOURS = ["#0072B2", "#C4378F", "#007F5F", "#8A6D00", "#222222", "#D55E00", "#8C8C8C"]
+BAR = "#0072B2"  # a chart of one series
+# A post the record or another source contradicts: a pale fill, a dashed dark outline (6.6:1 on
+# white), the word "contradicted" under its name and a legend entry of its own.
+READINGS = {
+    "As the articles report it": {"fill": BAR, "stroke": BAR, "dash": [1, 0]},
+    "Contradicted: see its caveats": {"fill": "#F6D5C4", "stroke": "#A33A00", "dash": [4, 2]},
+}
+SEPARATOR = {"stroke": "white", "strokeWidth": 1}  # between the stacked parts of a bar
+# The legend under its chart, in one column, its labels never cut short: a phone is narrow.
+LEGEND = {"orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 0}
+# A bar's link to the statements of one speaker (Datasette's _through: the rows of statements
+# linked through statement_speakers), its JSON percent-encoded around the speaker's id (a slug).
+THROUGH_SPEAKER = "%7B%22table%22%3A%22statement_speakers%22%2C%22column%22%3A%22actor_id%22%2C%22value%22%3A%22"
+
+
+def _families_sql() -> str:
+    """The rows (name, codes) of a VALUES list: each family and its event types' codes,
+    comma-separated, as Datasette's `__in` filter takes them (the list is short: the chart's SQL
+    travels in its data's address, which the site bounds, plugins/query_limits.py)."""
+    return ", ".join(f"('{family}', '{','.join(codes)}')" for family, codes in EVENT_FAMILIES.items())
 
 
 def _count_chart(table: str, title: str) -> dict:
@@ -59,74 +71,191 @@ def _count_chart(table: str, title: str) -> dict:
     }
 
 
+# A month's bar, as its label and as the filter that finds its events.
+_MONTH = (
+    "CASE WHEN e.start_date IS NULL THEN 'date unknown' "
+    "WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' ELSE substr(e.start_date, 1, 7) END"
+)
+_MONTH_FILTER = (
+    "CASE WHEN e.start_date IS NULL THEN '&start_date__isnull=1' "
+    "WHEN e.start_date_precision = 'year' THEN '&start_date=' || e.start_date "
+    "ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END"
+)
+# A post the record or another source contradicts (a caveat of a kind marked contradicted).
+_CONTRADICTION = (
+    "(SELECT group_concat(label, '; ') FROM (SELECT DISTINCT k.label FROM caveats c "
+    "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
+    "AND c.record_id = m.membership_id ORDER BY k.label))"
+)
+_REPORTED, _CONTRADICTED = READINGS
+
+
+def _reading_scale(key: str) -> dict:
+    return {"domain": list(READINGS), "range": [r[key] for r in READINGS.values()]}
+
+
 CHARTS = {
     "events-by-month": {
-        "title": "Events per month, by type (events known only by year in their own bar; undated events in the last)",
+        "title": "Events per month, by kind (events known only by year in their own bar; undated events in the last)",
         "library": "vega-lite",
         # A year-only date is not January: it gets its own bar, "2023 (year only)"; an event the
-        # text gives no date for is counted too, in a bar of its own, "date unknown".
-        # Each bar links to its events (href: a click opens the rows behind it).
-        "query": "SELECT CASE WHEN e.start_date IS NULL THEN 'date unknown' "
-        "WHEN e.start_date_precision = 'year' THEN e.start_date || ' (year only)' "
-        "ELSE substr(e.start_date, 1, 7) END AS month, t.label AS type, count(*) AS events, "
-        "'/__DB__/events?event_type=' || e.event_type || CASE WHEN e.start_date IS NULL THEN '&start_date__isnull=1' "
-        "WHEN e.start_date_precision = 'year' "
-        "THEN '&start_date=' || e.start_date ELSE '&start_date__startswith=' || substr(e.start_date, 1, 7) END AS href "
-        "FROM events e JOIN vocab_event_types t ON t.code = e.event_type GROUP BY 1, 2, 4 ORDER BY 1",
+        # text gives no date for is counted too, in a bar of its own, "date unknown". Each part of
+        # a bar is one family of event types, and links to its events (href: a click opens the
+        # rows behind it). An event type missing from EVENT_FAMILIES is a family of its own.
+        "query": f"WITH family(name, codes) AS (VALUES {_families_sql()}), "
+        f"counted AS (SELECT {_MONTH} AS month, {_MONTH_FILTER} AS dated, "
+        "coalesce(f.name, t.label) AS family, coalesce(f.codes, e.event_type) AS codes, t.label AS type, "
+        "count(*) AS n FROM events e JOIN vocab_event_types t ON t.code = e.event_type "
+        "LEFT JOIN family f ON instr(',' || f.codes || ',', ',' || e.event_type || ',') "
+        "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 3, 6 DESC, 5) "
+        "SELECT month, family, sum(n) AS events, group_concat(type || ' (' || n || ')', ', ') AS types, "
+        "'/__DB__/events?event_type__in=' || codes || dated AS href FROM counted GROUP BY month, family ORDER BY month",
         "display": {
-            "mark": {"type": "bar", "tooltip": True},
+            "mark": {"type": "bar", **SEPARATOR},
             "encoding": {
-                "x": {"field": "month", "type": "ordinal", "title": "Month"},
+                "x": {
+                    "field": "month",
+                    "type": "ordinal",
+                    "title": "Month",
+                    "axis": {"labelOverlap": "greedy", "labelSeparation": 6},
+                },
                 "y": {"field": "events", "type": "quantitative", "title": "Events", "axis": COUNT_AXIS},
                 "color": {
-                    "field": "type",
+                    "field": "family",
                     "type": "nominal",
-                    "title": "Type",
-                    "scale": {"range": DISTINCT_COLOURS},
+                    "title": "Kind of event",
+                    "scale": {"domain": list(EVENT_FAMILIES), "range": FAMILY_COLOURS},
+                    "legend": LEGEND,
                 },
+                "tooltip": [
+                    {"field": "month", "title": "Month"},
+                    {"field": "family", "title": "Kind of event"},
+                    {"field": "types", "title": "Types"},
+                    {"field": "events", "title": "Events"},
+                ],
+                "description": {"field": "description"},
                 "href": {"field": "href"},
             },
+            "transform": [{"calculate": "datum.month + ', ' + datum.family + ': ' + datum.types", "as": "description"}],
         },
     },
     "statements-by-speaker": {
         "title": "Utterances per speaker (one said words counts once however many articles report it; "
         "a joint statement counts once for each of its speakers)",
         "library": "vega-lite",
+        # A bar opens the speaker's statements, quote and translation: every report of each utterance.
         "query": "SELECT a.name AS speaker, count(DISTINCT coalesce(s.same_utterance_as, s.statement_id)) AS statements, "
-        "'/__DB__/statement_speakers?actor_id=' || a.actor_id AS href "
+        f"'/__DB__/statements?_through={THROUGH_SPEAKER}' || a.actor_id || '%22%7D' AS href "
         "FROM statement_speakers sk JOIN actors a ON a.actor_id = sk.actor_id "
         "JOIN statements s ON s.statement_id = sk.statement_id GROUP BY a.actor_id ORDER BY 2 DESC, 1",
         "display": {
-            "mark": {"type": "bar", "tooltip": True},
+            "mark": {"type": "bar", "color": BAR},
             "encoding": {
                 "y": {"field": "speaker", "type": "nominal", "sort": "-x", "title": None},
                 "x": {"field": "statements", "type": "quantitative", "title": "Utterances", "axis": COUNT_AXIS},
+                "tooltip": [{"field": "speaker", "title": "Speaker"}, {"field": "statements", "title": "Utterances"}],
+                "description": {"field": "description"},
                 "href": {"field": "href"},
             },
+            "transform": [
+                {"calculate": "datum.speaker + ': ' + datum.statements + ' utterances'", "as": "description"}
+            ],
         },
     },
     "membership-timeline": {
         "title": f"Dated posts and chairmanships held in {POSTS_FROM[:4]} or later (one held since earlier is drawn from {POSTS_FROM[:4]})",
         "library": "vega-lite",
-        # A post another source or the record contradicts is labelled so, never drawn as plain fact.
-        "query": "SELECT mem.name || ': ' || r.label || ' – ' || org.name || CASE WHEN EXISTS (SELECT 1 FROM caveats c "
-        "JOIN vocab_caveat_kinds k ON k.code = c.kind WHERE k.contradicted AND c.record_table = 'memberships' "
-        "AND c.record_id = m.membership_id) THEN ' (contradicted: see caveats)' ELSE '' END AS post, "
+        # A post another source or the record contradicts is labelled so, never drawn as plain fact:
+        # its name ends "(contradicted: see caveats)", and its bar is drawn pale with a dashed outline.
+        "query": "SELECT post || CASE WHEN contradiction IS NULL THEN '' ELSE ' (contradicted: see caveats)' END AS post, "
+        f"CASE WHEN contradiction IS NULL THEN '{_REPORTED}' ELSE '{_CONTRADICTED}' END AS reading, "
+        "coalesce(contradiction, 'none recorded') AS contradiction, start, end, held_from, held_to, href FROM ("
+        "SELECT mem.name || ': ' || r.label || ' – ' || org.name AS post, "
+        f"{_CONTRADICTION} AS contradiction, "
         # One post begun years before the articles' period would stretch every other bar thin.
         f"max(m.start_date_earliest, '{POSTS_FROM}') AS start, "
-        "coalesce(m.end_date_latest, m.start_date_latest) AS end, '/__DB__/memberships/' || m.membership_id AS href "
+        "coalesce(m.end_date_latest, m.start_date_latest) AS end, m.start_date AS held_from, "
+        "coalesce(m.end_date, 'not given') AS held_to, '/__DB__/memberships/' || m.membership_id AS href "
         "FROM memberships m "
         "JOIN actors mem ON mem.actor_id = m.member_id JOIN actors org ON org.actor_id = m.organisation_id "
         "JOIN vocab_membership_roles r ON r.code = m.role WHERE m.start_date IS NOT NULL "
-        f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}' ORDER BY start",
+        f"AND coalesce(m.end_date_latest, m.start_date_latest) >= '{POSTS_FROM}') ORDER BY start",
         "display": {
-            "mark": {"type": "bar", "tooltip": True},
-            "encoding": {
-                "y": {"field": "post", "type": "nominal", "sort": None, "title": None},
-                "x": {"field": "start", "type": "temporal", "title": "Known to be held"},
-                "x2": {"field": "end"},
-                "href": {"field": "href"},
-            },
+            # Each post's name is written above its bar, across the chart's width, in lines (holder
+            # and post; organisation; "(contradicted: see caveats)"): an axis beside the bars would
+            # leave a phone no room for them, or cut the names short.
+            "height": {"step": 68},
+            "transform": [
+                {
+                    "calculate": "datum.post + ', held from ' + datum.held_from + ' until ' + datum.held_to",
+                    "as": "description",
+                },
+                {
+                    "calculate": "split(replace(replace(datum.post, ' – ', ' –|'), ' (contradicted', '|(contradicted'), '|')",
+                    "as": "lines",
+                },
+            ],
+            "encoding": {"y": {"field": "post", "type": "nominal", "sort": None, "title": None, "axis": None}},
+            "layer": [
+                {
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "baseline": "top",
+                        "dy": 4,
+                        "fontSize": 11,
+                        "lineHeight": 13,
+                    },
+                    "encoding": {
+                        "x": {"value": 0},
+                        "y": {"field": "post", "type": "nominal", "sort": None, "bandPosition": 0},
+                        "text": {"field": "lines"},
+                        "href": {"field": "href"},
+                        "description": {"field": "description"},
+                    },
+                },
+                {
+                    "mark": {"type": "bar", "strokeWidth": 2, "height": 16, "yOffset": 18},
+                    "encoding": {
+                        "x": {
+                            "field": "start",
+                            "type": "temporal",
+                            "title": "Known to be held",
+                            "axis": {"labelOverlap": "greedy", "labelSeparation": 6},
+                        },
+                        "x2": {"field": "end"},
+                        "color": {
+                            "field": "reading",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": _reading_scale("fill"),
+                            "legend": LEGEND,
+                        },
+                        "stroke": {
+                            "field": "reading",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": _reading_scale("stroke"),
+                            "legend": LEGEND,
+                        },
+                        "strokeDash": {
+                            "field": "reading",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": _reading_scale("dash"),
+                            "legend": LEGEND,
+                        },
+                        "tooltip": [
+                            {"field": "post", "title": "Post"},
+                            {"field": "held_from", "title": "Held from"},
+                            {"field": "held_to", "title": "Held until"},
+                            {"field": "contradiction", "title": "Contradiction"},
+                        ],
+                        "description": {"field": "description"},
+                        "href": {"field": "href"},
+                    },
+                },
+            ],
         },
     },
 }

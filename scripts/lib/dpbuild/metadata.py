@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from dpmodel import names
 from dpmodel.descriptor import primary_key
 
-from . import dashboard, related
+from . import dashboard, languages, related
 from .queries import CANNED_QUERIES, RENAMED_VIEWS, VIEWS
 from .typed import TypedTable
 
@@ -93,15 +93,28 @@ def row_count(table: TypedTable) -> int:
     return len(next(iter(table.columns.values()))) if table.columns else 0
 
 
+READING = "/-/articles"  # an article's reading page is READING/<its ID> (dpsite/plugins/reading.py)
+MOST_ARTICLES_LISTED = 10  # the newest articles linked from the home page; the table lists them all
+
+
 def _articles_start(articles: TypedTable, database: str) -> dict:
     """The home page's way into the articles: counted in their table, so a sixth article needs no
-    edit here."""
+    edit here, and the newest of them linked to their reading pages."""
     n = row_count(articles)
+    schema = articles.schema
+    key = (schema.get("primaryKey") or [None])[0]
+    label = schema.get("x-datasette", {}).get("label_column") or key
+    columns = (key, label, schema["x-published-date"])
+    newest = []
+    if schema.get("x-texts") and all(c in articles.columns for c in columns):  # articles with reading pages
+        rows = zip(*(articles.columns[c].to_pylist() for c in columns))
+        newest = sorted(rows, key=lambda r: (r[2] or "", r[0]), reverse=True)[:MOST_ARTICLES_LISTED]
     return {
         "title": "Articles",
         "href": f"/{database}/{articles.name}",
-        "note": f"the {_in_words(n)} source article{'' if n == 1 else 's'}; "
-        "each row links to the text with every cited passage marked",
+        "note": f"the {_in_words(n)} source article{'' if n == 1 else 's'}, each readable with every cited passage "
+        "marked and linked to the rows it supports" + (f" (the newest {len(newest)} below)" if n > len(newest) else ""),
+        "items": [{"text": title, "date": date, "href": f"{READING}/{source_id}"} for source_id, title, date in newest],
     }
 
 
@@ -217,7 +230,9 @@ def source_line(tables: list[TypedTable], database: str) -> dict:
     }
 
 
-def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path: Path) -> dict:
+def metadata(
+    descriptor: dict, tables: list[TypedTable], database: str, db_path: Path, texts: TypedTable | None = None
+) -> dict:
     licence = (descriptor.get("licenses") or [{}])[0]
     datasette_tables = {}
     for table in tables:
@@ -252,6 +267,8 @@ def metadata(descriptor: dict, tables: list[TypedTable], database: str, db_path:
         "row_links": row_links(tables),
         # What a row's page lists of the rows that point at it (plugins/related.py).
         "related": related.related(tables, {t.name: datasette_tables[t.name]["wide_columns"] for t in tables}),
+        # The columns of the articles' own words and their language (plugins/cells.py).
+        "verbatim": languages.verbatim(tables + ([texts] if texts else [])),
         # Why a canned query can answer with no rows (plugins/empty.py).
         "empty_results": {name: {"inputs": q["inputs"], "empty": q["empty"]} for name, q in CANNED_QUERIES.items()},
         # Old addresses of renamed views, redirected by the site (plugins/endpoints.py).

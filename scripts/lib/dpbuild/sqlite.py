@@ -186,6 +186,7 @@ def source_texts(package, tables: dict[str, TypedTable]) -> TypedTable | None:
                 "type": "string",
                 "description": "The article's text, verbatim.",
                 "constraints": {"required": True},
+                "x-source-text": True,  # its language is its source's (dpbuild/languages.py)
             },
         ],
         "primaryKey": [key],

@@ -20,7 +20,7 @@ LEFT JOIN upstream_sources u ON u.upstream_id = c.upstream_id
 WHERE c.record_table = :table AND c.record_id = :id
 ORDER BY s.published_date, c.excerpt"""
 CAVEATS = """
-SELECT k.label AS kind, k.contradicted, c.note, c.excerpt, s.title AS source, c.ref_title, c.ref_publisher, c.ref_date, c.ref_url
+SELECT k.label AS kind, k.contradicted, c.note, c.excerpt, s.title AS source, c.source_id, c.ref_title, c.ref_publisher, c.ref_date, c.ref_url
 FROM caveats c JOIN vocab_caveat_kinds k ON k.code = c.kind
 LEFT JOIN sources s ON s.source_id = c.source_id
 WHERE c.record_table = :table AND c.record_id = :id

@@ -17,6 +17,12 @@ sqlite_limits.py has set its caps:
 
 SHOWN is above the longest text the real package holds (an article, about 30 KB), so no page
 of it changes.
+
+And a cell of the articles' own words is marked with its language (lang="it") wherever a table,
+a row or a query shows it, so a screen reader reads it in Italian: the build lists those columns
+and the articles' languages in the metadata's "verbatim" entry (dpbuild/languages.py, from the
+schemas' keywords); templates/_table.html and query.html ask `text_lang`, row.html and
+article.html `source_lang`.
 """
 
 from __future__ import annotations
@@ -120,3 +126,23 @@ def render_cell(row, value, column, table, database, datasette):
         return _cut(value, datasette.urls.row(database, table, path_from_row_pks(row, pks, not pks), format="json"))
 
     return cut
+
+
+@hookimpl
+def extra_template_vars(datasette):
+    verbatim = datasette.metadata("verbatim") or {}
+    columns = {table: set(names) for table, names in (verbatim.get("columns") or {}).items()}
+    anywhere = set().union(*columns.values()) if columns else set()
+    shared = verbatim.get("language")
+    languages = verbatim.get("languages") or {}
+
+    def text_lang(column, table=None) -> str | None:
+        """The language of a column of the articles' own words when every article shares it (a
+        view's or a query's columns are known by their names alone)."""
+        return shared if column in columns.get(table, anywhere) else None
+
+    def source_lang(source_id) -> str | None:
+        """The language of one article's words."""
+        return languages.get(source_id) or None
+
+    return {"text_lang": text_lang, "source_lang": source_lang}

@@ -113,8 +113,11 @@ def extra_template_vars(view_name, request, datasette, database):
             if kind != "actor" or not value:
                 continue
             rows = (await db.execute(site_sql.ACTORS_NAMED, {"name": value})).rows
-            if rows:
-                notes.append(reading(name, value, [(r["actor_id"], r["name"], r["form"]) for r in rows]))
+            actors = [(r["actor_id"], r["name"], r["form"]) for r in rows]
+            if actors and not (
+                len(actors) == 1 and actors[0][1].casefold() == value.casefold()
+            ):  # no "Armenia read as Armenia"
+                notes.append(reading(name, value, actors))
         return notes
 
     return {"empty_why": empty_why, "names_read": names_read}
@@ -124,7 +127,8 @@ def reading(name: str, value: str, actors: list[tuple[str, str, str]]) -> dict:
     """One input's note: which actors "value" stands for, through which of their name forms."""
     labels = list(dict.fromkeys(label for _, label, _ in actors))
     forms = list(dict.fromkeys(form for _, _, form in actors))
-    through = "" if forms == labels or forms == [value] else f" (the name form “{'”, “'.join(forms)}”)"
+    plain = forms == labels or [f.casefold() for f in forms] == [value.casefold()]  # the form is what was typed
+    through = "" if plain else f" (the name form “{'”, “'.join(forms)}”)"
     if len(labels) > 1:
         text = (
             f"{name}: “{value}” is a name of {len(labels)} actors, {', '.join(labels)}{through}; "

@@ -25,7 +25,7 @@ def _cut(text: str) -> str:
     return text if len(text) <= CAPTION_LENGTH else text[: CAPTION_LENGTH - 1].rstrip() + "…"
 
 
-async def _caption(db, table: str, key: str, columns: list[str], value) -> list[str] | None:
+async def caption(db, table: str, key: str, columns: list[str], value) -> list[str] | None:
     """The caption of the row of `table` whose `key` is `value` (its label, or its prose), cached."""
     cache_key = (db.name, table, key, value)
     if cache_key not in _CAPTIONS:
@@ -58,7 +58,7 @@ async def _items(datasette, db, spec: dict, captions: dict, rows: list[dict]) ->
             value = row.get(f["column"])
             if value in (None, ""):
                 continue
-            words = await _caption(db, f["table"], f["key"], captions.get(f["table"], []), value)
+            words = await caption(db, f["table"], f["key"], captions.get(f["table"], []), value)
             far.append(
                 {
                     "title": f["title"],
@@ -107,7 +107,7 @@ async def _via(datasette, db, table: str, value) -> dict | None:
     )
     names = []
     for (pointed,) in result.rows:
-        words = await _caption(db, far["table"], far["key"], captions.get(far["table"], []), pointed)
+        words = await caption(db, far["table"], far["key"], captions.get(far["table"], []), pointed)
         names.append(
             {
                 "text": words[0] if words else str(pointed),
@@ -213,7 +213,7 @@ def extra_template_vars(view_name, request, datasette, database, table):
         if len(pks) != 1 or not columns:
             return None
         value = tilde_decode(request.url_vars["pks"])
-        words = await _caption(datasette.get_database(database), table, pks[0], columns, value)
+        words = await caption(datasette.get_database(database), table, pks[0], columns, value)
         title = datasette.table_metadata(database, table).get("title") or table
         # The last caption column: where a row has an original and its translation, the translation.
         return {"label": words[-1], "table_title": title} if words else None

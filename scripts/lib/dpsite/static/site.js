@@ -101,6 +101,24 @@ if (table && page.highlight && page.highlight.length) {
   }
 }
 
+// A row found only through a column kept out of the way (the name forms a view is searched by,
+// e.g. participant_names) says which name matched, where it can be seen: in its first cell.
+if (table && document.body.classList.contains("dp-hide-derived") && table.tBodies[0]) {
+  const hidden = new Set(page.derived || []);
+  const columnOf = (td) => [...td.classList].find((c) => c.startsWith("col-"))?.slice(4);
+  for (const tr of table.tBodies[0].rows) {
+    const found = [...tr.cells].filter((td) => td.querySelector("mark.search-match"));
+    if (!found.length || found.some((td) => !hidden.has(columnOf(td)))) continue;
+    const note = document.createElement("p");
+    note.className = "dp-matched-by";
+    note.textContent = "Found by " + found.map((td) => {
+      const words = [...new Set([...td.querySelectorAll("mark.search-match")].map((m) => m.textContent))];
+      return `the name form${words.length === 1 ? "" : "s"} “${words.join("”, “")}” in ${columnOf(td).replaceAll("_", " ")}`;
+    }).join("; ");
+    tr.cells[0].append(note);
+  }
+}
+
 // A link target from data only if it is an http(s) address or a path on this site: the same rule
 // as templates/_safe_link.html, and the URL must also resolve to http(s) here.
 const safeHref = (url) => {

@@ -12,6 +12,7 @@ window.onload = () => {
           mode: "text/x-sql",
           lineWrapping: true,
         });
+        editor.getInputField().setAttribute("aria-label", "SQL query");  // the editor's own input, named
         editor.setOption("extraKeys", {
           "Shift-Enter": function() {
             document.getElementsByClassName("sql")[0].submit();
