@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: all venv check test lint coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean
+.PHONY: all venv check test lint coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean add-article
 
 all: serve
 
@@ -23,8 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# `make check BASE=origin/main` also runs the checks a pull request meets in CI against its base:
+# removed IDs need a redirect, changed data needs a higher version (without BASE they are skipped,
+# and the OK line says so).
 check: $(STAMP)
-	$(BIN)/python scripts/validate.py datapackage.json
+	$(BIN)/python scripts/validate.py datapackage.json $(if $(filter command line environment,$(origin BASE)),--base $(BASE),--mention-base)
 
 # The suite runs the checks itself (the validator's, Frictionless's and coverage's command lines on
 # the real package), so each runs once.
@@ -84,6 +87,12 @@ BASE ?= HEAD
 diff: $(STAMP)
 	$(BIN)/python scripts/diff.py $(BASE)
 	$(BIN)/python scripts/validate.py datapackage.json --base $(BASE)
+
+# A new article: `make add-article FILE=<its text> [ID=<source_id>]` copies the text into articles/,
+# lists it in datapackage.json with its hash, writes its row in data/sources.csv with what the text
+# says of itself, and prints what is left to fill.
+add-article: $(STAMP)
+	$(BIN)/python scripts/add_article.py "$(FILE)" $(if $(ID),--id "$(ID)")
 
 fmt: $(STAMP)
 	$(BIN)/python scripts/fmt.py datapackage.json

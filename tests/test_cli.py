@@ -82,3 +82,17 @@ def test_a_missing_descriptor_gets_a_line(tmp_path):
     assert result.returncode == 1
     assert result.stdout.startswith("datapackage.json [descriptor-not-found]: descriptor not found at ")
     assert "Traceback" not in result.stderr
+
+
+def test_make_check_runs_the_checks_against_a_base_when_given_one():
+    """`make check BASE=<ref>` runs the version and stable-ID checks CI runs on a pull request;
+    without BASE the OK line says they were not run (make -n: the commands, not their run)."""
+
+    def command(*args: str) -> str:
+        shown = subprocess.run(["make", "-n", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        return next(line for line in shown.stdout.splitlines() if "scripts/validate.py" in line)
+
+    assert command("BASE=origin/main").endswith("validate.py datapackage.json --base origin/main")
+    assert command().endswith("validate.py datapackage.json --mention-base")
+    result = run("--mention-base")
+    assert result.returncode == 0 and "make check BASE=origin/main does, as CI does" in result.stdout

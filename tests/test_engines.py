@@ -183,6 +183,19 @@ def test_fmt_changes_no_value(pkg):
     assert after == before
 
 
+def test_fmt_puts_columns_in_the_schemas_order(pkg):
+    from dpmodel import fmt
+
+    original = (pkg.root / "data" / "places.csv").read_bytes()
+    fields, rows = pkg.read("places")
+    pkg.write("places", list(reversed(fields)), rows)
+    assert fmt.main([str(pkg.descriptor)]) == 0
+    assert (pkg.root / "data" / "places.csv").read_bytes() == original
+    fields, rows = pkg.read("places")
+    pkg.write("places", [*fields[:-1], "extra"], [{**r, "extra": r[fields[-1]]} for r in rows])
+    assert fmt.main([str(pkg.descriptor)]) == 1  # another set of columns is not reordered: it is reported
+
+
 def test_codebook_and_readme_are_generated_from_the_schemas():
     from dpbuild import codebook
 

@@ -230,7 +230,8 @@ def reordered_columns(pkg):
     fails_with_order = [fields[1], fields[0], *fields[2:]]
     pkg.write("places", fails_with_order, rows)
     return [
-        "data/places.csv:1: header does not match the schema: columns are out of order "
+        "data/places.csv:1: header does not match the schema: column place_id out of place (place_id belongs "
+        "first); make fmt puts them in the schema's order "
         "(expected: place_id,name,name_it,country,latitude,longitude,coordinates_basis)"
     ]
 

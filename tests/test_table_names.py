@@ -43,6 +43,12 @@ ALLOWED: dict[str, tuple[set[str] | None, str]] = {
         "README's sources section, and its table when no schema has x-published-date",
     ),
     "lib/dpmodel/names.py": ({names.SOURCE_TEXTS}, "makes the name of the table of article texts the build adds"),
+    "lib/dpcontrib/add_article.py": (
+        {"sources"},
+        "the descriptor's top-level `sources` list (a Data Package property)",
+    ),
+    "lib/dpcontrib/draft.py": (ANY, "proposes rows of the fact tables from an article's text"),
+    "lib/dpcontrib/evaluate.py": (ANY, "compares a draft with the rows the package holds for its article"),
 }
 # A table named inside a string: SQL reading or writing it, or an address on the site.
 NAMING = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+[\"\[`]?(\w+)|(?<![\w.])/(\w+)", re.IGNORECASE)

@@ -1,4 +1,4 @@
-from rule_tables import appended, lines, removed, row_of, tables
+from rule_tables import appended, edited, lines, removed, row_of, tables
 
 from dpcheck.rules import citation_required
 
@@ -31,3 +31,9 @@ def test_a_note_does_not_count_as_a_citation():
         f"data/events.csv:{row} event_id [cite-missing]: 'new-event' has no citation: "
         "add a row to citations with record_table=events, record_id=new-event"
     ]
+
+
+def test_a_row_whose_key_holds_a_misspelt_id_is_not_asked_to_be_cited_as_misspelt():
+    # foreign_keys reports 'armenja' once, with the nearest ID; citing the typo would be wrong advice.
+    participant = {"event_id": EVENT, "actor_id": "armenia"}
+    assert lines(citation_required, edited("event_participants", participant, actor_id="armenja")) == []

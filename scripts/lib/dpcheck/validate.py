@@ -100,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also compare with this git ref: removed IDs need a redirect, changed data needs a higher version",
     )
     parser.add_argument(
+        "--mention-base",
+        action="store_true",
+        help="say on the OK line that the checks against a git ref were not run (make check without BASE)",
+    )
+    parser.add_argument(
         "--frictionless",
         action="store_true",
         help="also have Frictionless read every row, as `frictionless validate` does (slow on large packages)",
@@ -129,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         print(("\n" if lines else "") + f"FAILED: {summary}")
         return 1
     against = f", compared with {args.base}" if args.base else ""
+    if not args.base and args.mention_base:
+        against = " (IDs and version not compared with a base: make check BASE=origin/main does, as CI does)"
     print(f"OK: {checked} in {args.descriptor}{against}: {summary}")
     return 0
 

@@ -150,9 +150,11 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
+def read(resource: Resource, reorder: bool = False) -> tuple[Table | None, list[Problem]]:
     """The table, or None when its file cannot be trusted row by row (encoding, header, NUL, or
-    more rows or cells than the limits allow, counted before anything is parsed)."""
+    more rows or cells than the limits allow, counted before anything is parsed). With `reorder`
+    (make fmt), a header holding exactly the schema's columns in another order is read by name,
+    so the file can be written back in the schema's order."""
     most = getattr(
         resource, "limits", limits.DEFAULT
     )  # set by descriptor.load; a Resource made by hand gets the defaults
@@ -177,7 +179,7 @@ def read(resource: Resource) -> tuple[Table | None, list[Problem]]:
     table = _read_canonical(resource, data)
     if table is not None:
         return table, []
-    return _read_strictly(resource, data)
+    return _read_strictly(resource, data, reorder)
 
 
 def _too_many(resource: Resource, data: bytes, most: limits.Limits) -> Problem | None:
@@ -284,7 +286,7 @@ def _writes_back(frame: pl.DataFrame, data: bytes) -> bool:
     return comparer.same and comparer.at == len(data)
 
 
-def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[Problem]]:
+def _read_strictly(resource: Resource, data: bytes, reorder: bool = False) -> tuple[Table | None, list[Problem]]:
     path = resource.path
     problems: list[Problem] = []
     if data.startswith(BOM):
@@ -352,7 +354,8 @@ def _read_strictly(resource: Resource, data: bytes) -> tuple[Table | None, list[
 
     header_line, header = records[0]
     expected = resource.field_names
-    if header != expected:
+    reordered = reorder and len(set(header)) == len(header) and sorted(header) == sorted(expected)
+    if header != expected and not reordered:
         problems.append(Problem(path, 1, None, _header_problem(header, expected), code="csv-header"))
         return None, problems
 
@@ -403,9 +406,33 @@ def _header_problem(found: list[str], expected: list[str]) -> str:
         parts.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
     if extra:
         parts.append("unexpected column" + ("s " if len(extra) > 1 else " ") + ", ".join(extra))
-    if not parts:
-        parts.append("columns are out of order")
+    if not parts and len(set(found)) < len(found):
+        twice = sorted({c for c in found if found.count(c) > 1})
+        parts.append("column" + ("s " if len(twice) > 1 else " ") + ", ".join(twice) + " more than once")
+    elif not parts:
+        parts.append(_misplaced(found, expected) + "; make fmt puts them in the schema's order")
     return f"header does not match the schema: {'; '.join(parts)} (expected: {','.join(expected)})"
+
+
+def _misplaced(found: list[str], expected: list[str]) -> str:
+    """The columns out of place, named: those outside the longest run of columns already in the
+    schema's order (one swap names one column), each with the column it belongs after."""
+    rank = [expected.index(c) for c in found]
+    # The longest increasing subsequence of the ranks (a table has few columns: quadratic is fine).
+    best, before = [1] * len(rank), [-1] * len(rank)
+    for i in range(len(rank)):
+        for j in range(i):
+            if rank[j] < rank[i] and best[j] + 1 > best[i]:
+                best[i], before[i] = best[j] + 1, j
+    kept, i = set(), max(range(len(rank)), key=best.__getitem__)
+    while i >= 0:
+        kept.add(found[i])
+        i = before[i]
+    moved = [c for c in expected if c not in kept]
+    where = [
+        f"{c} belongs {'after ' + expected[expected.index(c) - 1] if expected.index(c) else 'first'}" for c in moved
+    ]
+    return "column" + ("s " if len(moved) > 1 else " ") + ", ".join(moved) + " out of place (" + "; ".join(where) + ")"
 
 
 def canonical_number(value: str, kind: str) -> str | None:

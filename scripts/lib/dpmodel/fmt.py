@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Rewrite every CSV of the package in canonical form: `python scripts/fmt.py [--check] [DESCRIPTOR]`.
 
-Canonical form is defined once, in scripts/lib/dpmodel/csvfile.py: header in schema order, rows sorted by
+Canonical form is defined once, in scripts/lib/dpmodel/csvfile.py: header in schema order (columns in
+another order are put in it), rows sorted by
 primary key, NFC text, LF line endings, minimal quoting, numbers in their one canonical text
 (27.5590 becomes 27.559). Values are never changed otherwise; a
 file that cannot be read strictly is left alone and reported. With --check nothing is written
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     status = 0
     for resource in package.tables():
-        table, problems = csvfile.read(resource)
+        table, problems = csvfile.read(resource, reorder=True)
         if table is None:
             for problem in problems:
                 print(problem)

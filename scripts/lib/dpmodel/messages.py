@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .problems import shown
+from .problems import KEY_SHOWN, shown
 
 REQUIRED = "is required but empty"
 
@@ -73,4 +73,4 @@ def missing_reference(value, table: str, field: str, known=()) -> str:
     no suggestion: their shared first part would make any sibling look close."""
     close = [] if "/" in str(value) else difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.8)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{shown(value)} not found in {table}.{field}{hint}"
+    return f"{shown(value, KEY_SHOWN)} not found in {table}.{field}{hint}"

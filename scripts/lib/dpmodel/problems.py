@@ -84,6 +84,11 @@ def report(problems: Iterable[Problem]) -> tuple[list[str], str]:
     return lines, summary
 
 
+# An ID is quoted whole (IDs are at most a few hundred characters by the schemas' maxLength), so
+# that no cut hides where a misspelt ID differs from the one meant; other values are cut at 60.
+KEY_SHOWN = 1000
+
+
 def shown(value: object, limit: int = 60) -> str:
     """A cell value quoted for a message, shortened so a 1 MB cell does not flood the report."""
     text = str(value)

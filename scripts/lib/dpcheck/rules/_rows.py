@@ -8,11 +8,14 @@ A huge broken file is listed MAX_LISTED rows at a time, with one line counting t
 
 from __future__ import annotations
 
+import difflib
+
 import polars as pl
 
 from dpmodel import dates
 from dpmodel.csvfile import Table
 from dpmodel.descriptor import KEY_SEPARATOR
+from dpmodel.descriptor import foreign_keys as schema_foreign_keys
 from dpmodel.problems import MAX_LISTED, Problem
 
 INDEX = "_index"
@@ -99,6 +102,37 @@ def citations_of(tables: dict[str, Table]) -> pl.DataFrame:
 def cited(citations: pl.DataFrame, table: Table) -> pl.DataFrame:
     """The citations of one table's rows: record_id and source_id."""
     return citations.filter(pl.col("record_table") == table.name).select("record_id", "source_id")
+
+
+# --- keys misspelled ---------------------------------------------------------------------------
+
+
+def misspelled_keys(tables: dict[str, Table]) -> dict[str, dict[str, str | None]]:
+    """For each table, the rows whose primary key holds a one-field foreign key that names no row
+    (an ID typo: rule foreign_keys reports it, with the nearest ID): each such row's key, as
+    citations write it, mapped to the key it has with that nearest ID put in (None when no ID is
+    near). Other rules use it to report the typo once, where it is: the row is not asked to be
+    cited under its misspelt key, and a citation already naming the corrected key is not wrong."""
+    found: dict[str, dict[str, str | None]] = {}
+    for table in tables.values():
+        key = table.resource.primary_key
+        for fk in schema_foreign_keys(table.resource.schema, table.name):
+            target = tables.get(fk.resource)
+            if target is None or len(fk.fields) != 1 or fk.fields[0] not in key:
+                continue
+            field, known = fk.fields[0], target.frame[fk.ref_fields[0]].drop_nulls()
+            bad = table.frame.filter(pl.col(field).is_not_null() & ~pl.col(field).is_in(known.implode()))
+            if bad.height == 0:
+                continue
+            choices = known.unique().to_list() if known.len() <= MAX_SUGGESTED_FROM else []
+            for row in bad.head(MAX_LISTED).iter_rows(named=True):
+                near = difflib.get_close_matches(row[field], choices, n=1, cutoff=0.8)
+                parts = [row[k] or "" for k in key]
+                fixed = [near[0] if k == field else v for k, v in zip(key, parts)] if near else None
+                found.setdefault(table.name, {})[KEY_SEPARATOR.join(parts)] = (
+                    KEY_SEPARATOR.join(fixed) if fixed else None
+                )
+    return found
 
 
 # --- dates ------------------------------------------------------------------------------------

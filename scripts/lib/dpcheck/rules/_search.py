@@ -5,6 +5,7 @@ where a needle stops matching."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import polars as pl
 
@@ -24,15 +25,48 @@ def matched_prefix(needle: str, text: str) -> int:
     return low
 
 
+# Characters that differ only in kind: each is read as the first of its group when the text and a
+# needle are compared for a message (one character for one, so positions stay), never when the
+# rules search: an excerpt must hold the text's own characters.
+_KINDS = {
+    "'": "'‘’‚‛ʼʹ´`′",  # apostrophes and single quotes
+    '"': '"“”„‟«»″',  # double quotation marks
+    "-": "-‐‑‒–—―−",  # hyphens, dashes and the minus sign
+    " ": "             　",  # spaces
+}
+_AS_KIND = str.maketrans({c: kind for kind, group in _KINDS.items() for c in group})
+MOST_NAMED = 5  # characters named in one message
+
+
+def _named(c: str) -> str:
+    return f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})"
+
+
 def not_found(needle: str, text: str, where: str) -> str:
-    n = matched_prefix(needle, text)
+    """Why needle is not in text, to fix it: characters that differ only in kind (an apostrophe,
+    quotation mark, dash or space) are named with their position; else where it stops matching."""
+    if unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", text):
+        return (
+            f"not found verbatim in {where}: it differs from the text only in how accented letters are "
+            "encoded (Unicode normalisation); copy the passage from the text"
+        )
+    kn, kt = needle.translate(_AS_KIND), text.translate(_AS_KIND)
+    n = matched_prefix(kn, kt)
+    at = kt.find(kn[:n]) if n else -1
+    kinds = [(i, needle[i], text[at + i]) for i in range(n) if needle[i] != text[at + i]] if at >= 0 else []
+    named = "; ".join(
+        f"at character {i + 1} the excerpt has {_named(mine)} where the text has {_named(theirs)}"
+        for i, mine, theirs in kinds[:MOST_NAMED]
+    ) + (f"; and {len(kinds) - MOST_NAMED} more" if len(kinds) > MOST_NAMED else "")
+    if n == len(needle):
+        return f"not found verbatim in {where}: it differs from the text only in the kind of a character: {named}"
     message = (
-        f"not found verbatim in {where}: the first {n} characters match, then "
-        f"{shown(needle[n : n + 30], 30)} differs from the text"
+        f"not found verbatim in {where}: the first {n} characters match"
+        + (" (but for the kind of a character: " + named + ")" if kinds else "")
+        + f", then {shown(needle[n : n + 30], 30)} differs from the text"
     )
     if n:
-        at = text.find(needle[:n]) + n
-        message += f", which has {shown(text[at : at + 30], 30)}"
+        message += f", which has {shown(text[at + n : at + n + 30], 30)}"
     return message
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dpmodel.csvfile import Table
-from dpmodel.problems import Problem, shown
+import polars as pl
 
-from ._rows import INDEX, citations_of, cited, indexed, key_expr, listed
+from dpmodel.csvfile import Table
+from dpmodel.problems import KEY_SHOWN, Problem, shown
+
+from ._rows import INDEX, citations_of, cited, indexed, key_expr, listed, misspelled_keys
 
 SCOPE = "package"
 KEYWORDS = {
@@ -27,12 +29,15 @@ CODES = {
 
 def check(tables: dict[str, Table]) -> list[Problem]:
     citations = citations_of(tables)
+    misspelt = misspelled_keys(tables)  # reported by foreign_keys; not to be cited as they are
     problems = []
     for table in tables.values():
         if not table.resource.schema.get("x-citation-required"):
             continue
         key_name = "/".join(table.resource.primary_key)
         keys = indexed(table).select(INDEX, key_expr(table).alias("record_id"))
+        if table.name in misspelt:
+            keys = keys.filter(~pl.col("record_id").is_in(list(misspelt[table.name])))
         uncited = listed(
             keys.join(cited(citations, table), on="record_id", how="anti").sort(INDEX),
             problems,
@@ -47,7 +52,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
                     table.path,
                     table.row_number(index),
                     key_name,
-                    f"{shown(key)} has no citation: add a row to citations with record_table={table.name}, record_id={key}",
+                    f"{shown(key, KEY_SHOWN)} has no citation: add a row to citations with record_table={table.name}, record_id={key}",
                     code="cite-missing",
                 )
             )

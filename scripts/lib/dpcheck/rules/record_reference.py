@@ -9,7 +9,7 @@ from dpmodel import messages
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem
 
-from ._rows import INDEX, MAX_SUGGESTED_FROM, indexed, key_expr, listed
+from ._rows import INDEX, MAX_SUGGESTED_FROM, indexed, key_expr, listed, misspelled_keys
 
 SCOPE = "package"
 KEYWORDS = {
@@ -40,6 +40,7 @@ CODES = {
 
 def check(tables: dict[str, Table]) -> list[Problem]:
     problems = []
+    misspelt = None
     for table in tables.values():
         spec = table.resource.schema.get("x-record-reference")
         if not spec:
@@ -50,6 +51,12 @@ def check(tables: dict[str, Table]) -> list[Problem]:
         for name in sorted(set(references[named].unique().to_list()) & set(tables)):
             target = tables[name]
             keys = target.frame.select(key_expr(target).alias(record))
+            if misspelt is None:
+                misspelt = misspelled_keys(tables)
+            # A reference to the key a misspelt row should have is right: the row's line says so.
+            corrected = [k for k in misspelt.get(name, {}).values() if k]
+            if corrected:
+                keys = pl.concat([keys, pl.DataFrame({record: corrected}, schema=keys.schema)])
             missing = listed(
                 references.filter(pl.col(named) == name).join(keys, on=record, how="anti").sort(INDEX),
                 problems,

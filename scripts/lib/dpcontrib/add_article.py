@@ -1,0 +1,238 @@
+"""`make add-article FILE=<path> [ID=<source_id>]`: put a new article into the package.
+
+It copies the text, unchanged, to articles/<source_id>.txt; lists it in datapackage.json (its
+resource with the SHA-256 hash, after the other article texts, and its entry in the top-level
+`sources`); and writes its row in data/sources.csv with what it can read from the text: the
+headline (its first line), a publication date printed near the top, an author line ("di …"),
+the language, the path, the hash and the file's original name. It proposes the source ID from
+the date and the headline, and prints what is left to fill. Nothing it writes is typed twice by
+the contributor, and nothing is overwritten: an ID or a file already in the package is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from dpmodel import csvfile, descriptor, limits, safe_open
+
+LANGUAGE = "it"  # every article so far; the row says so, and the contributor corrects it if not
+ID_WORDS = 5  # words of the headline in a proposed ID
+STOPWORDS = set(
+    "il lo la i gli le un uno una di a da in con su per tra fra e ed o del dello della dei degli delle "
+    "al allo alla ai agli alle dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo "
+    "sulla sui sugli sulle che non si come the of and to in on a an for "
+    "l dell dall nell sull all d c "  # elided forms: dell'esito is "dell" and "esito"
+    "date".split()  # a date line's label
+)
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("gennaio",),
+            ("febbraio",),
+            ("marzo",),
+            ("aprile",),
+            ("maggio",),
+            ("giugno",),
+            ("luglio",),
+            ("agosto",),
+            ("settembre",),
+            ("ottobre",),
+            ("novembre",),
+            ("dicembre",),
+        ],
+        start=1,
+    )
+    for m in names
+}
+MAX_HEADLINE = 200  # a first line longer than this is the body: the text prints no headline
+HEAD_LINES = 8  # a date or byline is looked for in the first lines only (the body dates other things)
+LICENCE = {
+    "name": "other-closed",
+    "title": "Copyright remains with the publisher; reproduced for verification only, not covered by the package licence",
+}
+
+
+class Refused(Exception):
+    """The article cannot be added as given; the message says why and what to do."""
+
+
+def _date(line: str) -> str | None:
+    """A publication date printed in a line: 2024-04-09, 09.04.2024 or 06.12.23, 9 aprile 2024, or
+    'date 2022-04'; reduced ISO 8601, or None."""
+    if m := re.search(r"\b((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\b", line):
+        return "-".join(g for g in m.groups() if g)
+    if m := re.search(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)?\d\d)\b", line):
+        day, month, year = (int(g) for g in m.groups())
+        year = year + 2000 if year < 100 else year
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04}-{month:02}-{day:02}"
+    words = "|".join(MONTHS)
+    if m := re.search(rf"\b(\d{{1,2}})\s+({words})\s+((?:19|20)\d\d)\b", line, re.I):
+        return f"{int(m[3]):04}-{MONTHS[m[2].lower()]:02}-{int(m[1]):02}"
+    return None
+
+
+def _slug(words: str) -> str:
+    ascii_words = unicodedata.normalize("NFKD", words.replace("’", " ")).encode("ascii", "ignore").decode().lower()
+    kept = [w for w in re.findall(r"[a-z0-9]+", ascii_words) if w not in STOPWORDS and not w.isdigit()]
+    return "-".join(kept[:ID_WORDS])
+
+
+def read_text(file: Path, most: int) -> str:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise Refused(f"{file}: cannot be read ({exc.strerror})") from None
+    if len(data) > most:
+        raise Refused(f"{file}: is {limits.size(len(data))}; an article text may be at most {limits.size(most)}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(f"{file}: is not UTF-8 (byte {exc.start}); save it as UTF-8 and add it again") from None
+    if not text.strip():
+        raise Refused(f"{file}: is empty")
+    return text
+
+
+def read_head(text: str) -> dict:
+    """What the top of the text says: headline, publication date, author."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    found = {"title": lines[0] if lines else "", "published_date": None, "author": None, "outlet": None}
+    found["first_words"] = found["title"][:MAX_HEADLINE]  # what an ID is made of when there is no headline
+    for line in lines[:HEAD_LINES]:
+        found["published_date"] = found["published_date"] or _date(line)
+        if found["author"] is None and (m := re.match(r"^di\s+(.{3,120})$", line)):
+            found["author"] = m[1].strip()
+    # A headline that carries its outlet and date after it, "… (Opinione Pubblica 06.12.23)", keeps
+    # only the headline; the outlet is what the brackets hold before the date.
+    found["outlet"] = None
+    if m := re.search(r"\s*\(([^()]*?)\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\)\s*$", found["title"]):
+        found["title"], found["outlet"] = found["title"][: m.start()], m[1].strip() or None
+    if len(found["title"]) > MAX_HEADLINE:  # a paragraph, not a headline: the text prints none
+        found["title"] = ""
+    return found
+
+
+def propose_id(head: dict) -> str:
+    date = head["published_date"] or "undated"
+    return "-".join(p for p in (date[:7], _slug(head["title"] or head["first_words"])) if p) or "article"
+
+
+def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[str, list[str]]:
+    """Add the article; the source ID and the list of what is left to fill."""
+    descriptor_file = package_dir / "datapackage.json"
+    package, problems = descriptor.load(descriptor_file)
+    if package is None:
+        raise Refused("datapackage.json does not load; run make check first:\n" + "\n".join(map(str, problems)))
+    text = read_text(file, package.limits.text_bytes)
+    head = read_head(text)
+    source_id = source_id or propose_id(head)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
+        raise Refused(f"ID {source_id!r}: an ID is lowercase letters and digits joined by single hyphens")
+    sources = next((r for r in package.tables() if r.schema.get("x-texts")), None)
+    if sources is None:
+        raise Refused("no table of sources (a schema with x-texts) in datapackage.json")
+    key, spec = sources.primary_key[0], sources.schema["x-texts"]
+    table, problems = csvfile.read(sources)
+    if table is None:
+        raise Refused(f"{sources.path} cannot be read; run make check first")
+    if any(row[key] == source_id for row in table.rows):
+        raise Refused(f"ID {source_id!r} is already in {sources.path}; give another with ID=")
+    path = f"articles/{source_id}.txt"
+    if (package_dir / path).exists():
+        raise Refused(f"{path} already exists; give another ID with ID=")
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+
+    # The columns the schema marks (label, publication date, language tag, text path and hash);
+    # the others by the names sources.json gives them.
+    schema = sources.schema
+    title = schema.get("x-datasette", {}).get("label_column", "title")
+    published = schema.get("x-published-date", "published_date")
+    language = next((f["name"] for f in schema["fields"] if f.get("x-codelist") == "bcp47"), "language")
+    row = dict.fromkeys(sources.field_names)
+    row.update({key: source_id, title: head["title"], spec["path"]: path, spec["sha256"]: digest})
+    optional = {
+        "author": head["author"],
+        "outlet": head["outlet"],
+        published: head["published_date"],
+        f"{published}_basis": "stated" if head["published_date"] else None,
+        language: LANGUAGE,
+        "original_filename": file.name,
+    }
+    row.update({k: v for k, v in optional.items() if k in row})
+
+    raw = json.loads(descriptor_file.read_text(encoding="utf-8"))
+    resource = {
+        "name": f"article-{source_id}",
+        "title": head["title"],
+        "description": f"Verbatim text of source {source_id} (received as {file.name}), reproduced so that every "
+        "excerpt and quote can be verified.",
+        "path": path,
+        "format": "txt",
+        "mediatype": "text/plain",
+        "encoding": "utf-8",
+        "hash": f"sha256:{digest}",
+        "licenses": [LICENCE],
+    }
+    texts = [i for i, r in enumerate(raw["resources"]) if str(r.get("name", "")).startswith("article-")]
+    raw["resources"].insert((texts[-1] + 1) if texts else len(raw["resources"]), resource)
+    raw.setdefault("sources", []).append({"title": head["title"], "path": path})
+
+    # Written last: the text as a new file (never through a link, never over a file), then the
+    # descriptor and the table (in canonical order) through the same walk make fmt writes with.
+    try:
+        fd = os.open(package_dir / path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise Refused(f"{path} cannot be created: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    safe_open.rewrite(package_dir, "datapackage.json", (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode())
+    rows = sorted(
+        (csvfile.canonical_cells(sources.schema["fields"], r) for r in [*table.rows, row]), key=csvfile.sort_key(table)
+    )
+    safe_open.rewrite(package_dir, sources.path, csvfile.render(sources.field_names, rows).encode("utf-8"))
+
+    left = [
+        f"{sources.path}, row {source_id}: {name}"
+        + (" (not found in the text: required)" if name.startswith(published) else "")
+        for name in ("outlet", "author", published, f"{published}_basis", "url")
+        if name in row and not row[name]
+    ]
+    for name in ("published_date", "outlet", "author"):
+        if head[name]:
+            left.append(f"{sources.path}, row {source_id}: check {name} {head[name]!r} (read from the text)")
+    if head["title"]:
+        left.append(f"{sources.path}, row {source_id}: check title {head['title']!r} (the text's first line)")
+    else:
+        left.append(
+            f"{sources.path}, row {source_id}: title (the text prints no headline: write a descriptive English "
+            "title in square brackets; required)"
+        )
+    return source_id, left
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", type=Path, help="the article's text, UTF-8, as published")
+    parser.add_argument("--id", dest="source_id", help="the source ID (proposed from date and headline if not given)")
+    parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
+    args = parser.parse_args(argv)
+    try:
+        source_id, left = add(args.package, args.file, args.source_id)
+    except Refused as exc:
+        print(f"add-article: {exc}")
+        return 1
+    print(f"Added articles/{source_id}.txt, its resource in datapackage.json and its row in data/sources.csv.")
+    print("Left to fill:")
+    for item in left:
+        print(f"  - {item}")
+    print(f"Then: make draft SOURCE={source_id}")
+    return 0
