@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: all venv check test lint coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean add-article
+.PHONY: all venv check test lint coverage build serve serve-public bench bench-hostile diff fmt fmt-check frictionless codebook clean add-article draft accept draft-eval
 
 all: serve
 
@@ -93,6 +93,18 @@ diff: $(STAMP)
 # says of itself, and prints what is left to fill.
 add-article: $(STAMP)
 	$(BIN)/python scripts/add_article.py "$(FILE)" $(if $(ID),--id "$(ID)")
+
+# Then `make draft SOURCE=<source_id>` proposes its rows in drafts/<source_id>/ (review each: yes or
+# no in its keep column), and `make accept SOURCE=<source_id>` moves the rows kept into data/ with
+# fresh IDs. `make draft-eval` measures drafting on the five articles (BENCHMARKS.md).
+draft: $(STAMP)
+	$(BIN)/python scripts/draft.py "$(SOURCE)"
+
+accept: $(STAMP)
+	$(BIN)/python scripts/accept.py "$(SOURCE)"
+
+draft-eval: $(STAMP)
+	$(BIN)/python scripts/draft_eval.py --write
 
 fmt: $(STAMP)
 	$(BIN)/python scripts/fmt.py datapackage.json

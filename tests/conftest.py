@@ -288,7 +288,12 @@ def coded(lines: list[str]) -> list[tuple[str | None, str]]:
     known = codes.all_codes()
     out = []
     for line in lines:
-        if not line or line.startswith(("FAILED:", "OK:")) or MORE_IN_FILE.match(line) or line.startswith("::"):
+        if (
+            not line
+            or line.startswith(("FAILED:", "OK:", "note:"))
+            or MORE_IN_FILE.match(line)
+            or line.startswith("::")
+        ):
             out.append((None, line))
             continue
         match = CODE_IN_LINE.search(line)

@@ -34,7 +34,8 @@ def next_minor(version: str) -> str:
 
 
 def add_article(pkg) -> str:
-    """Sections 5.1 to 5.8 of CONTRIBUTING.md, step by step; returns the new version."""
+    """Section 5 of CONTRIBUTING.md done by hand, step by step (tests/test_draft.py does it with
+    add-article, draft and accept); returns the new version."""
     article = pkg.root / "articles" / f"{SOURCE}.txt"
     article.write_text(TEXT, encoding="utf-8")
     digest = hashlib.sha256(article.read_bytes()).hexdigest()

@@ -547,6 +547,9 @@ def report(rows: list[dict], engines: dict, start_seconds: float | None, before:
     return lines
 
 
+DRAFT_HEADING = "## Drafting an article from its text"  # dpcontrib/evaluate.py's section of BENCHMARKS.md
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -602,7 +605,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{time.strftime('%Y-%m-%d')}. Synthetic packages from scripts/synth.py, seed 1.",
             "",
         ] + lines
-        (ROOT / args.write).write_text("\n".join(text) + "\n", encoding="utf-8")
+        target = ROOT / args.write
+        # The drafting table (make draft-eval, dpcontrib/evaluate.py) is another command's: kept as it is.
+        kept = ""
+        if target.exists():
+            old = target.read_text(encoding="utf-8")
+            start = old.find(DRAFT_HEADING)
+            kept = "\n" + old[start:].rstrip("\n") if start >= 0 else ""
+        target.write_text("\n".join(text) + "\n" + kept + ("\n" if kept else ""), encoding="utf-8")
     return 0
 
 

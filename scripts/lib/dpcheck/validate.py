@@ -137,7 +137,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.base and args.mention_base:
         against = " (IDs and version not compared with a base: make check BASE=origin/main does, as CI does)"
     print(f"OK: {checked} in {args.descriptor}{against}: {summary}")
+    for line in drafts_waiting(Path(args.descriptor).parent):
+        print(f"note: {line}")
     return 0
+
+
+def drafts_waiting(root: Path) -> list[str]:
+    """The drafts beside the package (make draft) with proposals not reviewed yet: notes, not
+    problems (a draft is not part of the package until make accept moves its rows)."""
+    from dpcontrib.accept import review_status  # here: only a folder with drafts needs it
+
+    return review_status(root)
 
 
 if __name__ == "__main__":

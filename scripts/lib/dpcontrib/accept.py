@@ -1,0 +1,228 @@
+"""`make accept SOURCE=<source_id>`: move the drafted rows a contributor kept into data/.
+
+A draft (dpcontrib/draft.py) is drafts/<source_id>/<table>.csv: a `keep` column, then the
+table's own columns. A row marked `yes` moves into data/<table>.csv in canonical form, with a
+fresh ID in place of its provisional one (draft-event-1 becomes the slug of its title and date,
+draft-statement-2 of its speaker, its first words and its date, draft-actor-x of its name; a
+number is added if the ID is taken), and every kept row that names it (participants, speakers,
+aliases, citations) is rewritten to match. A row marked `no` is dropped; a row not yet marked
+stays in the draft. Nothing moves if a kept row names a proposal that is not kept, or a `keep`
+cell holds anything but yes or no.
+
+`make check` reports the proposals of every draft still waiting for a decision (review_status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from dpmodel import csvfile, descriptor, safe_open
+
+from .draft import DRAFTS, KEEP, TABLES
+
+PROVISIONAL = re.compile(r"^draft-(?:actor|event|statement)-[a-z0-9-]+$")
+DECISIONS = {"yes", "no", ""}
+ID_WORDS = 6
+
+
+class Refused(Exception):
+    pass
+
+
+def references(resource) -> list[str]:
+    """The columns of a table where a provisional ID may stand: its key, its foreign keys and a
+    record reference's ID (read from its schema)."""
+    schema = resource.schema
+    columns = list(resource.primary_key)
+    columns += [f for fk in descriptor.foreign_keys(schema, resource.name) for f in fk.fields]
+    if spec := schema.get("x-record-reference"):
+        columns.append(spec["id_field"])
+    return list(dict.fromkeys(columns))
+
+
+def _slug(words: str, most: int = ID_WORDS) -> str:
+    ascii_words = unicodedata.normalize("NFKD", words.replace("’", " ")).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)[:most])
+
+
+def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
+    """Each drafted table's rows with their line numbers, checked: the header is `keep` and the
+    table's columns, and every keep cell is yes, no or empty."""
+    found = {}
+    for table in TABLES:
+        path = f"{DRAFTS}/{folder.name}/{table}.csv"
+        if not (folder / f"{table}.csv").exists():
+            continue
+        try:
+            data = safe_open.read(package.root, path, package.limits.table_bytes)
+            text = data.decode("utf-8")
+        except (safe_open.Refused, UnicodeDecodeError) as exc:
+            raise Refused(f"{path}: cannot be read ({exc})") from None
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        expected = [KEEP, *package.resources[table].field_names]
+        if not records or records[0] != expected:
+            raise Refused(f"{path}:1: the header must be {','.join(expected)}")
+        rows = []
+        for number, record in enumerate(records[1:], start=2):
+            if len(record) != len(expected):
+                raise Refused(f"{path}:{number}: has {len(record)} cells, the header {len(expected)}")
+            row = dict(zip(expected, record))
+            if row[KEEP].strip().lower() not in DECISIONS:
+                raise Refused(f"{path}:{number} keep: {row[KEEP]!r} is not yes or no (or empty: not decided yet)")
+            row[KEEP] = row[KEEP].strip().lower()
+            rows.append((number, row))
+        found[table] = rows
+    return found
+
+
+def review_status(root: Path) -> list[str]:
+    """One line per draft that still has proposals with no decision (for make check)."""
+    lines = []
+    drafts = root / DRAFTS
+    if not drafts.is_dir() or drafts.is_symlink():
+        return lines
+    package, _ = descriptor.load(root / "datapackage.json")
+    if package is None:
+        return lines
+    for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.is_symlink()):
+        try:
+            draft = read_draft(package, folder)
+        except Refused as exc:
+            lines.append(f"{exc}")
+            continue
+        for table, rows in draft.items():
+            waiting = [n for n, r in rows if not r[KEEP]]
+            if waiting:
+                shown = ", ".join(map(str, waiting[:10])) + (" …" if len(waiting) > 10 else "")
+                lines.append(
+                    f"{DRAFTS}/{folder.name}/{table}.csv: {len(waiting)} of {len(rows)} proposals not reviewed yet "
+                    f"(rows {shown}): write yes or no in keep, then make accept SOURCE={folder.name}"
+                )
+    return lines
+
+
+def _existing_ids(package, table: str) -> set[str]:
+    resource = package.resources[table]
+    key = resource.primary_key
+    if len(key) != 1:
+        return set()
+    loaded, _ = csvfile.read(resource)
+    return {r[key[0]] for r in loaded.rows} if loaded else set()
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
+    """Provisional ID -> fresh ID, for every kept actor, event and statement."""
+    mapping: dict[str, str] = {}
+    taken = {t: _existing_ids(package, t) for t in ("actors", "events", "statements")}
+    for row in kept.get("actors", []):
+        if PROVISIONAL.match(row["actor_id"]):
+            mapping[row["actor_id"]] = _fresh(
+                _slug(row.get("name") or row["actor_id"][12:]) or "actor", taken["actors"]
+            )
+    for row in kept.get("events", []):
+        if PROVISIONAL.match(row["event_id"]):
+            words = row.get("title") or row.get("event_type") or "event"
+            base = "-".join(p for p in (_slug(words), row.get("start_date") or "") if p)
+            mapping[row["event_id"]] = _fresh(base, taken["events"])
+    speakers = {}
+    for row in kept.get("statement_speakers", []):
+        speakers.setdefault(row["statement_id"], row["actor_id"])
+    for row in kept.get("statements", []):
+        if PROVISIONAL.match(row["statement_id"]):
+            speaker = mapping.get(speakers.get(row["statement_id"], ""), speakers.get(row["statement_id"], ""))
+            words = _slug(row.get("quote_en") or row.get("quote") or "", 4)
+            base = "-".join(p for p in (speaker, words, row.get("date") or "") if p) or "statement"
+            mapping[row["statement_id"]] = _fresh(base, taken["statements"])
+    return mapping
+
+
+def accept(root: Path, source_id: str) -> dict[str, int]:
+    """Move the kept rows; the number moved per table."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
+        raise Refused(f"{source_id!r} is no source ID")
+    package, problems = descriptor.load(root / "datapackage.json")
+    if package is None:
+        raise Refused("datapackage.json does not load; run make check first")
+    folder = root / DRAFTS / source_id
+    if not folder.is_dir():
+        raise Refused(f"{DRAFTS}/{source_id}/ does not exist: make draft SOURCE={source_id} writes it")
+    draft = read_draft(package, folder)
+    kept = {t: [r for _, r in rows if r[KEEP] == "yes"] for t, rows in draft.items()}
+    mapping = fresh_ids(package, kept)
+
+    def fix(value: str | None) -> str | None:
+        if not value:
+            return value
+        return "/".join(mapping.get(part, part) for part in value.split("/"))
+
+    # Every provisional ID a kept row names must be kept itself.
+    for table, rows in kept.items():
+        columns = references(package.resources[table])
+        for row in rows:
+            for column in columns:
+                for part in (row.get(column) or "").split("/"):
+                    if PROVISIONAL.match(part) and part not in mapping:
+                        raise Refused(
+                            f"{DRAFTS}/{source_id}/{table}.csv: a kept row's {column} names {part}, which is not kept: "
+                            "keep it too, or drop this row"
+                        )
+    moved = {}
+    for table, rows in kept.items():
+        if not rows:
+            continue
+        resource = package.resources[table]
+        loaded, problems = csvfile.read(resource)
+        if loaded is None:
+            raise Refused(f"{resource.path}: cannot be read; run make check first")
+        columns = references(resource)
+        new = [
+            {c: (fix(row.get(c)) if c in columns else row.get(c)) or None for c in resource.field_names} for row in rows
+        ]
+        merged = sorted(
+            (csvfile.canonical_cells(resource.schema["fields"], r) for r in [*loaded.rows, *new]),
+            key=csvfile.sort_key(loaded),
+        )
+        safe_open.rewrite(package.root, resource.path, csvfile.render(resource.field_names, merged).encode("utf-8"))
+        moved[table] = len(new)
+    # The draft keeps only what is not decided yet.
+    for table, rows in draft.items():
+        left = [r for _, r in rows if not r[KEEP]]
+        columns = [KEEP, *package.resources[table].field_names]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[r[c] for c in columns] for r in left])
+        safe_open.rewrite(package.root, f"{DRAFTS}/{source_id}/{table}.csv", buffer.getvalue().encode("utf-8"))
+    return moved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("source", help="the source ID whose draft to accept")
+    parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
+    args = parser.parse_args(argv)
+    try:
+        moved = accept(args.package, args.source)
+    except Refused as exc:
+        print(f"accept: {exc}")
+        return 1
+    if not moved:
+        print(f"accept: no row of {DRAFTS}/{args.source}/ is marked yes in keep; nothing moved")
+        return 1
+    for table, n in moved.items():
+        print(f"data/{table}.csv: {n} row{'' if n == 1 else 's'} added")
+    print("Then: make fmt, make check BASE=origin/main, make coverage")
+    return 0

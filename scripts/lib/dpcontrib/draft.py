@@ -1,0 +1,548 @@
+"""`make draft SOURCE=<source_id>`: proposed rows for an article, from its text.
+
+It writes drafts/<source_id>/, one CSV per table in the package's own columns, with one more
+column first, `keep`: empty until the contributor decides (`yes` or `no`); `make accept` moves the
+rows kept into data/ with fresh IDs (dpcontrib/accept.py). Every proposal comes with a drafted
+citation whose excerpt is cut from the text itself, so it is verbatim by construction.
+
+What it proposes:
+- known actors, found by every name form the package has for them (aliases and names), as whole
+  words with case and accents folded ("Csto" and "CSTO" alike, "dell'Armenia" as "Armenia"),
+  each cited where it is first named; capitalised names no form matches, as candidate actors
+  with their alias;
+- dates as the text states them ("12 marzo 2024", "il 20 giugno", "martedì", "il mese scorso"),
+  read by dateparser (Italian) against the publication date, with their precision (day, month,
+  year) and basis (`stated` when the day, month and year are printed, `inferred` when resolved);
+  a relative date is not resolved past what the publication date itself knows;
+- quotations: direct ones between quotation marks (three words or more: a shorter one is the
+  authors' own word), with the speaker named next to a verb of saying nearest to them, and
+  indirect ones ("X ha detto che …"), each with its speaker;
+- candidate events: sentences that hold a date and a happening (a meeting, a visit, a summit, an
+  exercise …), with the known actors and places named in the sentence as participants and place.
+
+Nothing is written into data/: a draft is a proposal for a person to review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dpcheck import text_coverage
+from dpmodel import csvfile, dates, descriptor, names
+
+DRAFTS = "drafts"
+KEEP = "keep"
+TABLES = ["actors", "aliases", "events", "event_participants", "statements", "statement_speakers", "citations"]
+MIN_QUOTE_WORDS = 3  # a quotation of fewer words is the authors' own word, not someone's utterance
+MAX_EXCERPT = 4000  # the schemas' maxLength of an excerpt
+SAYING = (
+    r"ha detto|hanno detto|ha dichiarato|hanno dichiarato|ha affermato|hanno affermato|ha sottolineato|"
+    r"ha aggiunto|ha osservato|ha spiegato|ha ribadito|ha ricordato|ha annunciato|ha precisato|ha evidenziato|"
+    r"ha riferito|ha scritto|ha commentato|ha assicurato|ha avvertito|ha accusato|ha definito|ha proposto|"
+    r"ha invitato|ha chiesto|ha concluso|ha insistito|ha notato|ha espresso|ha confermato|ha salutato|"
+    r"dice|dichiara|afferma|sottolinea|aggiunge|secondo"
+)
+SAYING_RE = re.compile(rf"\b(?:{SAYING})\b", re.IGNORECASE)
+# Verbs that report what someone said or held, in any person and tense the articles use (stems),
+# for indirect statements: "X ha detto che …", "definendo …", "ha respinto …", "secondo cui …".
+REPORTING_STEMS = (
+    "dett dic dichiar afferm sottoline aggiun osserv spieg ribad ricord annunc precis evidenz rifer scri "
+    "comment assicur avvert accus defin propo invit chies conclu insist not espress conferm salut respin "
+    "auspic rilev comunic sosten riten denunc condann neg smentit riconosc critic elogi promess promett "
+    "determin accolt accogl esort minacc"
+).split()
+REPORTING_RE = re.compile(
+    r"\b(?:(?:ha|hanno|aveva|avevano|avrebbe|avrebbero|è|sono|si è|si sono)\s+(?:anche\s+|poi\s+|inoltre\s+)?)?"
+    rf"(?:{'|'.join(REPORTING_STEMS)})\w*\b|\bsecondo cui\b|\bsecondo\b",
+    re.IGNORECASE,
+)
+# A happening, and the event type the word most often names (the contributor checks it).
+HAPPENINGS = [
+    (r"vertic[ei]|summit", "summit"),
+    (r"esercitazion[ei]|manovre", "military_exercise"),
+    (r"visit[ae]|viaggio|si è recat[oa]", "visit"),
+    (r"conferenza stampa", "press_conference"),
+    (r"conferenz[ae]|forum", "conference"),
+    (
+        r"colloqui[oa]?|incontr[oai]|ha incontrato|hanno incontrato|si sono incontrati|telefonat[ae]|riunion[ei]|sessione",
+        "talks",
+    ),
+    (r"consultazion[ei]", "consultation"),
+    (r"negoziat[oi]|trattativ[ae]", "negotiation"),
+    (r"firmat[oa]|accord[oi]|memorandum|trattato", "agreement"),
+    (r"pattugli[ae]", "patrol"),
+    (r"elezion[ei]|rielett[oa]", "election"),
+    (r"sanzion[ei]", "sanctions"),
+    (r"annunciat[oa]|ha annunciato", "announcement"),
+]
+HAPPENING_RE = [(re.compile(rf"\b(?:{words})\b", re.IGNORECASE), kind) for words, kind in HAPPENINGS]
+WEEKDAYS = "lunedì martedì mercoledì giovedì venerdì sabato domenica".split()
+MONTH_WORDS = text_coverage.MONTHS.split("|")
+# Words dateparser reads as dates that, alone, state none ("anni", "ora").
+DATE_WORDS = set(WEEKDAYS) | set(MONTH_WORDS) | {"ieri", "oggi", "domani", "stamattina"}
+FUTURE = re.compile(
+    r"\b(?:sarà|saranno|si terrà|si terranno|avrà luogo|avranno luogo|terrà|terranno|visiterà|incontrerà|"
+    r"parteciperà|ospiterà|prossim[oaie])\b",
+    re.IGNORECASE,
+)
+RELATIVE = re.compile(r"\b(?:scors[oa]|passat[oa]|prossim[oa]|fa|ieri|oggi|domani)\b", re.IGNORECASE)
+# Capitalised words that start no name (sentence starts are skipped too).
+NOT_NAMES = set(
+    "Il Lo La I Gli Le Un Uno Una Di Da In Con Su Per Tra Fra E Ed O Del Della Dei Degli Delle Al Alla Nel Nella "
+    "Sul Sulla Che Non Si Come Questo Questa Questi Queste Secondo Dopo Prima Durante Mentre Anche Ma Però Inoltre "
+    "Presidente Ministro Ministero Segretario Generale Repubblica Stato Stati Governo Organizzazione Consiglio "
+    "Comitato Assemblea Parlamento Federazione Unione Mondo Opinione Esteri Difesa Interni Economia Finanze "
+    "Giustizia Sicurezza Affari".split()
+    + [w.capitalize() for w in WEEKDAYS + MONTH_WORDS]
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    actor_id: str  # a known actor, or a candidate's provisional ID
+    form: str  # as printed
+
+
+@dataclass
+class Found:
+    """What the text yields, before it is written as rows."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # start, end, text, date, basis
+
+
+# --- reading the package ---------------------------------------------------------------------
+
+
+def _rows(package, name: str) -> list[dict]:
+    resource = package.resources[name]
+    table, problems = csvfile.read(resource)
+    if table is None:
+        raise SystemExit(f"{resource.path}: cannot be read; run make check first")
+    return table.rows
+
+
+def name_forms(package, exclude_forms_only_in: str | None = None, texts: dict[str, str] | None = None) -> dict:
+    """Folded name form -> actor IDs, from the aliases and the actors' names. With
+    `exclude_forms_only_in` (a source ID, for the leave-one-article-out evaluation), a form is
+    kept only if another article's text prints it."""
+    forms: dict[str, set[str]] = {}
+    pairs = [(r["alias"], r["actor_id"]) for r in _rows(package, "aliases")]
+    pairs += [(r["name"], r["actor_id"]) for r in _rows(package, "actors")]
+    pairs += [(r["name_it"], r["actor_id"]) for r in _rows(package, "actors") if r.get("name_it")]
+    others = None
+    if exclude_forms_only_in is not None and texts is not None:
+        others = " ".join(fold_same_length(t) for s, t in texts.items() if s != exclude_forms_only_in)
+    for form, actor in pairs:
+        if not form or not actor:
+            continue
+        folded = fold_same_length(form)
+        if others is not None and not re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", others):
+            continue
+        forms.setdefault(folded, set()).add(actor)
+    return forms
+
+
+# --- reading the text ------------------------------------------------------------------------
+
+
+def fold_same_length(text: str) -> str:
+    """Case and accents folded one character for one, so that positions in the folded text are
+    positions in the text (an excerpt is then cut from the text itself); typographic apostrophes
+    and quotes as plain ones."""
+    out = []
+    for c in text.translate(names._PLAIN):
+        bare = "".join(ch for ch in unicodedata.normalize("NFKD", c) if not unicodedata.combining(ch)).casefold()
+        out.append(bare if len(bare) == 1 else c.lower() if len(c.lower()) == 1 else c)
+    return "".join(out)
+
+
+def find_mentions(text: str, forms: dict[str, set[str]]) -> list[Mention]:
+    """Every known name form, whole words, longest first where two overlap."""
+    folded = fold_same_length(text)
+    found: list[Mention] = []
+    taken = [False] * len(text)
+    for form in sorted(forms, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", folded):
+            if any(taken[m.start() : m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            for actor in sorted(forms[form]):
+                found.append(Mention(m.start(), m.end(), actor, text[m.start() : m.end()]))
+    return sorted(found, key=lambda m: (m.start, m.actor_id))
+
+
+def candidate_names(text: str, sentences, known: list[Mention]) -> list[tuple[int, int, str]]:
+    """Capitalised names no known form covers: two or more capitalised words in a row, or one not
+    at a sentence's start (the names a contributor may need as new actors)."""
+    covered = [False] * len(text)
+    for m in known:
+        for i in range(m.start, m.end):
+            covered[i] = True
+    starts = {s for s, _, _ in sentences}
+    found = []
+    word = r"[A-ZÀ-Ý][\wÀ-ÿ’'-]+"
+    for m in re.finditer(rf"{word}(?:\s+(?:di |de |van |von |al-)?{word})*", text):
+        words = m.group().split()
+        while words and words[0] in NOT_NAMES:
+            words.pop(0)
+        if not words or all(w in NOT_NAMES for w in words):
+            continue
+        start = m.start() + m.group().index(words[0])
+        name = " ".join(words)
+        end = start + len(name)
+        opens = text[max(0, start - 2) : start].strip()[-1:] in (
+            "«",
+            "“",
+            '"',
+            "(",
+            ":",
+            "",
+        )  # a quotation's first word
+        if any(covered[start:end]) or (len(words) == 1 and (start in starts or opens or len(name) < 3)):
+            continue
+        found.append((start, end, name))
+    return found
+
+
+def _base(published: str) -> tuple[datetime.datetime, str]:
+    """The publication date as dateparser's reference (its last day) and its precision."""
+    first, last = dates.span(published)
+    return datetime.datetime(last.year, last.month, last.day, 12), dates.precision(published)
+
+
+def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, as printed, reduced ISO date, basis) of every date the text states."""
+    from dateparser.date import DateDataParser  # here: only drafting needs it
+
+    base, base_precision = _base(published) if published else (None, None)
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base:
+        settings["RELATIVE_BASE"] = base
+    parser = DateDataParser(languages=["it"], settings=settings)
+    # A date in a sentence in the future tense ("si terrà a novembre") is the next one, not the last.
+    ahead = DateDataParser(languages=["it"], settings={**settings, "PREFER_DATES_FROM": "future"})
+    candidates = [(s, e, t) for s, e, t in text_coverage.explicit_dates(text)]
+    taken = [(s, e) for s, e, _ in candidates]
+    months, weekdays = text_coverage.MONTHS, "|".join(WEEKDAYS)
+    # Dates relative to the publication: a weekday, last/next month, week, weekend or year,
+    # yesterday, today, tomorrow, a month alone ("a novembre"), a day before a month ("il 20 giugno").
+    relative = "|".join(
+        [
+            rf"(?:il |lo |la )?(?:{weekdays})(?: scors[oa])?",
+            r"(?:il |lo )?(?:mese|anno|fine settimana|settimana) (?:scors[oa]|passat[oa]|prossim[oa])",
+            r"(?:lo |la |il )?(?:scors[oa]|passat[oa]) (?:mese|anno|fine settimana|settimana)",
+            r"ieri|oggi|domani",
+            rf"(?:a|ad|in|di|nel mese di) (?:{months})(?! \d)",
+            rf"(?:il |l')(?:\d{{1,2}})(?= (?:{months})\b)",
+        ]
+    )
+    relative = rf"\b(?:{relative})"
+    for m in re.finditer(relative, text, re.IGNORECASE):
+        # "mercoledì 12 giugno 2024": the weekday only names the printed date's day
+        if re.match(r"\s+\d", text[m.end() : m.end() + 3]):
+            continue
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            candidates.append((m.start(), m.end(), m.group()))
+            taken.append((m.start(), m.end()))
+    found = []
+    for start, end, printed in sorted(candidates):
+        words = printed.strip()
+        bare = re.sub(r"^(?:il|lo|la|a|ad|in|di|nel mese di) ", "", words, flags=re.I)
+        if re.search(r"fine settimana", bare, re.I) and base and re.search(r"scors|passat", bare, re.I):
+            # Last weekend: the Saturday and Sunday before publication; a reduced date can hold both
+            # days only as their month, and only when they share it.
+            saturday = base - datetime.timedelta(days=(base.weekday() - 5) % 7 or 7)
+            sunday = saturday + datetime.timedelta(days=1)
+            if saturday.month == sunday.month:
+                iso = f"{saturday.year:04}-{saturday.month:02}"
+                found.append((start, end, printed, iso if len(iso) <= len(published) else published, "inferred"))
+            continue
+        sentence = text[max(0, text.rfind(".", 0, start) + 1) : text.find(".", end) if "." in text[end:] else len(text)]
+        reader = ahead if FUTURE.search(sentence) else parser
+        if bare.lower().split()[0] in WEEKDAYS:  # "martedì scorso" is the last Tuesday: the past is preferred
+            bare = bare.split()[0]
+        data = reader.get_date_data(bare)
+        if data is None or data.date_obj is None:
+            continue
+        when, period = data.date_obj, data.period or "day"
+        year_printed = re.search(r"\b\d{4}\b|\.\d{2}$", words) is not None
+        # Relative to the day of publication ("domenica", "il mese scorso"), or only the year left out ("30 marzo").
+        day_relative = bool(RELATIVE.search(words)) or words.lower().split()[-1] in WEEKDAYS
+        is_relative = day_relative or not year_printed
+        if period == "year":
+            iso = f"{when.year:04}"
+        elif period == "month":
+            iso = f"{when.year:04}-{when.month:02}"
+        else:
+            iso = f"{when.year:04}-{when.month:02}-{when.day:02}"
+        if day_relative and published and base_precision != "day" and len(iso) > len(published):
+            iso = published  # resolved no further than the publication date itself is known
+        found.append((start, end, printed, iso, "inferred" if is_relative else "stated"))
+    return found
+
+
+def _sentence_at(sentences, offset: int) -> tuple[int, int, str] | None:
+    return next((s for s in sentences if s[0] <= offset < s[1]), None)
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    piece = text[start:end].strip()
+    return piece[:MAX_EXCERPT]
+
+
+def _nearest_speaker(text: str, mentions: list[Mention], start: int, end: int, window: int = 160) -> Mention | None:
+    """The actor named next to a verb of saying nearest the quotation [start, end): after it
+    ("», ha detto Lavrov") or before it ("Lavrov ha detto: «…»"). `mentions` are those outside
+    quotations (a name inside someone's words is not the speaker)."""
+    after = text[end : end + window]
+    before_at = max(0, start - window)
+    best = None
+    if m := SAYING_RE.search(after):
+        verb_at = end + m.end()
+        best = min((x for x in mentions if verb_at <= x.start < verb_at + 80), key=lambda x: x.start, default=None)
+        best = best or max(
+            (x for x in mentions if end <= x.start < end + m.start()), key=lambda x: x.start, default=None
+        )
+    if best is None:
+        verbs = list(SAYING_RE.finditer(text, before_at, start))
+        if verbs:
+            verb_at = verbs[-1].start()
+            best = max((x for x in mentions if before_at <= x.end <= verb_at), key=lambda x: x.end, default=None)
+    return best
+
+
+# --- the draft -------------------------------------------------------------------------------
+
+
+def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None) -> Found:
+    sources = {r["source_id"]: r for r in _rows(package, "sources")}
+    if source_id not in sources:
+        raise SystemExit(f"no source {source_id!r} in data/sources.csv (make add-article adds it)")
+    source = sources[source_id]
+    text = (package.root / source["text_path"]).read_text(encoding="utf-8")
+    published = source.get("published_date") or None
+    forms = name_forms(package) if forms is None else forms
+    places = {}
+    for r in _rows(package, "places"):
+        for name in (r["name"], r.get("name_it")):
+            if name:
+                places[fold_same_length(name)] = r["place_id"]
+    sentences = text_coverage.sentences(text)
+    found = Found()
+    found.mentions = find_mentions(text, forms)
+    cite = found.rows["citations"]
+
+    def citation(table: str, record_id: str, start: int, end: int):
+        cite.append(
+            {
+                "record_table": table,
+                "record_id": record_id,
+                "source_id": source_id,
+                "excerpt": _excerpt(text, start, end),
+            }
+        )
+
+    # Known actors, cited where first named; candidates as new actors with their alias.
+    seen = set()
+    for m in found.mentions:
+        if m.actor_id not in seen:
+            seen.add(m.actor_id)
+            citation("actors", m.actor_id, m.start, m.end)
+    candidates = {}
+    names_found = candidate_names(text, sentences, found.mentions)
+    surnames = {n.split()[-1] for _, _, n in names_found if len(n.split()) > 1}
+    for start, end, name in names_found:
+        if name in surnames:
+            continue  # a surname alone: the full name's mention (below)
+        actor_id = "draft-actor-" + _slug(name)
+        if actor_id not in candidates:
+            candidates[actor_id] = name
+            found.rows["actors"].append({"actor_id": actor_id, "name": name})
+            found.rows["aliases"].append({"actor_id": actor_id, "alias": name, "lang": "it"})
+            citation("actors", actor_id, start, end)
+        found.mentions.append(Mention(start, end, actor_id, name))
+    # A candidate named later by its last word alone ("Giulia Ferraris", then "Ferraris") is the same candidate.
+    covered = [False] * len(text)
+    for m in found.mentions:
+        for i in range(m.start, m.end):
+            covered[i] = True
+    for actor_id, name in candidates.items():
+        last = name.split()[-1]
+        if len(name.split()) < 2 or len(last) < 3:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(last)}(?!\w)", text):
+            if not any(covered[m.start() : m.end()]):
+                found.mentions.append(Mention(m.start(), m.end(), actor_id, last))
+    found.mentions.sort(key=lambda m: (m.start, m.actor_id))
+    found.dates = find_dates(text, published)
+
+    def date_in(start: int, end: int):
+        """The date a span states: a printed one first, else the first it resolves."""
+        inside = [(d, b) for s, e, _, d, b in found.dates if start <= s and e <= end]
+        return next((x for x in inside if x[1] == "stated"), inside[0] if inside else (None, None))
+
+    # Quotations.
+    number = 0
+    spans = [(s, e, inner) for s, e, inner in text_coverage.quoted_spans(text) if len(inner.split()) >= MIN_QUOTE_WORDS]
+    quoted = [(s, e) for s, e, _ in spans]
+    outside = [m for m in found.mentions if not any(s <= m.start < e for s, e in quoted)]
+    for start, end, inner in spans:
+        speaker = _nearest_speaker(text, outside, start, end)
+        number += 1
+        statement_id = f"draft-statement-{number}"
+        sentence = _sentence_at(sentences, start) or (start, end, inner)
+        date, basis = date_in(sentence[0], sentence[1])
+        found.rows["statements"].append(
+            {
+                "statement_id": statement_id,
+                "kind": "direct",
+                "quote": inner,
+                "date": date,
+                "date_basis": basis,
+                "not_after": None if date else published,
+            }
+        )
+        if speaker:
+            found.rows["statement_speakers"].append({"statement_id": statement_id, "actor_id": speaker.actor_id})
+        citation("statements", statement_id, min(start, sentence[0]), max(end, sentence[1]))
+    for start, end, _ in sentences:
+        for m in REPORTING_RE.finditer(text, start, end):
+            if any(s <= m.start() < e for s, e in quoted) or any(start <= s and e <= end for s, e in quoted):
+                continue  # a sentence with a direct quotation is drafted as that
+            # "secondo Lavrov": the speaker follows; "Lavrov ha detto che": it comes before, else
+            # just after ("ha detto Lavrov che").
+            before = max(
+                (x for x in outside if start <= x.start and x.end <= m.start()), key=lambda x: x.end, default=None
+            )
+            after = min(
+                (x for x in outside if m.end() <= x.start < min(end, m.end() + 40)), key=lambda x: x.start, default=None
+            )
+            according = m.group().lower().startswith("secondo")
+            speaker = (after or before) if according else (before or after)
+            begin = start if according else (before.start if before else m.start())
+            number += 1
+            statement_id = f"draft-statement-{number}"
+            date, basis = date_in(start, end)
+            found.rows["statements"].append(
+                {
+                    "statement_id": statement_id,
+                    "kind": "indirect",
+                    "quote": text[begin:end].rstrip(".").strip(),
+                    "date": date,
+                    "date_basis": basis,
+                    "not_after": None if date else published,
+                }
+            )
+            if speaker:
+                found.rows["statement_speakers"].append({"statement_id": statement_id, "actor_id": speaker.actor_id})
+            citation("statements", statement_id, begin, end)
+            break
+
+    # Candidate events: a sentence with a date and a happening.
+    number = 0
+    for start, end, sentence in sentences:
+        date, basis = date_in(start, end)
+        kind = next((k for pattern, k in HAPPENING_RE if pattern.search(sentence)), None)
+        if not date or not kind:
+            continue
+        number += 1
+        event_id = f"draft-event-{number}"
+        folded = fold_same_length(sentence)
+        place = next(
+            (
+                p
+                for name, p in sorted(places.items(), key=lambda x: -len(x[0]))
+                if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
+            ),
+            None,
+        )
+        future = published and date > published
+        found.rows["events"].append(
+            {
+                "event_id": event_id,
+                "event_type": kind,
+                "status": "planned" if future else "occurred",
+                "start_date": date,
+                "date_basis": basis,
+                "place_id": place,
+            }
+        )
+        citation("events", event_id, start, end)
+        for actor in dict.fromkeys(m.actor_id for m in found.mentions if start <= m.start < end):
+            found.rows["event_participants"].append({"event_id": event_id, "actor_id": actor, "role": "participant"})
+            citation("event_participants", f"{event_id}/{actor}", start, end)
+    return found
+
+
+def _slug(words: str) -> str:
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)) or "x"
+
+
+def write(package, source_id: str, found: Found, out: Path) -> dict[str, int]:
+    """drafts/<source_id>/<table>.csv: `keep` then the package's columns, for every table with rows."""
+    for folder in (out.parent, out):
+        if folder.is_symlink():
+            raise SystemExit(f"{folder} is a link; a draft is written only into a folder of its own")
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for table in TABLES:
+        rows = found.rows[table]
+        if not rows:
+            continue
+        columns = package.resources[table].field_names
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([KEEP, *columns])
+        for row in rows:
+            writer.writerow(["", *(row.get(c) or "" for c in columns)])
+        # Never through a link left in the folder.
+        fd = os.open(out / f"{table}.csv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as written:
+            written.write(buffer.getvalue())
+        counts[table] = len(rows)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("source", help="the source ID (a row of data/sources.csv)")
+    parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
+    args = parser.parse_args(argv)
+    package, problems = descriptor.load(args.package / "datapackage.json")
+    if package is None:
+        print("draft: datapackage.json does not load; run make check first")
+        return 1
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.source):
+        print(f"draft: {args.source!r} is no source ID")
+        return 1
+    try:
+        found = draft_rows(package, args.source)
+    except SystemExit as exc:
+        print(f"draft: {exc}")
+        return 1
+    out = args.package / DRAFTS / args.source
+    try:
+        counts = write(package, args.source, found, out)
+    except (SystemExit, OSError) as exc:
+        print(f"draft: {exc}")
+        return 1
+    print(f"Drafted {out}/ from the text of {args.source}:")
+    for table, n in counts.items():
+        print(f"  {table}.csv: {n} proposed row{'' if n == 1 else 's'}")
+    print("Review each row: write yes or no in its keep column, fill what is empty (titles, translations,")
+    print(f"kinds, roles), then: make accept SOURCE={args.source}")
+    return 0
