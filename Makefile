@@ -32,7 +32,7 @@ check: $(STAMP)
 # The suite runs the checks itself (the validator's, Frictionless's and coverage's command lines on
 # the real package), so each runs once.
 test: lint
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup tests
 
 # ruff's lint and format check (settings in pyproject.toml); `$(BIN)/ruff format scripts tests` formats.
 lint: $(STAMP)

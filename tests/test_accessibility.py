@@ -15,6 +15,10 @@ from urllib.parse import urlencode
 import live
 import pytest
 
+# One worker audits every page (make test: --dist loadgroup): the audit is the module's costly
+# fixture, and each worker running a test of the module would otherwise make its own.
+pytestmark = pytest.mark.xdist_group("accessibility")
+
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
 DB = f"/{NAME}"
@@ -44,6 +48,7 @@ PAGES = {
     ),
     "article": ("/-/articles/2023-04-putin-meets-li-shangfu", [".article-text"]),
     "versions": ("/-/versions", []),
+    "downloads": ("/-/downloads", []),
     "not-found": ("/nope", []),
     "dashboard": ("/-/dashboards/overview", []),
     "dashboard-chart": ("/-/dashboards/overview/statements-by-speaker", []),
