@@ -98,7 +98,7 @@ add-article: $(STAMP)
 # no in its keep column), and `make accept SOURCE=<source_id>` moves the rows kept into data/ with
 # fresh IDs. `make draft-eval` measures drafting on the five articles (BENCHMARKS.md).
 draft: $(STAMP)
-	$(BIN)/python scripts/draft.py "$(SOURCE)"
+	$(BIN)/python scripts/draft.py "$(SOURCE)" $(if $(FORCE),--force)
 
 accept: $(STAMP)
 	$(BIN)/python scripts/accept.py "$(SOURCE)"

@@ -90,14 +90,28 @@ def test_what_the_top_of_each_real_article_says_is_read_as_its_row_records_it():
     "case, message",
     [
         ("twice", "is already in data/sources.csv; give another with ID="),
-        ("not utf-8", "is not UTF-8 (byte 3); save it as UTF-8 and add it again"),
+        ("not utf-8", "is not valid UTF-8 (byte 3); save it as UTF-8"),
         ("bad id", "an ID is lowercase letters and digits joined by single hyphens"),
-        ("link in the way", "cannot be created"),
-        ("missing file", "cannot be read"),
+        ("id too long", "at most 120 characters"),
+        ("link in the way", f"articles/{SOURCE}.txt already exists"),
+        ("missing file", "does not exist"),
         ("empty", "is empty"),
+        # The file is read as the package reads its own: a regular file, no link, within the limit.
+        ("file is a link", "passes through a symbolic link"),
+        ("file is a FIFO", "is a FIFO (named pipe), not a file"),
+        ("file is a device", "is a device, not a file"),
+        ("file too large", "an article text may be at most 262,144 bytes"),
+        # The text is held to the grammar of an article text (dpmodel.article_text).
+        ("byte-order mark", "starts with a byte-order mark (U+FEFF)"),
+        ("CRLF", "line 1 holds a carriage return (save it with LF line endings)"),
+        ("NUL in headline", "line 1 holds the control character U+0000"),
+        ("ESC in headline", "line 1 holds the control character U+001B"),
+        ("not NFC", "line 5 is not in Unicode NFC"),
+        # Every cell it would write is held to the cell rules first.
+        ("newline in file name", "original_filename [text-control]: contains the control character U+000A"),
     ],
 )
-def test_an_article_that_cannot_be_added_is_refused_with_a_line(pkg, new_file, capsys, case, message):
+def test_an_article_that_cannot_be_added_is_refused_with_a_line(pkg, new_file, tmp_path, capsys, case, message):
     args = [str(new_file), "--package", str(pkg.root)]
     if case == "twice":
         assert add_article.main(args) == 0
@@ -106,19 +120,60 @@ def test_an_article_that_cannot_be_added_is_refused_with_a_line(pkg, new_file, c
         new_file.write_bytes(b"abc\xff\xfe")
     elif case == "bad id":
         args += ["--id", "../../etc/passwd"]
+    elif case == "id too long":
+        args += ["--id", "a" * 300]
     elif case == "link in the way":
         os.symlink("/tmp/nowhere-to-write", pkg.root / "articles" / f"{SOURCE}.txt")
     elif case == "missing file":
         args[0] = str(new_file.parent / "absent.txt")
     elif case == "empty":
         new_file.write_text("  \n")
+    elif case == "file is a link":
+        (tmp_path / "link.txt").symlink_to(new_file)
+        args[0] = str(tmp_path / "link.txt")
+    elif case == "file is a FIFO":
+        os.mkfifo(tmp_path / "pipe.txt")  # never opened for writing: reading it would wait forever
+        args[0] = str(tmp_path / "pipe.txt")
+    elif case == "file is a device":
+        args[0] = "/dev/zero"  # endless: reading it would never stop
+    elif case == "file too large":
+        new_file.write_text(NEW + "x" * 262_144)
+    elif case == "byte-order mark":
+        new_file.write_bytes(b"\xef\xbb\xbf" + NEW.encode())
+    elif case == "CRLF":
+        new_file.write_bytes(NEW.replace("\n", "\r\n").encode())
+    elif case == "NUL in headline":
+        new_file.write_text("La Cina\x00 e la Russia" + NEW)
+    elif case == "ESC in headline":
+        new_file.write_text("\x1b[31mLa Cina" + NEW)
+    elif case == "not NFC":
+        new_file.write_text(NEW.replace("Il 12 marzo", "Cosi\u0300 il 12 marzo"))
+    elif case == "newline in file name":
+        args[0] = str(tmp_path / "received\n0042.txt")
+        (tmp_path / "received\n0042.txt").write_text(NEW)
     before = {p: p.read_bytes() for p in [pkg.descriptor, pkg.path("sources")]}
+    articles = sorted(os.listdir(pkg.root / "articles"))
     assert add_article.main(args) == 1
     out = capsys.readouterr().out
-    assert out.startswith("add-article: ") and message in out and "Traceback" not in out
+    assert out.startswith("add-article: ") and message in out and "Traceback" not in out, out
     if case != "twice":
         assert {p: p.read_bytes() for p in before} == before  # nothing written
+        assert sorted(os.listdir(pkg.root / "articles")) == articles
     assert not os.path.exists("/tmp/nowhere-to-write")
+
+
+def test_an_impossible_publication_date_is_not_taken(pkg, new_file, capsys):
+    new_file.write_text(NEW.replace("14.03.24", "31.02.24").replace("Il 12 marzo 2024", "Martedì"), encoding="utf-8")
+    assert add_article.main([str(new_file), "--package", str(pkg.root), "--id", "feb-31"]) == 0
+    assert _row(pkg, "feb-31")["published_date"] == ""
+    assert "published_date (not found in the text: required)" in capsys.readouterr().out
+
+
+def test_a_long_first_line_is_read_in_bounded_time():
+    # 200,000 spaces before an opening bracket made the outlet's pattern quadratic; only the
+    # first HEAD_CHARS characters of a line are read now, so this returns at once.
+    head = add_article.read_head("A" + " " * 200_000 + "(x 01.01.24\n")
+    assert head["title"] == ""
 
 
 def test_contributing_shows_the_commands_real_output(pkg, new_file, capsys):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from dpcontrib import accept, add_article, draft, evaluate
@@ -163,7 +164,7 @@ def test_a_draft_is_never_written_through_a_link(pkg, tmp_path, capsys):
     (pkg.root / "drafts").mkdir()
     (pkg.root / "drafts" / "2024-06-test-rome-talks").symlink_to(tmp_path)
     assert draft.main(["2024-06-test-rome-talks", "--package", str(pkg.root)]) == 1
-    assert "is a link" in capsys.readouterr().out
+    assert "passes through a symbolic link" in capsys.readouterr().out
     assert not list(tmp_path.glob("*.csv"))
 
 
@@ -209,3 +210,182 @@ def test_dates_as_the_text_states_them_are_resolved_against_the_publication(sent
 def test_a_relative_day_is_not_resolved_past_what_the_publication_date_knows():
     (found,) = draft.find_dates("Martedì Lavrov ha parlato.", "2024-06")
     assert found[3:] == ("2024-06", "inferred")
+
+
+# --- hostile input: the draft reads only what the package lists, writes only new files of its own,
+# and accept moves everything or nothing (held-out variants of each class: SECURITY.md) ----------
+
+ROME_ID = "2024-06-test-rome-talks"
+
+
+def _break_text(pkg, case: str) -> None:
+    article = pkg.root / "articles" / f"{ROME_ID}.txt"
+    if case == "path outside the package":
+        pkg.set("sources", {"source_id": ROME_ID}, "text_path", "articles/../../../../etc/passwd.txt")
+    elif case == "path to another file":
+        pkg.set("sources", {"source_id": ROME_ID}, "text_path", "articles/unlisted.txt")
+        (pkg.root / "articles" / "unlisted.txt").write_text(ROME)
+    elif case == "text is a link":
+        article.unlink()
+        article.symlink_to("/etc/passwd")
+    elif case == "text is a FIFO":
+        article.unlink()
+        os.mkfifo(article)  # nobody writes to it: a plain open would wait forever
+    elif case == "text is not UTF-8":
+        article.write_bytes(b"\xff\xfe" + ROME.encode())
+    elif case == "text is empty":
+        article.write_text("\n")
+    elif case == "text has a carriage return":
+        article.write_bytes(ROME.replace("\n", "\r\n").encode())
+    elif case == "publication date is no date":
+        pkg.set("sources", {"source_id": ROME_ID}, "published_date", "2024-02-31")
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("path outside the package", "is not an article text datapackage.json lists"),
+        ("path to another file", "'articles/unlisted.txt' (text_path of 2024-06-test-rome-talks) is not an article"),
+        ("text is a link", "passes through a symbolic link"),
+        ("text is a FIFO", "is a FIFO (named pipe), not a file"),
+        ("text is not UTF-8", "is not valid UTF-8 (byte 0)"),
+        ("text is empty", "is empty"),
+        ("text has a carriage return", "line 1 holds a carriage return"),
+        ("publication date is no date", "published_date: 2024-02-31 is not a calendar date; correct it first"),
+    ],
+)
+def test_a_draft_reads_only_a_listed_article_text_and_says_why_not(pkg, tmp_path, capsys, case, message):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    _break_text(pkg, case)
+    capsys.readouterr()
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("draft: ") and message in out and "Traceback" not in out, out
+    assert not (pkg.root / "drafts").exists()
+
+
+def test_a_draft_already_there_is_never_overwritten_nor_waited_on(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, ROME_ID, lambda t, r: {**r, "keep": "no"})
+    reviewed = {p.name: p.read_bytes() for p in (pkg.root / "drafts" / ROME_ID).iterdir()}
+    capsys.readouterr()
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    assert "already holds a draft" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in (pkg.root / "drafts" / ROME_ID).iterdir()} == reviewed
+    # With --force it is replaced; a FIFO or a link left in the folder is replaced as an entry,
+    # never opened (a FIFO would block the write) nor written through.
+    (pkg.root / "drafts" / ROME_ID / "events.csv").unlink()
+    os.mkfifo(pkg.root / "drafts" / ROME_ID / "events.csv")
+    (pkg.root / "drafts" / ROME_ID / "actors.csv").unlink()
+    (pkg.root / "drafts" / ROME_ID / "actors.csv").symlink_to(tmp_path / "outside.csv")
+    assert draft.main([ROME_ID, "--package", str(pkg.root), "--force"]) == 0
+    assert not (tmp_path / "outside.csv").exists()
+    drafted = _draft_files(pkg, ROME_ID)
+    assert drafted["events"] and all(r["keep"] == "" for rows in drafted.values() for r in rows)
+
+
+def test_a_draft_made_again_after_accept_proposes_only_what_is_not_recorded(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, ROME_ID, _rome_review)
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    capsys.readouterr()
+    assert draft.main([ROME_ID, "--package", str(pkg.root), "--force"]) == 0
+    assert "left out: the package already records them" in capsys.readouterr().out
+    drafted = _draft_files(pkg, ROME_ID)
+    assert not drafted.get("events")  # the meeting is recorded
+    assert [a["name"] for a in drafted["actors"]] == ["Roma"]  # dropped before; Giulia Ferraris is known now
+    quotes = [r["quote"] for r in drafted.get("statements", [])]
+    assert "Il dialogo resta la via maestra" not in quotes  # kept before: not proposed twice
+    assert any(q.startswith("Ferraris ha aggiunto") for q in quotes)  # dropped before: proposed again
+
+
+def test_rows_kept_in_a_later_round_find_the_rows_accepted_before(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+
+    def first_round(table, row):  # the actors and the event now; participants and citations later
+        row = _rome_review(table, row)
+        return row if table in ("actors", "aliases", "events") or row["keep"] == "no" else {**row, "keep": ""}
+
+    _review(pkg, ROME_ID, first_round)
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    left = _draft_files(pkg, ROME_ID)
+    assert {r["event_id"] for r in left["event_participants"]} == {"giulia-ferraris-and-wang-yi-meet-2024-06-12"}
+    _review(pkg, ROME_ID, lambda t, r: {**r, "keep": "yes"})
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    code, lines = pkg.validate()
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("formula", "drafts/2024-06-test-rome-talks/events.csv:2 title [text-formula]: starts with '='"),
+        ("NUL", "events.csv:2 description [text-control]: contains the control character U+0000"),
+        ("cell over its length", "events.csv:2 description [value-max-length]: is 140,000 characters; at most 2,000"),
+        ("byte-order mark", "events.csv:1: starts with a byte-order mark (U+FEFF)"),
+        ("draft file is a FIFO", "events.csv: is a FIFO (named pipe), not a file"),
+        ("draft file is a link", "events.csv: passes through a symbolic link"),
+    ],
+)
+def test_accept_moves_everything_or_nothing(pkg, tmp_path, capsys, case, message):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, ROME_ID, _rome_review)
+    events = pkg.root / "drafts" / ROME_ID / "events.csv"
+    if case == "formula":
+        events.write_text(events.read_text().replace("Giulia Ferraris and Wang Yi meet", "=HYPERLINK(1)"))
+    elif case == "NUL":
+        events.write_text(events.read_text().replace("A meeting in Rome.", "A meeting\x00"))
+    elif case == "cell over its length":
+        events.write_text(events.read_text().replace("A meeting in Rome.", "x" * 140_000))
+    elif case == "byte-order mark":
+        events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes())
+    elif case == "draft file is a FIFO":
+        events.unlink()
+        os.mkfifo(events)
+    elif case == "draft file is a link":
+        (tmp_path / "elsewhere.csv").write_bytes(events.read_bytes())
+        events.unlink()
+        events.symlink_to(tmp_path / "elsewhere.csv")
+    before = {p: p.read_bytes() for p in (pkg.root / "data").iterdir()}
+    drafts = {p: p.read_bytes() for p in (pkg.root / "drafts" / ROME_ID).iterdir() if p.is_file() and p != events}
+    capsys.readouterr()
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("accept: ") and message in out and "Traceback" not in out, out
+    assert {p: p.read_bytes() for p in (pkg.root / "data").iterdir()} == before
+    assert {p: p.read_bytes() for p in drafts} == drafts
+    code, lines = pkg.validate()  # make check says what is wrong with the draft, as a note, never a traceback
+    assert not any("Traceback" in line for line in lines)
+    if case not in ("formula", "NUL", "cell over its length"):  # cells are checked in data/, after accept
+        assert any(message.split(": ", 1)[-1][:30] in line for line in lines), lines
+
+
+HOSTILE_NAMES = (
+    "Vertice a Varsavia\n\nTestata di prova, 14 giugno 2024\n\n"
+    "Il ministro polacco Łukasz  Nowak ha incontrato martedì Šarūnas Kęstutis a Varsavia.\n"
+    "«La sicurezza europea è indivisibile», ha detto Nowak.\n"
+    "Giulia\u00a0Ferraris e Dmitrij Ivanov sono attesi.\n"
+)
+
+
+def test_every_drafted_value_taken_from_the_text_is_verbatim(pkg, tmp_path):
+    package = _added(pkg, tmp_path, HOSTILE_NAMES, "2024-06-test-warsaw")
+    found = draft.draft_rows(package, "2024-06-test-warsaw")
+    names = {a["name"] for a in found.rows["actors"]}
+    assert {"Šarūnas Kęstutis", "Dmitrij Ivanov"} <= names  # capitals beyond À–Ý
+    assert not any("  " in n or "\u00a0" in n or "\n" in n for n in names)  # never joined across odd spaces
+    taken = [a["alias"] for a in found.rows["aliases"]] + [c["excerpt"] for c in found.rows["citations"]]
+    taken += [s["quote"] for s in found.rows["statements"]]
+    assert taken and all(value and value in HOSTILE_NAMES for value in taken)
+
+
+def test_a_statement_is_never_dated_after_the_publication_and_the_days_own_weekday_is_that_day():
+    # Friday 14 June 2024: "venerdì" is that day, "venerdì scorso" the week before
+    assert [d[3] for d in draft.find_dates("Venerdì Lavrov ha parlato.", "2024-06-14")] == ["2024-06-14"]
+    assert [d[3] for d in draft.find_dates("Venerdì scorso Lavrov ha parlato.", "2024-06-14")] == ["2024-06-07"]
+    assert draft._not_after("2024-06-20", "2024-06-14") is None
+    assert draft._not_after("2024-06", "2024-06-14") == "2024-06"  # may lie before: kept

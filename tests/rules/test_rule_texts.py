@@ -1,3 +1,4 @@
+import pytest
 from rule_tables import edited, package, row_of, tables
 
 from dpcheck.rules import texts
@@ -51,3 +52,22 @@ def test_a_text_gone_after_loading_is_left_to_the_rule(pkg):
     read = texts.read_texts(copy)
     assert sorted(read) == sorted(r.path for r in listed[1:])
     assert all(len(data) == r.size for r, (data, _) in zip(listed[1:], (read[r.path] for r in listed[1:])))
+
+
+@pytest.mark.parametrize(
+    "change, line",
+    [
+        (lambda b: b.replace(b"\n", b"\r\n"), "[article-control]: line 1 holds a carriage return"),
+        (lambda b: b"\xef\xbb\xbf" + b, "[article-encoding]: starts with a byte-order mark"),
+        (lambda b: b.replace("è".encode(), "e\u0300".encode(), 1), "[article-not-nfc]: line "),
+        (lambda b: b + b"\x00", "[article-control]: line "),
+    ],
+    ids=["CRLF", "BOM", "NFD", "NUL"],
+)
+def test_a_text_is_held_to_the_grammar_of_an_article_text(pkg, change, line):
+    """dpmodel.article_text: what make add-article and make draft also refuse, so that every
+    excerpt can be cut from the text and recorded in a cell."""
+    article = pkg.root / "articles" / f"{SOURCE}.txt"
+    article.write_bytes(change(article.read_bytes()))
+    _, problems = _checked(pkg.root)
+    assert [p for p in problems if line in p and p.startswith(f"articles/{SOURCE}.txt ")], problems

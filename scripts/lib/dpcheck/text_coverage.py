@@ -254,10 +254,12 @@ def _paired_left_to_right(text: str, is_mark) -> list[tuple[int, int, str]]:
 def explicit_dates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, date) of every explicit date, in text order; bare years are not dates here."""
     found: list[tuple[int, int, str]] = []
+    taken = bytearray(len(text))  # characters an earlier pattern's date holds: one look per character
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if not any(m.start() < end and start < m.end() for start, end, _ in found):
+            if not any(taken[m.start() : m.end()]):
                 found.append((m.start(), m.end(), m.group()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(found)
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from dpmodel import csvfile, descriptor, safe_open
 
+from . import cells
 from .draft import DRAFTS, KEEP, TABLES
 
 PROVISIONAL = re.compile(r"^draft-(?:actor|event|statement)-[a-z0-9-]+$")
@@ -52,18 +54,26 @@ def _slug(words: str, most: int = ID_WORDS) -> str:
 
 def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
     """Each drafted table's rows with their line numbers, checked: the header is `keep` and the
-    table's columns, and every keep cell is yes, no or empty."""
+    table's columns, and every keep cell is yes, no or empty. A file is read as the package's own
+    are (dpmodel.safe_open: no link, a regular file, within the table limit)."""
     found = {}
     for table in TABLES:
         path = f"{DRAFTS}/{folder.name}/{table}.csv"
-        if not (folder / f"{table}.csv").exists():
+        if not os.path.lexists(folder / f"{table}.csv"):
             continue
         try:
-            data = safe_open.read(package.root, path, package.limits.table_bytes)
-            text = data.decode("utf-8")
-        except (safe_open.Refused, UnicodeDecodeError) as exc:
-            raise Refused(f"{path}: cannot be read ({exc})") from None
-        records = list(csv.reader(io.StringIO(text, newline="")))
+            text = safe_open.read(package.root, path, package.limits.table_bytes).decode("utf-8")
+        except safe_open.Refused as exc:
+            raise Refused(f"{path}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise Refused(f"{path}: is not valid UTF-8 (byte {exc.start:,}); save it as UTF-8") from None
+        if text.startswith("\ufeff"):
+            raise Refused(f"{path}:1: starts with a byte-order mark (U+FEFF); save it as UTF-8 without BOM")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            records = list(reader)
+        except csv.Error as exc:  # a NUL, a cell over the csv module's limit
+            raise Refused(f"{path}:{reader.line_num}: cannot be read as CSV ({exc})") from None
         expected = [KEEP, *package.resources[table].field_names]
         if not records or records[0] != expected:
             raise Refused(f"{path}:1: the header must be {','.join(expected)}")
@@ -73,7 +83,7 @@ def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
                 raise Refused(f"{path}:{number}: has {len(record)} cells, the header {len(expected)}")
             row = dict(zip(expected, record))
             if row[KEEP].strip().lower() not in DECISIONS:
-                raise Refused(f"{path}:{number} keep: {row[KEEP]!r} is not yes or no (or empty: not decided yet)")
+                raise Refused(f"{path}:{number} keep: {row[KEEP][:40]!r} is not yes or no (or empty: not decided yet)")
             row[KEEP] = row[KEEP].strip().lower()
             rows.append((number, row))
         found[table] = rows
@@ -150,15 +160,18 @@ def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
 
 
 def accept(root: Path, source_id: str) -> dict[str, int]:
-    """Move the kept rows; the number moved per table."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
-        raise Refused(f"{source_id!r} is no source ID")
+    """Move the kept rows; the number moved per table. Everything is read and checked first, and
+    only then written: a refusal leaves data/ and the draft as they were."""
+    if len(source_id) > 200 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
+        raise Refused(f"{source_id[:80]!r} is no source ID")
     package, problems = descriptor.load(root / "datapackage.json")
     if package is None:
-        raise Refused("datapackage.json does not load; run make check first")
+        raise Refused(
+            f"datapackage.json does not load ({problems[0] if problems else 'unreadable'}); run make check first"
+        )
     folder = root / DRAFTS / source_id
-    if not folder.is_dir():
-        raise Refused(f"{DRAFTS}/{source_id}/ does not exist: make draft SOURCE={source_id} writes it")
+    if folder.is_symlink() or not folder.is_dir():
+        raise Refused(f"{DRAFTS}/{source_id}/ is not a draft folder: make draft SOURCE={source_id} writes it")
     draft = read_draft(package, folder)
     kept = {t: [r for _, r in rows if r[KEEP] == "yes"] for t, rows in draft.items()}
     mapping = fresh_ids(package, kept)
@@ -179,33 +192,52 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
                             f"{DRAFTS}/{source_id}/{table}.csv: a kept row's {column} names {part}, which is not kept: "
                             "keep it too, or drop this row"
                         )
-    moved = {}
-    for table, rows in kept.items():
-        if not rows:
-            continue
+    writes: list[tuple[str, bytes]] = []
+    moved, refused = {}, []
+    for table, rows in draft.items():
         resource = package.resources[table]
-        loaded, problems = csvfile.read(resource)
+        columns = references(resource)
+        new = []
+        for number, row in rows:
+            if row[KEEP] != "yes":
+                continue
+            cells_of = {c: (fix(row.get(c)) if c in columns else row.get(c)) or None for c in resource.field_names}
+            # A cell make check would refuse is refused here, where the contributor wrote it.
+            for name, code, message in cells.problems(resource.schema["fields"], cells_of):
+                refused.append(f"{DRAFTS}/{source_id}/{table}.csv:{number} {name} [{code}]: {message}")
+            new.append(cells_of)
+        if not new:
+            continue
+        loaded, _ = csvfile.read(resource)
         if loaded is None:
             raise Refused(f"{resource.path}: cannot be read; run make check first")
-        columns = references(resource)
-        new = [
-            {c: (fix(row.get(c)) if c in columns else row.get(c)) or None for c in resource.field_names} for row in rows
-        ]
         merged = sorted(
             (csvfile.canonical_cells(resource.schema["fields"], r) for r in [*loaded.rows, *new]),
             key=csvfile.sort_key(loaded),
         )
-        safe_open.rewrite(package.root, resource.path, csvfile.render(resource.field_names, merged).encode("utf-8"))
+        writes.append((resource.path, csvfile.render(resource.field_names, merged).encode("utf-8")))
         moved[table] = len(new)
-    # The draft keeps only what is not decided yet.
+    if refused:
+        raise Refused("nothing moved; correct these cells in the draft first:\n" + "\n".join(refused[:50]))
+    if not moved:
+        return moved  # nothing kept: the draft stays as it is
+    # The draft keeps only what is not decided yet, naming what was accepted by its fresh ID, so
+    # a row kept in a later round still finds the row it names.
     for table, rows in draft.items():
-        left = [r for _, r in rows if not r[KEEP]]
-        columns = [KEEP, *package.resources[table].field_names]
+        resource = package.resources[table]
+        columns = references(resource)
+        left = [{c: (fix(v) if c in columns else v) for c, v in r.items()} for _, r in rows if not r[KEEP]]
+        header = [KEEP, *resource.field_names]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[r[c] for c in columns] for r in left])
-        safe_open.rewrite(package.root, f"{DRAFTS}/{source_id}/{table}.csv", buffer.getvalue().encode("utf-8"))
+        writer.writerow(header)
+        writer.writerows([[r[c] for c in header] for r in left])
+        writes.append((f"{DRAFTS}/{source_id}/{table}.csv", buffer.getvalue().encode("utf-8")))
+    for path, data in writes:
+        try:
+            safe_open.create(package.root, path, data, replace=True)
+        except safe_open.Refused as exc:
+            raise Refused(f"{path} {exc}") from None
     return moved
 
 

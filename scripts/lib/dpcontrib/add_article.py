@@ -14,15 +14,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
 
-from dpmodel import csvfile, descriptor, limits, safe_open
+from dpmodel import article_text, csvfile, dates, descriptor, limits, safe_open
+
+from . import cells
 
 LANGUAGE = "it"  # every article so far; the row says so, and the contributor corrects it if not
 ID_WORDS = 5  # words of the headline in a proposed ID
+MAX_ID = 120  # characters in a source ID: articles/<ID>.txt stays a file name every file system takes
 STOPWORDS = set(
     "il lo la i gli le un uno una di a da in con su per tra fra e ed o del dello della dei degli delle "
     "al allo alla ai agli alle dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo "
@@ -52,6 +54,7 @@ MONTHS = {
     for m in names
 }
 MAX_HEADLINE = 200  # a first line longer than this is the body: the text prints no headline
+HEAD_CHARS = 400  # what of a line is read for a headline, its outlet, a date or a byline: bounds every match
 HEAD_LINES = 8  # a date or byline is looked for in the first lines only (the body dates other things)
 LICENCE = {
     "name": "other-closed",
@@ -66,17 +69,25 @@ class Refused(Exception):
 def _date(line: str) -> str | None:
     """A publication date printed in a line: 2024-04-09, 09.04.2024 or 06.12.23, 9 aprile 2024, or
     'date 2022-04'; reduced ISO 8601, or None."""
+    for found in _dates(line):
+        try:
+            dates.span(found)  # 31.02.2024 is no date: the row asks for one instead
+        except dates.NotADate:
+            continue
+        return found
+    return None
+
+
+def _dates(line: str):
     if m := re.search(r"\b((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\b", line):
-        return "-".join(g for g in m.groups() if g)
+        yield "-".join(g for g in m.groups() if g)
     if m := re.search(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)?\d\d)\b", line):
         day, month, year = (int(g) for g in m.groups())
         year = year + 2000 if year < 100 else year
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04}-{month:02}-{day:02}"
+        yield f"{year:04}-{month:02}-{day:02}"
     words = "|".join(MONTHS)
     if m := re.search(rf"\b(\d{{1,2}})\s+({words})\s+((?:19|20)\d\d)\b", line, re.I):
-        return f"{int(m[3]):04}-{MONTHS[m[2].lower()]:02}-{int(m[1]):02}"
-    return None
+        yield f"{int(m[3]):04}-{MONTHS[m[2].lower()]:02}-{int(m[1]):02}"
 
 
 def _slug(words: str) -> str:
@@ -86,24 +97,29 @@ def _slug(words: str) -> str:
 
 
 def read_text(file: Path, most: int) -> str:
+    """The text of the contributor's file, read as the package reads its own (dpmodel.safe_open: a
+    regular file, not through a link, at most `most` bytes, checked before reading) and held to
+    the grammar of an article text (dpmodel.article_text)."""
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise Refused(f"{file}: cannot be read ({exc.strerror})") from None
-    if len(data) > most:
-        raise Refused(f"{file}: is {limits.size(len(data))}; an article text may be at most {limits.size(most)}")
+        data = safe_open.read(file.parent, file.name, most)
+    except safe_open.TooLarge as exc:
+        raise Refused(
+            f"{file}: is {limits.size(exc.size)}; an article text may be at most {limits.size(most)}"
+        ) from None
+    except safe_open.Refused as exc:
+        raise Refused(f"{file}: {exc}") from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(f"{file}: is not UTF-8 (byte {exc.start}); save it as UTF-8 and add it again") from None
-    if not text.strip():
-        raise Refused(f"{file}: is empty")
-    return text
+        return article_text.decode(data)
+    except article_text.NotPlain as exc:
+        raise Refused(f"{file}: {exc}") from None
 
 
 def read_head(text: str) -> dict:
     """What the top of the text says: headline, publication date, author."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.split("\n", HEAD_LINES * 4)[: HEAD_LINES * 4] if line.strip()]
+    if lines and len(lines[0]) > HEAD_CHARS:  # a paragraph first: no headline, and its words are read no further
+        lines[0] = lines[0][:HEAD_CHARS]
+    lines = [line[:HEAD_CHARS] for line in lines]
     found = {"title": lines[0] if lines else "", "published_date": None, "author": None, "outlet": None}
     found["first_words"] = found["title"][:MAX_HEADLINE]  # what an ID is made of when there is no headline
     for line in lines[:HEAD_LINES]:
@@ -134,20 +150,21 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
     text = read_text(file, package.limits.text_bytes)
     head = read_head(text)
     source_id = source_id or propose_id(head)
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
-        raise Refused(f"ID {source_id!r}: an ID is lowercase letters and digits joined by single hyphens")
     sources = next((r for r in package.tables() if r.schema.get("x-texts")), None)
     if sources is None:
         raise Refused("no table of sources (a schema with x-texts) in datapackage.json")
     key, spec = sources.primary_key[0], sources.schema["x-texts"]
+    if len(source_id) > MAX_ID or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
+        raise Refused(
+            f"ID {source_id[:80]!r}: an ID is lowercase letters and digits joined by single hyphens, "
+            f"at most {MAX_ID} characters"
+        )
     table, problems = csvfile.read(sources)
     if table is None:
         raise Refused(f"{sources.path} cannot be read; run make check first")
     if any(row[key] == source_id for row in table.rows):
         raise Refused(f"ID {source_id!r} is already in {sources.path}; give another with ID=")
     path = f"articles/{source_id}.txt"
-    if (package_dir / path).exists():
-        raise Refused(f"{path} already exists; give another ID with ID=")
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
 
@@ -168,6 +185,10 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
         "original_filename": file.name,
     }
     row.update({k: v for k, v in optional.items() if k in row})
+    # Every cell as make check will hold it: the file's name, or a headline with a control
+    # character, is refused here, before anything is written.
+    for name, code, message in cells.problems(schema["fields"], row):
+        raise Refused(f"{sources.path}, row {source_id}, {name} [{code}]: {message} (read from {file.name!r})")
 
     raw = json.loads(descriptor_file.read_text(encoding="utf-8"))
     resource = {
@@ -189,16 +210,23 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
     # Written last: the text as a new file (never through a link, never over a file), then the
     # descriptor and the table (in canonical order) through the same walk make fmt writes with.
     try:
-        fd = os.open(package_dir / path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    except OSError as exc:
-        raise Refused(f"{path} cannot be created: {exc.strerror}") from None
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    safe_open.rewrite(package_dir, "datapackage.json", (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode())
+        safe_open.create(package_dir, path, data)
+    except safe_open.Exists:
+        raise Refused(f"{path} already exists; give another ID with ID=") from None
+    except safe_open.Refused as exc:
+        raise Refused(f"{path} {exc}") from None
     rows = sorted(
         (csvfile.canonical_cells(sources.schema["fields"], r) for r in [*table.rows, row]), key=csvfile.sort_key(table)
     )
-    safe_open.rewrite(package_dir, sources.path, csvfile.render(sources.field_names, rows).encode("utf-8"))
+    listing = (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode()
+    old_rows = safe_open.read(package_dir, sources.path, package.limits.table_bytes)
+    try:
+        safe_open.rewrite(package_dir, sources.path, csvfile.render(sources.field_names, rows).encode("utf-8"))
+        safe_open.rewrite(package_dir, "datapackage.json", listing)
+    except safe_open.Refused as exc:  # taken back out: nothing half added
+        safe_open.remove(package_dir, path)
+        safe_open.rewrite(package_dir, sources.path, old_rows)
+        raise Refused(f"the article cannot be listed: datapackage.json or {sources.path} {exc}") from None
 
     left = [
         f"{sources.path}, row {source_id}: {name}"

@@ -26,6 +26,7 @@ Nothing is written into data/: a draft is a proposal for a person to review.
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import datetime
 import io
@@ -36,12 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpcheck import text_coverage
-from dpmodel import csvfile, dates, descriptor, names
+from dpmodel import article_text, csvfile, dates, descriptor, names, safe_open
 
 DRAFTS = "drafts"
 KEEP = "keep"
 TABLES = ["actors", "aliases", "events", "event_participants", "statements", "statement_speakers", "citations"]
 MIN_QUOTE_WORDS = 3  # a quotation of fewer words is the authors' own word, not someone's utterance
+MAX_NAME_WORDS = 6  # a longer run of capitalised words is a heading or a list, not a name
 MAX_EXCERPT = 4000  # the schemas' maxLength of an excerpt
 SAYING = (
     r"ha detto|hanno detto|ha dichiarato|hanno dichiarato|ha affermato|hanno affermato|ha sottolineato|"
@@ -105,6 +107,10 @@ NOT_NAMES = set(
 )
 
 
+class Refused(Exception):
+    """The draft cannot be made as asked; the message says why and what to do."""
+
+
 @dataclass
 class Mention:
     start: int
@@ -129,8 +135,25 @@ def _rows(package, name: str) -> list[dict]:
     resource = package.resources[name]
     table, problems = csvfile.read(resource)
     if table is None:
-        raise SystemExit(f"{resource.path}: cannot be read; run make check first")
+        raise Refused(f"{resource.path}: cannot be read; run make check first")
     return table.rows
+
+
+def read_article(package, source: dict, spec: dict) -> str:
+    """The source's text: a text the descriptor lists, read as the validator reads it (within the
+    package, no link, a regular file, within the size limit) and held to the same grammar."""
+    path = source.get(spec["path"]) or ""
+    resource = package.resource_by_path(path)
+    if resource is None or resource.is_table:
+        raise Refused(
+            f"{path!r} (text_path of {source.get('source_id')}) is not an article text datapackage.json lists"
+        )
+    try:
+        return article_text.decode(safe_open.read(package.root, path, package.limits.text_bytes))
+    except safe_open.TooLarge as exc:
+        raise Refused(f"{path}: is {exc.size:,} bytes; an article text may be at most {exc.limit:,}") from None
+    except (safe_open.Refused, article_text.NotPlain) as exc:
+        raise Refused(f"{path}: {exc}") from None
 
 
 def name_forms(package, exclude_forms_only_in: str | None = None, texts: dict[str, str] | None = None) -> dict:
@@ -184,25 +207,53 @@ def find_mentions(text: str, forms: dict[str, set[str]]) -> list[Mention]:
     return sorted(found, key=lambda m: (m.start, m.actor_id))
 
 
+NAME_WORD = re.compile(r"[^\W\d_][\w’'-]*")  # a word, its first character a letter of any script
+JOINED = {" ", " di ", " de ", " van ", " von "}  # what may stand between two words of one name
+JOINERS = {"di", "de", "van", "von"}
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) >= 2 and (word[0].isupper() or (word[:3] in ("al-", "el-") and word[3:4].isupper()))
+
+
+def _runs(text: str):
+    """Runs of capitalised words, each word (start, end, word), the words one space apart (or
+    joined by di, de, van, von): one pass over the text's words."""
+    current: list[tuple[int, int, str]] = []
+    for m in NAME_WORD.finditer(text):
+        word = m.group()
+        gap = text[current[-1][1] : m.start()] if current else None
+        if _capitalised(word):
+            if current and gap in JOINED:
+                current.append((m.start(), m.end(), word))
+                continue
+            if current:
+                yield current
+            current = [(m.start(), m.end(), word)]
+        elif not (current and word in JOINERS and gap == " "):
+            if current:
+                yield current
+            current = []
+    if current:
+        yield current
+
+
 def candidate_names(text: str, sentences, known: list[Mention]) -> list[tuple[int, int, str]]:
     """Capitalised names no known form covers: two or more capitalised words in a row, or one not
-    at a sentence's start (the names a contributor may need as new actors)."""
-    covered = [False] * len(text)
+    at a sentence's start (the names a contributor may need as new actors). A name is cut from
+    the text as printed, so its alias is verbatim."""
+    covered = bytearray(len(text))
     for m in known:
-        for i in range(m.start, m.end):
-            covered[i] = True
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     starts = {s for s, _, _ in sentences}
     found = []
-    word = r"[A-ZÀ-Ý][\wÀ-ÿ’'-]+"
-    for m in re.finditer(rf"{word}(?:\s+(?:di |de |van |von |al-)?{word})*", text):
-        words = m.group().split()
-        while words and words[0] in NOT_NAMES:
-            words.pop(0)
-        if not words or all(w in NOT_NAMES for w in words):
-            continue
-        start = m.start() + m.group().index(words[0])
-        name = " ".join(words)
-        end = start + len(name)
+    for run in _runs(text):
+        first = next((i for i, (_, _, w) in enumerate(run) if w not in NOT_NAMES), len(run))
+        run = run[first:]
+        if not run or len(run) > MAX_NAME_WORDS:
+            continue  # no name, or a run of capitals too long to be one (a heading)
+        start, end = run[0][0], run[-1][1]
+        name = text[start:end]
         opens = text[max(0, start - 2) : start].strip()[-1:] in (
             "«",
             "“",
@@ -211,7 +262,7 @@ def candidate_names(text: str, sentences, known: list[Mention]) -> list[tuple[in
             ":",
             "",
         )  # a quotation's first word
-        if any(covered[start:end]) or (len(words) == 1 and (start in starts or opens or len(name) < 3)):
+        if any(covered[start:end]) or (len(run) == 1 and (start in starts or opens or len(name) < 3)):
             continue
         found.append((start, end, name))
     return found
@@ -223,8 +274,21 @@ def _base(published: str) -> tuple[datetime.datetime, str]:
     return datetime.datetime(last.year, last.month, last.day, 12), dates.precision(published)
 
 
-def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, as printed, reduced ISO date, basis) of every date the text states."""
+def _weekday(base: datetime.datetime, words: str, ahead: bool) -> datetime.datetime:
+    """The day a weekday names, counted from the publication day: the last one on or before it
+    ("martedì" in a Tuesday's paper is that Tuesday), or the next on or after it in the future tense;
+    "scorso" and "prossimo" name the one a week away when the day is the publication's own."""
+    day = next(WEEKDAYS.index(w) for w in words.lower().split() if w in WEEKDAYS)
+    if ahead or re.search(r"prossim", words, re.I):
+        step = (day - base.weekday()) % 7 or (7 if re.search(r"prossim", words, re.I) else 0)
+        return base + datetime.timedelta(days=step)
+    step = (base.weekday() - day) % 7 or (7 if re.search(r"scors|passat", words, re.I) else 0)
+    return base - datetime.timedelta(days=step)
+
+
+def find_dates(text: str, published: str | None, sentences=None) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, as printed, reduced ISO date, basis) of every date the text states. One pass:
+    each phrase is looked at once, and each distinct phrase read by dateparser once."""
     from dateparser.date import DateDataParser  # here: only drafting needs it
 
     base, base_precision = _base(published) if published else (None, None)
@@ -234,14 +298,20 @@ def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, st
     parser = DateDataParser(languages=["it"], settings=settings)
     # A date in a sentence in the future tense ("si terrà a novembre") is the next one, not the last.
     ahead = DateDataParser(languages=["it"], settings={**settings, "PREFER_DATES_FROM": "future"})
+    read: dict[tuple[bool, str], object] = {}
+    sentences = text_coverage.sentences(text) if sentences is None else sentences
+    starts = [s for s, _, _ in sentences]
+    future = [bool(FUTURE.search(t)) for _, _, t in sentences]
     candidates = [(s, e, t) for s, e, t in text_coverage.explicit_dates(text)]
-    taken = [(s, e) for s, e, _ in candidates]
+    taken = bytearray(len(text))
+    for s, e, _ in candidates:
+        taken[s:e] = b"\x01" * (e - s)
     months, weekdays = text_coverage.MONTHS, "|".join(WEEKDAYS)
     # Dates relative to the publication: a weekday, last/next month, week, weekend or year,
     # yesterday, today, tomorrow, a month alone ("a novembre"), a day before a month ("il 20 giugno").
     relative = "|".join(
         [
-            rf"(?:il |lo |la )?(?:{weekdays})(?: scors[oa])?",
+            rf"(?:il |lo |la )?(?:{weekdays})(?: scors[oa]| prossim[oa])?",
             r"(?:il |lo )?(?:mese|anno|fine settimana|settimana) (?:scors[oa]|passat[oa]|prossim[oa])",
             r"(?:lo |la |il )?(?:scors[oa]|passat[oa]) (?:mese|anno|fine settimana|settimana)",
             r"ieri|oggi|domani",
@@ -254,13 +324,15 @@ def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, st
         # "mercoledì 12 giugno 2024": the weekday only names the printed date's day
         if re.match(r"\s+\d", text[m.end() : m.end() + 3]):
             continue
-        if not any(m.start() < e and s < m.end() for s, e in taken):
+        if not any(taken[m.start() : m.end()]):
             candidates.append((m.start(), m.end(), m.group()))
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     found = []
     for start, end, printed in sorted(candidates):
         words = printed.strip()
         bare = re.sub(r"^(?:il|lo|la|a|ad|in|di|nel mese di) ", "", words, flags=re.I)
+        at = bisect.bisect_right(starts, start) - 1
+        is_future = at >= 0 and start < sentences[at][1] and future[at]
         if re.search(r"fine settimana", bare, re.I) and base and re.search(r"scors|passat", bare, re.I):
             # Last weekend: the Saturday and Sunday before publication; a reduced date can hold both
             # days only as their month, and only when they share it.
@@ -270,14 +342,16 @@ def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, st
                 iso = f"{saturday.year:04}-{saturday.month:02}"
                 found.append((start, end, printed, iso if len(iso) <= len(published) else published, "inferred"))
             continue
-        sentence = text[max(0, text.rfind(".", 0, start) + 1) : text.find(".", end) if "." in text[end:] else len(text)]
-        reader = ahead if FUTURE.search(sentence) else parser
-        if bare.lower().split()[0] in WEEKDAYS:  # "martedì scorso" is the last Tuesday: the past is preferred
-            bare = bare.split()[0]
-        data = reader.get_date_data(bare)
-        if data is None or data.date_obj is None:
-            continue
-        when, period = data.date_obj, data.period or "day"
+        if base and bare.lower().split()[0] in WEEKDAYS:
+            when, period = _weekday(base, bare, is_future), "day"
+        else:
+            key = (is_future, bare.lower())
+            if key not in read:
+                read[key] = (ahead if is_future else parser).get_date_data(bare)
+            data = read[key]
+            if data is None or data.date_obj is None:
+                continue
+            when, period = data.date_obj, data.period or "day"
         year_printed = re.search(r"\b\d{4}\b|\.\d{2}$", words) is not None
         # Relative to the day of publication ("domenica", "il mese scorso"), or only the year left out ("30 marzo").
         day_relative = bool(RELATIVE.search(words)) or words.lower().split()[-1] in WEEKDAYS
@@ -294,16 +368,33 @@ def find_dates(text: str, published: str | None) -> list[tuple[int, int, str, st
     return found
 
 
-def _sentence_at(sentences, offset: int) -> tuple[int, int, str] | None:
-    return next((s for s in sentences if s[0] <= offset < s[1]), None)
+class Spans:
+    """Items with a start offset, sorted, and those starting in [start, end) found by bisection:
+    every lookup the draft makes is logarithmic, so a long or hostile text stays linear."""
+
+    def __init__(self, items, start=lambda x: x[0]):
+        self.items = sorted(items, key=start)
+        self.starts = [start(x) for x in self.items]
+
+    def between(self, start: int, end: int) -> list:
+        return self.items[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+
+    def last_from(self, offset: int):
+        """The last item starting at or before offset, or None."""
+        at = bisect.bisect_right(self.starts, offset) - 1
+        return self.items[at] if at >= 0 else None
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
-    piece = text[start:end].strip()
-    return piece[:MAX_EXCERPT]
+    """The text from start to end, as printed: within its line (a cell holds no line break) and
+    no longer than an excerpt may be."""
+    end = min(end, start + 2 * MAX_EXCERPT)  # never copied further than an excerpt can reach
+    line_end = text.find("\n", start, end)
+    piece = text[start : end if line_end < 0 else line_end].strip()
+    return piece[:MAX_EXCERPT].strip()
 
 
-def _nearest_speaker(text: str, mentions: list[Mention], start: int, end: int, window: int = 160) -> Mention | None:
+def _nearest_speaker(text: str, mentions: Spans, start: int, end: int, window: int = 160) -> Mention | None:
     """The actor named next to a verb of saying nearest the quotation [start, end): after it
     ("», ha detto Lavrov") or before it ("Lavrov ha detto: «…»"). `mentions` are those outside
     quotations (a name inside someone's words is not the speaker)."""
@@ -312,34 +403,54 @@ def _nearest_speaker(text: str, mentions: list[Mention], start: int, end: int, w
     best = None
     if m := SAYING_RE.search(after):
         verb_at = end + m.end()
-        best = min((x for x in mentions if verb_at <= x.start < verb_at + 80), key=lambda x: x.start, default=None)
-        best = best or max(
-            (x for x in mentions if end <= x.start < end + m.start()), key=lambda x: x.start, default=None
-        )
+        best = min(mentions.between(verb_at, verb_at + 80), key=lambda x: x.start, default=None)
+        best = best or max(mentions.between(end, end + m.start()), key=lambda x: x.start, default=None)
     if best is None:
         verbs = list(SAYING_RE.finditer(text, before_at, start))
         if verbs:
             verb_at = verbs[-1].start()
-            best = max((x for x in mentions if before_at <= x.end <= verb_at), key=lambda x: x.end, default=None)
+            best = max(
+                (x for x in mentions.between(before_at, verb_at) if x.end <= verb_at), key=lambda x: x.end, default=None
+            )
     return best
+
+
+def _not_after(date: str | None, published: str | None) -> str | None:
+    """A statement's date as drafted: none that lies after the publication (the article cannot
+    report it); the reviewer then sees only the bound."""
+    if date and published and dates.earliest(date) > dates.latest(published):
+        return None
+    return date
 
 
 # --- the draft -------------------------------------------------------------------------------
 
 
 def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None) -> Found:
-    sources = {r["source_id"]: r for r in _rows(package, "sources")}
+    sources_table = next((r for r in package.tables() if r.schema.get("x-texts")), None)
+    if sources_table is None:
+        raise Refused("no table of sources (a schema with x-texts) in datapackage.json")
+    sources = {r[sources_table.primary_key[0]]: r for r in _rows(package, sources_table.name)}
     if source_id not in sources:
-        raise SystemExit(f"no source {source_id!r} in data/sources.csv (make add-article adds it)")
+        raise Refused(f"no source {source_id!r} in {sources_table.path} (make add-article adds it)")
     source = sources[source_id]
-    text = (package.root / source["text_path"]).read_text(encoding="utf-8")
-    published = source.get("published_date") or None
+    text = read_article(package, source, sources_table.schema["x-texts"])
+    published = source.get(sources_table.schema.get("x-published-date", "published_date")) or None
+    if published:
+        try:
+            dates.span(published)
+        except dates.NotADate as exc:
+            raise Refused(f"{sources_table.path}, row {source_id}, published_date: {exc}; correct it first") from None
     forms = name_forms(package) if forms is None else forms
     places = {}
     for r in _rows(package, "places"):
         for name in (r["name"], r.get("name_it")):
             if name:
                 places[fold_same_length(name)] = r["place_id"]
+    place_patterns = [
+        (re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), place)
+        for name, place in sorted(places.items(), key=lambda x: -len(x[0]))
+    ]
     sentences = text_coverage.sentences(text)
     found = Found()
     found.mentions = find_mentions(text, forms)
@@ -363,7 +474,13 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             citation("actors", m.actor_id, m.start, m.end)
     candidates = {}
     names_found = candidate_names(text, sentences, found.mentions)
-    surnames = {n.split()[-1] for _, _, n in names_found if len(n.split()) > 1}
+    # A surname alone names whoever the text named in full: a candidate, or a known actor
+    # ("Giulia Ferraris", then "Ferraris").
+    by_last = {}
+    for m in found.mentions:
+        if len(m.form.split()) > 1 and len(m.form.split()[-1]) >= 3:
+            by_last.setdefault(m.form.split()[-1], m.actor_id)
+    surnames = {n.split()[-1] for _, _, n in names_found if len(n.split()) > 1} | set(by_last)
     for start, end, name in names_found:
         if name in surnames:
             continue  # a surname alone: the full name's mention (below)
@@ -374,44 +491,60 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             found.rows["aliases"].append({"actor_id": actor_id, "alias": name, "lang": "it"})
             citation("actors", actor_id, start, end)
         found.mentions.append(Mention(start, end, actor_id, name))
-    # A candidate named later by its last word alone ("Giulia Ferraris", then "Ferraris") is the same candidate.
-    covered = [False] * len(text)
+    # A candidate named later by its last word alone ("Giulia Ferraris", then "Ferraris") is the
+    # same candidate: one pass over the text's words.
+    covered = bytearray(len(text))
     for m in found.mentions:
-        for i in range(m.start, m.end):
-            covered[i] = True
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     for actor_id, name in candidates.items():
         last = name.split()[-1]
-        if len(name.split()) < 2 or len(last) < 3:
-            continue
-        for m in re.finditer(rf"(?<!\w){re.escape(last)}(?!\w)", text):
-            if not any(covered[m.start() : m.end()]):
-                found.mentions.append(Mention(m.start(), m.end(), actor_id, last))
+        if len(name.split()) >= 2 and len(last) >= 3:
+            by_last.setdefault(last, actor_id)
+    for m in NAME_WORD.finditer(text):
+        word = m.group().rstrip("’'-")
+        if word in by_last and not any(covered[m.start() : m.start() + len(word)]):
+            found.mentions.append(Mention(m.start(), m.start() + len(word), by_last[word], word))
     found.mentions.sort(key=lambda m: (m.start, m.actor_id))
-    found.dates = find_dates(text, published)
+    found.dates = find_dates(text, published, sentences)
+    dated = Spans(found.dates)
+
+    known_dates: dict[tuple[int, int], tuple] = {}  # a sentence's, once: many quotations may share one
 
     def date_in(start: int, end: int):
         """The date a span states: a printed one first, else the first it resolves."""
-        inside = [(d, b) for s, e, _, d, b in found.dates if start <= s and e <= end]
-        return next((x for x in inside if x[1] == "stated"), inside[0] if inside else (None, None))
+        if (start, end) not in known_dates:
+            inside = [(d, b) for s, e, _, d, b in dated.between(start, end) if e <= end]
+            known_dates[start, end] = next(
+                (x for x in inside if x[1] == "stated"), inside[0] if inside else (None, None)
+            )
+        return known_dates[start, end]
 
     # Quotations.
     number = 0
     spans = [(s, e, inner) for s, e, inner in text_coverage.quoted_spans(text) if len(inner.split()) >= MIN_QUOTE_WORDS]
-    quoted = [(s, e) for s, e, _ in spans]
-    outside = [m for m in found.mentions if not any(s <= m.start < e for s, e in quoted)]
+    quoted = bytearray(len(text))
+    for s, e, _ in spans:
+        quoted[s:e] = b"\x01" * (e - s)
+    quotes = Spans(spans)
+    outside = Spans([m for m in found.mentions if not quoted[m.start]], start=lambda m: m.start)
+    by_sentence = Spans(sentences)
+    everyone = Spans(found.mentions, start=lambda m: m.start)
     for start, end, inner in spans:
         speaker = _nearest_speaker(text, outside, start, end)
         number += 1
         statement_id = f"draft-statement-{number}"
-        sentence = _sentence_at(sentences, start) or (start, end, inner)
+        sentence = by_sentence.last_from(start)
+        if sentence is None or start >= sentence[1]:
+            sentence = (start, end, inner)
         date, basis = date_in(sentence[0], sentence[1])
+        date = _not_after(date, published)
         found.rows["statements"].append(
             {
                 "statement_id": statement_id,
                 "kind": "direct",
                 "quote": inner,
                 "date": date,
-                "date_basis": basis,
+                "date_basis": basis if date else None,
                 "not_after": None if date else published,
             }
         )
@@ -419,30 +552,31 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             found.rows["statement_speakers"].append({"statement_id": statement_id, "actor_id": speaker.actor_id})
         citation("statements", statement_id, min(start, sentence[0]), max(end, sentence[1]))
     for start, end, _ in sentences:
+        if any(e <= end for _, e, _ in quotes.between(start, end)):
+            continue  # a sentence with a direct quotation is drafted as that
         for m in REPORTING_RE.finditer(text, start, end):
-            if any(s <= m.start() < e for s, e in quoted) or any(start <= s and e <= end for s, e in quoted):
-                continue  # a sentence with a direct quotation is drafted as that
+            if quoted[m.start()]:
+                continue  # words of saying inside someone's words
             # "secondo Lavrov": the speaker follows; "Lavrov ha detto che": it comes before, else
             # just after ("ha detto Lavrov che").
             before = max(
-                (x for x in outside if start <= x.start and x.end <= m.start()), key=lambda x: x.end, default=None
+                (x for x in outside.between(start, m.start()) if x.end <= m.start()), key=lambda x: x.end, default=None
             )
-            after = min(
-                (x for x in outside if m.end() <= x.start < min(end, m.end() + 40)), key=lambda x: x.start, default=None
-            )
+            after = min(outside.between(m.end(), min(end, m.end() + 40)), key=lambda x: x.start, default=None)
             according = m.group().lower().startswith("secondo")
             speaker = (after or before) if according else (before or after)
             begin = start if according else (before.start if before else m.start())
             number += 1
             statement_id = f"draft-statement-{number}"
             date, basis = date_in(start, end)
+            date = _not_after(date, published)
             found.rows["statements"].append(
                 {
                     "statement_id": statement_id,
                     "kind": "indirect",
-                    "quote": text[begin:end].rstrip(".").strip(),
+                    "quote": _excerpt(text, begin, end).rstrip(".").strip(),
                     "date": date,
-                    "date_basis": basis,
+                    "date_basis": basis if date else None,
                     "not_after": None if date else published,
                 }
             )
@@ -461,15 +595,8 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         number += 1
         event_id = f"draft-event-{number}"
         folded = fold_same_length(sentence)
-        place = next(
-            (
-                p
-                for name, p in sorted(places.items(), key=lambda x: -len(x[0]))
-                if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
-            ),
-            None,
-        )
-        future = published and date > published
+        place = next((p for pattern, p in place_patterns if pattern.search(folded)), None)
+        future = published and dates.earliest(date) > dates.latest(published)
         found.rows["events"].append(
             {
                 "event_id": event_id,
@@ -481,7 +608,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             }
         )
         citation("events", event_id, start, end)
-        for actor in dict.fromkeys(m.actor_id for m in found.mentions if start <= m.start < end):
+        for actor in dict.fromkeys(m.actor_id for m in everyone.between(start, end)):
             found.rows["event_participants"].append({"event_id": event_id, "actor_id": actor, "role": "participant"})
             citation("event_participants", f"{event_id}/{actor}", start, end)
     return found
@@ -492,16 +619,61 @@ def _slug(words: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_words)) or "x"
 
 
-def write(package, source_id: str, found: Found, out: Path) -> dict[str, int]:
-    """drafts/<source_id>/<table>.csv: `keep` then the package's columns, for every table with rows."""
-    for folder in (out.parent, out):
-        if folder.is_symlink():
-            raise SystemExit(f"{folder} is a link; a draft is written only into a folder of its own")
-    out.mkdir(parents=True, exist_ok=True)
+def leave_out_recorded(package, source_id: str, found: Found) -> int:
+    """Drop the proposals the package already records from this source (a draft made again after
+    make accept, or for an article partly entered by hand): an actor it already cites the source
+    for, a statement or event whose drafted excerpt overlaps an excerpt the source is already
+    cited with for that table, and with them every row that names them. The number left out."""
+    cited: dict[str, list[str]] = {}
+    recorded_actors = set()
+    for row in _rows(package, "citations"):
+        if row["source_id"] == source_id:
+            cited.setdefault(row["record_table"], []).append(row["excerpt"] or "")
+            if row["record_table"] == "actors":
+                recorded_actors.add(row["record_id"])
+
+    def overlaps(table: str, excerpt: str) -> bool:
+        return any(excerpt and old and (excerpt in old or old in excerpt) for old in cited.get(table, []))
+
+    gone = set(recorded_actors)
+    for c in found.rows["citations"]:
+        if c["record_table"] in ("statements", "events") and overlaps(c["record_table"], c["excerpt"]):
+            gone.add(c["record_id"])
+    left_out = 0
+    for table, rows in found.rows.items():
+        kept = [
+            r
+            for r in rows
+            if not any(
+                part in gone
+                for column in ("actor_id", "event_id", "statement_id", "record_id")
+                for part in str(r.get(column) or "").split("/")
+            )
+        ]
+        if table != "citations":
+            left_out += len(rows) - len(kept)
+        found.rows[table] = kept
+    return left_out
+
+
+def existing(package, source_id: str) -> list[str]:
+    """The draft files already there for the source (links and other entries included)."""
+    folder = package.root / DRAFTS / source_id
+    return [f"{DRAFTS}/{source_id}/{t}.csv" for t in TABLES if os.path.lexists(folder / f"{t}.csv")]
+
+
+def write(package, source_id: str, found: Found, replace: bool = False) -> dict[str, int]:
+    """drafts/<source_id>/<table>.csv: `keep` then the package's columns, for every table with
+    rows. Each file is created new through dpmodel.safe_open (never through a link, never over a
+    file, a FIFO or a folder); with `replace`, a draft there before is replaced, table by table,
+    and a table the new draft has no rows for is removed."""
     counts = {}
     for table in TABLES:
+        path = f"{DRAFTS}/{source_id}/{table}.csv"
         rows = found.rows[table]
         if not rows:
+            if replace:
+                safe_open.remove(package.root, path)
             continue
         columns = package.resources[table].field_names
         buffer = io.StringIO()
@@ -509,10 +681,7 @@ def write(package, source_id: str, found: Found, out: Path) -> dict[str, int]:
         writer.writerow([KEEP, *columns])
         for row in rows:
             writer.writerow(["", *(row.get(c) or "" for c in columns)])
-        # Never through a link left in the folder.
-        fd = os.open(out / f"{table}.csv", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as written:
-            written.write(buffer.getvalue())
+        safe_open.create(package.root, path, buffer.getvalue().encode("utf-8"), replace=replace, folders=True)
         counts[table] = len(rows)
     return counts
 
@@ -521,28 +690,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", help="the source ID (a row of data/sources.csv)")
     parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
+    parser.add_argument("--force", action="store_true", help="replace a draft already there (its decisions are lost)")
     args = parser.parse_args(argv)
     package, problems = descriptor.load(args.package / "datapackage.json")
     if package is None:
-        print("draft: datapackage.json does not load; run make check first")
+        print(
+            f"draft: datapackage.json does not load ({problems[0] if problems else 'unreadable'}); run make check first"
+        )
         return 1
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.source):
-        print(f"draft: {args.source!r} is no source ID")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.source) or len(args.source) > 200:
+        print(f"draft: {args.source[:80]!r} is no source ID")
+        return 1
+    if (there := existing(package, args.source)) and not args.force:
+        print(
+            f"draft: {DRAFTS}/{args.source}/ already holds a draft ({len(there)} file{'s' if len(there) > 1 else ''}); "
+            f"review it and make accept SOURCE={args.source}, or draft again with FORCE=1 (its decisions are lost)"
+        )
         return 1
     try:
         found = draft_rows(package, args.source)
-    except SystemExit as exc:
+        recorded = leave_out_recorded(package, args.source, found)
+        counts = write(package, args.source, found, replace=args.force)
+    except Refused as exc:
         print(f"draft: {exc}")
         return 1
-    out = args.package / DRAFTS / args.source
-    try:
-        counts = write(package, args.source, found, out)
-    except (SystemExit, OSError) as exc:
-        print(f"draft: {exc}")
+    except safe_open.Refused as exc:
+        print(f"draft: {DRAFTS}/{args.source}/: {exc}")
         return 1
-    print(f"Drafted {out}/ from the text of {args.source}:")
+    print(f"Drafted {DRAFTS}/{args.source}/ from the text of {args.source}:")
     for table, n in counts.items():
         print(f"  {table}.csv: {n} proposed row{'' if n == 1 else 's'}")
+    if recorded:
+        print(f"  ({recorded} proposal{'s' if recorded > 1 else ''} left out: the package already records them)")
     print("Review each row: write yes or no in its keep column, fill what is empty (titles, translations,")
     print(f"kinds, roles), then: make accept SOURCE={args.source}")
     return 0

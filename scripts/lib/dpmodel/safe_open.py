@@ -154,6 +154,86 @@ def rewrite(root: Path | str, path: str, data: bytes) -> None:
         os.close(fd)
 
 
+class Exists(Refused):
+    """create() found something at the path already (a file, a folder, a link or a FIFO)."""
+
+    def __init__(self):
+        super().__init__("already exists")
+
+
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def create(root: Path | str, path: str, data: bytes, *, replace: bool = False, folders: bool = False) -> None:
+    """Write `data` as the new file `path` names under `root`, through the same walk as open_file
+    (no link on the way; with `folders`, missing folders are made). O_EXCL creates only what is not
+    there, so nothing existing is opened, followed or waited on (a FIFO, a link). With `replace`,
+    the data goes to a new file beside it, renamed over the old entry: a rename replaces the entry
+    itself, whatever it is, and never writes through it."""
+    parts = parts_of(path)
+    try:
+        at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise Refused(f"cannot be written: the package folder cannot be opened ({exc.strerror})") from None
+    try:
+        for part in parts[:-1]:
+            if folders:
+                try:
+                    os.mkdir(part, 0o755, dir_fd=at)
+                except FileExistsError:
+                    pass
+                except OSError as exc:
+                    raise Refused(f"cannot be written: {exc.strerror}") from None
+            inner = _step(at, part, FOLDER)
+            os.close(at)
+            at = inner
+        name = parts[-1]
+        target = f".{name}.{os.getpid()}.new" if replace else name
+        try:
+            fd = os.open(target, CREATE, 0o644, dir_fd=at)
+        except FileExistsError:
+            raise Exists() from None
+        except OSError as exc:
+            raise Refused(f"cannot be written: {exc.strerror}") from None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            os.close(fd)
+            os.unlink(target, dir_fd=at)
+            raise Refused(f"cannot be written: {exc.strerror}") from None
+        os.close(fd)
+        if replace:
+            try:
+                os.replace(target, name, src_dir_fd=at, dst_dir_fd=at)
+            except OSError as exc:  # a folder of that name: rename will not replace it
+                os.unlink(target, dir_fd=at)
+                raise Refused(f"cannot be written: {exc.strerror}") from None
+    finally:
+        os.close(at)
+
+
+def remove(root: Path | str, path: str) -> None:
+    """Delete the entry `path` names under `root` (the entry itself, never what a link points to);
+    nothing if it is not there."""
+    parts = parts_of(path)
+    at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = _step(at, part, FOLDER)
+            os.close(at)
+            at = inner
+        try:
+            os.unlink(parts[-1], dir_fd=at)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise Refused(f"cannot be removed: {exc.strerror}") from None
+    finally:
+        os.close(at)
+
+
 def root_of(file: Path, path: str) -> Path:
     """The package root that `file` was found under by its package path `path` (the loader joins
     the root and the path's components, so the root is the ancestor that many levels up)."""

@@ -57,7 +57,7 @@ UNSAFE_ANYWHERE = rf"[\x00-\x1F\x7F-\x9F{_INVISIBLE_CLASS}]|^\s|\s$"  # controls
 UNSAFE_TEXT = rf"^[=+\-@]|{UNSAFE_ANYWHERE}"
 
 
-def _text_problems(value: str, is_text: bool) -> list[tuple[str, str]]:
+def text_problems(value: str, is_text: bool) -> list[tuple[str, str]]:
     """What is unsafe in one cell (see FORMULA_START and INVISIBLE), as (code, message)."""
     found = []
     if is_text and value.startswith(FORMULA_START):
@@ -92,6 +92,6 @@ def check(tables: dict[str, Table]) -> list[Problem]:
                 if value is not None:
                     problems += [
                         Problem(table.path, number, name, what, code=code)
-                        for code, what in _text_problems(value, name in text)
+                        for code, what in text_problems(value, name in text)
                     ]
     return problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-from dpmodel import safe_open
+from dpmodel import article_text, safe_open
 from dpmodel.csvfile import Table
 from dpmodel.descriptor import Package, safe_path
 from dpmodel.problems import Problem, shown
@@ -40,9 +40,19 @@ CODES = {
         "Keep only the article itself in the file: headline, byline and body.",
     ),
     "article-encoding": (
-        "An article text must be valid UTF-8.",
-        "Save the article text again, encoded as UTF-8, without changing its words.",
+        "An article text must be valid UTF-8, without a byte-order mark.",
+        "Save the article text again, encoded as UTF-8 without BOM, without changing its words.",
     ),
+    "article-control": (
+        "An article text holds no control character but the line feed ending each line (no carriage "
+        "return, tab or NUL) and no zero-width no-break space: an excerpt holding one could not be recorded.",
+        "Save the text with LF line endings; replace a tab with a space, delete other control characters.",
+    ),
+    "article-not-nfc": (
+        "An article text must be in Unicode NFC, the form every cell is kept in, so that excerpts match it.",
+        "Save the text normalised to NFC (the message shows a command); its words do not change.",
+    ),
+    "article-empty": ("An article text must not be empty.", "Save the article's headline, byline and body."),
     "article-hash-mismatch": (
         "The hash recorded for an article text (text_sha256 in sources, hash in "
         "datapackage.json) must match the text; a mismatch means the text has changed.",
@@ -175,9 +185,9 @@ def check(
         else:
             problems += _descriptor_hash(package, resource, data, digest)
         try:
-            texts[row[key]] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(path, None, None, "is not valid UTF-8", code="article-encoding"))
+            texts[row[key]] = article_text.decode(data)
+        except article_text.NotPlain as exc:
+            problems.append(Problem(path, None, None, str(exc), code=exc.code))
     return texts, problems + _unaccounted_articles(package, sources, path_field)
 
 
