@@ -107,6 +107,10 @@ def test_what_the_top_of_each_real_article_says_is_read_as_its_row_records_it():
         ("NUL in headline", "line 1 holds the control character U+0000"),
         ("ESC in headline", "line 1 holds the control character U+001B"),
         ("not NFC", "line 5 is not in Unicode NFC"),
+        ("invisible character", "line 5 holds a bidirectional control U+202E"),
+        ("same text again", "this text is already in the package, as source 2023-04-putin-meets-li-shangfu"),
+        ("file name not UTF-8", "the file's name is not UTF-8; rename it"),
+        ("another tool at work", "the package folder is being changed by another"),
         # Every cell it would write is held to the cell rules first.
         ("newline in file name", "original_filename [text-control]: contains the control character U+000A"),
     ],
@@ -148,6 +152,20 @@ def test_an_article_that_cannot_be_added_is_refused_with_a_line(pkg, new_file, t
         new_file.write_text("\x1b[31mLa Cina" + NEW)
     elif case == "not NFC":
         new_file.write_text(NEW.replace("Il 12 marzo", "Cosi\u0300 il 12 marzo"))
+    elif case == "invisible character":
+        new_file.write_text(NEW.replace("Il 12 marzo", "\u202eIl 12 marzo"))
+    elif case == "same text again":
+        new_file.write_bytes((pkg.root / "articles" / "2023-04-putin-meets-li-shangfu.txt").read_bytes())
+    elif case == "file name not UTF-8":
+        odd = os.fsencode(tmp_path) + b"/\xff.txt"
+        with open(odd, "wb") as out:
+            out.write(NEW.encode())
+        args[0] = os.fsdecode(odd)
+    elif case == "another tool at work":
+        from dpmodel import safe_open
+
+        held = safe_open.locked(pkg.root)
+        held.__enter__()
     elif case == "newline in file name":
         args[0] = str(tmp_path / "received\n0042.txt")
         (tmp_path / "received\n0042.txt").write_text(NEW)
@@ -160,6 +178,8 @@ def test_an_article_that_cannot_be_added_is_refused_with_a_line(pkg, new_file, t
         assert {p: p.read_bytes() for p in before} == before  # nothing written
         assert sorted(os.listdir(pkg.root / "articles")) == articles
     assert not os.path.exists("/tmp/nowhere-to-write")
+    if case == "another tool at work":
+        held.__exit__(None, None, None)
 
 
 def test_an_impossible_publication_date_is_not_taken(pkg, new_file, capsys):

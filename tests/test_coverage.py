@@ -459,3 +459,16 @@ def test_an_exclusion_whose_reason_is_not_a_code_fails(pkg):
         line.startswith("articles/coverage_exclusions.csv:2 reason: 'not interesting' is not one of: ")
         for line in lines
     )
+
+
+def test_a_paragraph_longer_than_the_splitter_takes_at_once_is_split_in_pieces_without_changing_it():
+    """sentencex's time grows faster than its input: a 256 KB paragraph took minutes in one piece.
+    Pieces of at most MAX_PIECE characters, cut after a sentence's end or a space, keep every
+    sentence a verbatim slice of the text (and leave real paragraphs, far shorter, as they were)."""
+    line = "Il vertice si è tenuto a Minsk. " * 1000  # 32,000 characters, one line
+    found = cov.sentences(line)
+    assert [line[s:e] for s, e, _ in found] == [t for _, _, t in found]
+    assert len(found) == 1000 and all(t == "Il vertice si è tenuto a Minsk." for _, _, t in found)
+    pieces = list(cov._pieces(line))
+    assert len(pieces) > 1 and "".join(p for _, p in pieces) == line
+    assert all(len(p) <= cov.MAX_PIECE for _, p in pieces)

@@ -251,3 +251,34 @@ def test_a_build_over_an_earlier_one_writes_its_files_again(tmp_path):
     assert outputs.inside(out, "data.db") == out / "data.db"
     assert outputs.inside(out, "parquet", "events.parquet") == out / "parquet" / "events.parquet"
     assert outputs.inside(out, "parquet", "by-year") == out / "parquet" / "by-year"
+
+
+def test_files_are_written_all_or_none_and_never_over_what_must_be_new(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("old a")
+    (tmp_path / "data" / ".a.csv.stale.new").write_text("left by a killed run")  # never in the way
+    # The last file's folder is missing: nothing is written, no temporary file is left.
+    with pytest.raises(safe_open.Missing):
+        safe_open.write_files(tmp_path, [("data/a.csv", b"new a"), ("nowhere/b.csv", b"b")])
+    assert (tmp_path / "data" / "a.csv").read_text() == "old a"
+    assert sorted(os.listdir(tmp_path / "data")) == [".a.csv.stale.new", "a.csv"]
+    # A path that must be new and is there (a FIFO here: never opened, never waited on) refuses all.
+    os.mkfifo(tmp_path / "data" / "c.csv")
+    with pytest.raises(safe_open.Exists):
+        safe_open.write_files(tmp_path, [("data/a.csv", b"new a"), ("data/c.csv", b"c")], new=frozenset(["data/c.csv"]))
+    assert (tmp_path / "data" / "a.csv").read_text() == "old a"
+    # A link in the way of a replaced file is replaced itself, never written through.
+    (tmp_path / "outside.csv").write_text("outside")
+    (tmp_path / "data" / "d.csv").symlink_to(tmp_path / "outside.csv")
+    safe_open.write_files(tmp_path, [("data/a.csv", b"new a"), ("data/d.csv", b"d"), ("data/c.csv", None)])
+    assert (tmp_path / "data" / "a.csv").read_text() == "new a" and (tmp_path / "outside.csv").read_text() == "outside"
+    assert not (tmp_path / "data" / "d.csv").is_symlink() and not (tmp_path / "data" / "c.csv").exists()
+
+
+def test_a_second_tool_changing_the_package_at_once_is_refused(tmp_path):
+    with safe_open.locked(tmp_path):
+        with pytest.raises(safe_open.Refused, match="is being changed by another"):
+            with safe_open.locked(tmp_path):
+                pass
+    with safe_open.locked(tmp_path):  # released when the first ends
+        pass

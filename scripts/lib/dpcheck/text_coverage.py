@@ -207,18 +207,36 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
 
     found, line_start = [], 0
     for number, line in enumerate(text.split("\n"), 1):
-        at = 0
-        for segment in sentencex.segment("it", line):
-            offset = line.find(segment, at)
-            if offset < 0:  # never seen: the splitter gives back pieces of the line as they are
-                raise BadInput(f"line {number}: the sentence splitter changed the text of {shortened(segment)!r}")
-            at = offset + len(segment)
-            stripped = segment.strip()
-            if re.search(r"\w", stripped):
-                start = line_start + offset + (len(segment) - len(segment.lstrip()))
-                found.append((start, start + len(stripped), stripped))
+        for piece_start, piece in _pieces(line):
+            at = 0
+            for segment in sentencex.segment("it", piece):
+                offset = piece.find(segment, at)
+                if offset < 0:  # never seen: the splitter gives back pieces of the line as they are
+                    raise BadInput(f"line {number}: the sentence splitter changed the text of {shortened(segment)!r}")
+                at = offset + len(segment)
+                stripped = segment.strip()
+                if re.search(r"\w", stripped):
+                    start = line_start + piece_start + offset + (len(segment) - len(segment.lstrip()))
+                    found.append((start, start + len(stripped), stripped))
         line_start += len(line) + 1
     return found
+
+
+MAX_PIECE = 10_000  # characters the splitter is given at once (the longest real paragraph has 3,000)
+
+
+def _pieces(line: str):
+    """The line, or for a line longer than MAX_PIECE, pieces of it cut after a sentence's end
+    (". ") or else a space near each MAX_PIECE: the splitter's time grows faster than the length
+    of what it is given, so a paragraph of 256 KB would take minutes in one piece."""
+    start = 0
+    while len(line) - start > MAX_PIECE:
+        window = line[start : start + MAX_PIECE]
+        sentence_end, space = window.rfind(". "), window.rfind(" ")
+        cut = sentence_end + 2 if sentence_end > 0 else space + 1 if space > 0 else MAX_PIECE
+        yield start, line[start : start + cut]
+        start += cut
+    yield start, line[start:]
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:

@@ -19,6 +19,8 @@ import csv
 import io
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -27,9 +29,11 @@ from dpmodel import csvfile, descriptor, safe_open
 from . import cells
 from .draft import DRAFTS, KEEP, TABLES
 
+SOURCE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PROVISIONAL = re.compile(r"^draft-(?:actor|event|statement)-[a-z0-9-]+$")
 DECISIONS = {"yes", "no", ""}
 ID_WORDS = 6
+MAX_SLUG = 80  # characters from the words; with a date and a number an ID stays short
 
 
 class Refused(Exception):
@@ -49,7 +53,7 @@ def references(resource) -> list[str]:
 
 def _slug(words: str, most: int = ID_WORDS) -> str:
     ascii_words = unicodedata.normalize("NFKD", words.replace("’", " ")).encode("ascii", "ignore").decode().lower()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)[:most])
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)[:most])[:MAX_SLUG].strip("-")
 
 
 def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
@@ -61,6 +65,8 @@ def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
         path = f"{DRAFTS}/{folder.name}/{table}.csv"
         if not os.path.lexists(folder / f"{table}.csv"):
             continue
+        if table not in package.resources:
+            raise Refused(f"{path}: the package has no table {table}; remove the file")
         try:
             text = safe_open.read(package.root, path, package.limits.table_bytes).decode("utf-8")
         except safe_open.Refused as exc:
@@ -100,6 +106,9 @@ def review_status(root: Path) -> list[str]:
     if package is None:
         return lines
     for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.is_symlink()):
+        if not SOURCE_ID.fullmatch(folder.name):  # its name is never printed as it is: it could hold anything
+            lines.append(f"{DRAFTS}/{folder.name!a}: not named as a source ID; remove it")
+            continue
         try:
             draft = read_draft(package, folder)
         except Refused as exc:
@@ -117,7 +126,9 @@ def review_status(root: Path) -> list[str]:
 
 
 def _existing_ids(package, table: str) -> set[str]:
-    resource = package.resources[table]
+    resource = package.resources.get(table)
+    if resource is None:
+        return set()
     key = resource.primary_key
     if len(key) != 1:
         return set()
@@ -125,10 +136,15 @@ def _existing_ids(package, table: str) -> set[str]:
     return {r[key[0]] for r in loaded.rows} if loaded else set()
 
 
-def _fresh(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
+def _fresh(base: str, taken: set[str], tried: dict[str, int]) -> str:
+    """`base`, or base-2, base-3 … the first not taken; `tried` remembers where each base's count
+    stopped, so a thousand rows of one name take a thousand steps, not a million."""
+    n = tried.get(base, 1)
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
+        n += 1
+        candidate = f"{base}-{n}"
+    tried[base] = n
     taken.add(candidate)
     return candidate
 
@@ -137,16 +153,17 @@ def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
     """Provisional ID -> fresh ID, for every kept actor, event and statement."""
     mapping: dict[str, str] = {}
     taken = {t: _existing_ids(package, t) for t in ("actors", "events", "statements")}
+    tried: dict[str, dict[str, int]] = {t: {} for t in taken}
     for row in kept.get("actors", []):
         if PROVISIONAL.match(row["actor_id"]):
             mapping[row["actor_id"]] = _fresh(
-                _slug(row.get("name") or row["actor_id"][12:]) or "actor", taken["actors"]
+                _slug(row.get("name") or row["actor_id"][12:]) or "actor", taken["actors"], tried["actors"]
             )
     for row in kept.get("events", []):
         if PROVISIONAL.match(row["event_id"]):
             words = row.get("title") or row.get("event_type") or "event"
             base = "-".join(p for p in (_slug(words), row.get("start_date") or "") if p)
-            mapping[row["event_id"]] = _fresh(base, taken["events"])
+            mapping[row["event_id"]] = _fresh(base, taken["events"], tried["events"])
     speakers = {}
     for row in kept.get("statement_speakers", []):
         speakers.setdefault(row["statement_id"], row["actor_id"])
@@ -155,8 +172,37 @@ def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
             speaker = mapping.get(speakers.get(row["statement_id"], ""), speakers.get(row["statement_id"], ""))
             words = _slug(row.get("quote_en") or row.get("quote") or "", 4)
             base = "-".join(p for p in (speaker, words, row.get("date") or "") if p) or "statement"
-            mapping[row["statement_id"]] = _fresh(base, taken["statements"])
+            mapping[row["statement_id"]] = _fresh(base, taken["statements"], tried["statements"])
     return mapping
+
+
+def problems_after(package, writes: list[tuple[str, bytes]]) -> list[str]:
+    """What make check would report once `writes` are in place and did not report before: the
+    package's files copied to a folder of their own, the new tables written there, and the same
+    validator run on it. So accept never leaves a package make check refuses (a duplicate key, a
+    value not in its list, a row without its citation), whatever the cause."""
+    from dpcheck.validate import validate  # here: only accept needs it
+
+    def key(problem) -> tuple:  # a problem, wherever its row now stands
+        return (problem.file, problem.field, problem.code, problem.message)
+
+    before = {key(p) for p in validate(package.root / "datapackage.json")[0]}
+    with tempfile.TemporaryDirectory(prefix="accept-") as folder:
+        stage = Path(folder)
+        tops = {"datapackage.json"} | {safe_open.parts_of(r.path)[0] for r in package.resources.values()}
+        tops |= {safe_open.parts_of(r.schema_path)[0] for r in package.resources.values() if r.schema_path}
+        for top in sorted(tops):
+            source = package.root / top
+            if source.is_symlink():
+                continue  # the validator refuses it where it is; nothing is copied through a link
+            if source.is_dir():
+                shutil.copytree(source, stage / top, symlinks=True)
+            elif source.is_file():
+                shutil.copy2(source, stage / top)
+        for path, data in writes:
+            (stage / path).write_bytes(data)
+        after = validate(stage / "datapackage.json")[0]
+    return [str(p) for p in after if key(p) not in before]
 
 
 def accept(root: Path, source_id: str) -> dict[str, int]:
@@ -221,6 +267,10 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
         raise Refused("nothing moved; correct these cells in the draft first:\n" + "\n".join(refused[:50]))
     if not moved:
         return moved  # nothing kept: the draft stays as it is
+    if introduced := problems_after(package, writes):
+        shown = "\n".join(f"  {line}" for line in introduced[:30])
+        more = f"\n  … and {len(introduced) - 30} more" if len(introduced) > 30 else ""
+        raise Refused(f"nothing moved: with these rows, make check would report:\n{shown}{more}")
     # The draft keeps only what is not decided yet, naming what was accepted by its fresh ID, so
     # a row kept in a later round still finds the row it names.
     for table, rows in draft.items():
@@ -233,11 +283,10 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
         writer.writerow(header)
         writer.writerows([[r[c] for c in header] for r in left])
         writes.append((f"{DRAFTS}/{source_id}/{table}.csv", buffer.getvalue().encode("utf-8")))
-    for path, data in writes:
-        try:
-            safe_open.create(package.root, path, data, replace=True)
-        except safe_open.Refused as exc:
-            raise Refused(f"{path} {exc}") from None
+    try:
+        safe_open.write_files(package.root, writes)  # all or nothing
+    except safe_open.Refused as exc:
+        raise Refused(f"nothing moved: {', '.join(p for p, _ in writes)}: {exc}") from None
     return moved
 
 
@@ -247,7 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
     args = parser.parse_args(argv)
     try:
-        moved = accept(args.package, args.source)
+        with safe_open.locked(args.package):
+            moved = accept(args.package, args.source)
+    except safe_open.Refused as exc:
+        print(f"accept: the package folder {exc}")
+        return 1
     except Refused as exc:
         print(f"accept: {exc}")
         return 1

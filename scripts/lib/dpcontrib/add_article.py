@@ -147,6 +147,10 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
     package, problems = descriptor.load(descriptor_file)
     if package is None:
         raise Refused("datapackage.json does not load; run make check first:\n" + "\n".join(map(str, problems)))
+    try:
+        file.name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refused(f"{str(file)!a}: the file's name is not UTF-8; rename it") from None
     text = read_text(file, package.limits.text_bytes)
     head = read_head(text)
     source_id = source_id or propose_id(head)
@@ -167,6 +171,8 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
     path = f"articles/{source_id}.txt"
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
+    if same := next((r[key] for r in table.rows if r.get(spec["sha256"]) == digest), None):
+        raise Refused(f"{file}: this text is already in the package, as source {same}")
 
     # The columns the schema marks (label, publication date, language tag, text path and hash);
     # the others by the names sources.json gives them.
@@ -204,29 +210,28 @@ def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[st
         "licenses": [LICENCE],
     }
     texts = [i for i, r in enumerate(raw["resources"]) if str(r.get("name", "")).startswith("article-")]
+    if not head["title"]:  # no headline printed: the contributor writes the title; none is invented here
+        del resource["title"]
     raw["resources"].insert((texts[-1] + 1) if texts else len(raw["resources"]), resource)
-    raw.setdefault("sources", []).append({"title": head["title"], "path": path})
+    raw.setdefault("sources", []).append({"title": head["title"] or source_id, "path": path})
 
-    # Written last: the text as a new file (never through a link, never over a file), then the
-    # descriptor and the table (in canonical order) through the same walk make fmt writes with.
-    try:
-        safe_open.create(package_dir, path, data)
-    except safe_open.Exists:
-        raise Refused(f"{path} already exists; give another ID with ID=") from None
-    except safe_open.Refused as exc:
-        raise Refused(f"{path} {exc}") from None
+    # Everything is encoded first, then written all together or not at all (safe_open.write_files):
+    # the text as a new file (never through a link, never over a file), the table in canonical
+    # order, the descriptor.
     rows = sorted(
         (csvfile.canonical_cells(sources.schema["fields"], r) for r in [*table.rows, row]), key=csvfile.sort_key(table)
     )
-    listing = (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode()
-    old_rows = safe_open.read(package_dir, sources.path, package.limits.table_bytes)
+    files = [
+        (path, data),
+        (sources.path, csvfile.render(sources.field_names, rows).encode("utf-8")),
+        ("datapackage.json", (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode("utf-8")),
+    ]
     try:
-        safe_open.rewrite(package_dir, sources.path, csvfile.render(sources.field_names, rows).encode("utf-8"))
-        safe_open.rewrite(package_dir, "datapackage.json", listing)
-    except safe_open.Refused as exc:  # taken back out: nothing half added
-        safe_open.remove(package_dir, path)
-        safe_open.rewrite(package_dir, sources.path, old_rows)
-        raise Refused(f"the article cannot be listed: datapackage.json or {sources.path} {exc}") from None
+        safe_open.write_files(package_dir, files, new=frozenset([path]))
+    except safe_open.Exists:
+        raise Refused(f"{path} already exists; give another ID with ID=") from None
+    except safe_open.Refused as exc:
+        raise Refused(f"nothing added: {path}, {sources.path} or datapackage.json {exc}") from None
 
     left = [
         f"{sources.path}, row {source_id}: {name}"
@@ -254,7 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=Path("."), help="the package's folder (default: here)")
     args = parser.parse_args(argv)
     try:
-        source_id, left = add(args.package, args.file, args.source_id)
+        with safe_open.locked(args.package):
+            source_id, left = add(args.package, args.file, args.source_id)
+    except safe_open.Refused as exc:
+        print(f"add-article: the package folder {exc}")
+        return 1
     except Refused as exc:
         print(f"add-article: {exc}")
         return 1

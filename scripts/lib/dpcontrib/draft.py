@@ -37,7 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpcheck import text_coverage
-from dpmodel import article_text, csvfile, dates, descriptor, names, safe_open
+from dpmodel import article_text, csvfile, dates, descriptor, excerpts, names, safe_open
+from dpmodel.characters import FORMULA_START
+
+from . import cells
 
 DRAFTS = "drafts"
 KEEP = "keep"
@@ -45,6 +48,7 @@ TABLES = ["actors", "aliases", "events", "event_participants", "statements", "st
 MIN_QUOTE_WORDS = 3  # a quotation of fewer words is the authors' own word, not someone's utterance
 MAX_NAME_WORDS = 6  # a longer run of capitalised words is a heading or a list, not a name
 MAX_EXCERPT = 4000  # the schemas' maxLength of an excerpt
+MAX_PROPOSALS = 5000  # per table (the longest real article yields a few hundred in all)
 SAYING = (
     r"ha detto|hanno detto|ha dichiarato|hanno dichiarato|ha affermato|hanno affermato|ha sottolineato|"
     r"ha aggiunto|ha osservato|ha spiegato|ha ribadito|ha ricordato|ha annunciato|ha precisato|ha evidenziato|"
@@ -119,11 +123,25 @@ class Mention:
     form: str  # as printed
 
 
+class Proposals(list):
+    """A table's proposals, at most MAX_PROPOSALS: a text yielding more is more than a person can
+    review, and holding them all would take memory without bound."""
+
+    def append(self, row: dict) -> None:
+        if len(self) >= MAX_PROPOSALS:
+            raise Refused(
+                f"the text yields more than {MAX_PROPOSALS:,} proposals for one table, more than a review can take; "
+                "is it one article?"
+            )
+        super().append(row)
+
+
 @dataclass
 class Found:
     """What the text yields, before it is written as rows."""
 
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: Proposals() for t in TABLES})
+    text: str = ""
     mentions: list[Mention] = field(default_factory=list)
     dates: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # start, end, text, date, basis
 
@@ -132,7 +150,9 @@ class Found:
 
 
 def _rows(package, name: str) -> list[dict]:
-    resource = package.resources[name]
+    resource = package.resources.get(name)
+    if resource is None:
+        raise Refused(f"the package has no table {name}, which drafting fills")
     table, problems = csvfile.read(resource)
     if table is None:
         raise Refused(f"{resource.path}: cannot be read; run make check first")
@@ -192,22 +212,39 @@ def fold_same_length(text: str) -> str:
 
 
 def find_mentions(text: str, forms: dict[str, set[str]]) -> list[Mention]:
-    """Every known name form, whole words, longest first where two overlap."""
+    """Every known name form, whole words, longest first where two overlap: one pass over the
+    text for all forms at once (Aho-Corasick), however many forms the package has."""
+    import ahocorasick  # as dpmodel.excerpts uses it
+
     folded = fold_same_length(text)
+    if not forms:
+        return []
+    automaton = ahocorasick.Automaton()
+    for form in forms:
+        if form:
+            automaton.add_word(form, form)
+    automaton.make_automaton()
+    word = re.compile(r"\w")
+    matches = []
+    for last, form in automaton.iter(folded):
+        start, end = last - len(form) + 1, last + 1
+        if (start and word.match(folded[start - 1])) or (end < len(folded) and word.match(folded[end])):
+            continue  # not a whole word
+        matches.append((-len(form), start, end, form))
     found: list[Mention] = []
-    taken = [False] * len(text)
-    for form in sorted(forms, key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", folded):
-            if any(taken[m.start() : m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            for actor in sorted(forms[form]):
-                found.append(Mention(m.start(), m.end(), actor, text[m.start() : m.end()]))
+    taken = bytearray(len(text))
+    for _, start, end, form in sorted(matches):
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        for actor in sorted(forms[form]):
+            found.append(Mention(start, end, actor, text[start:end]))
     return sorted(found, key=lambda m: (m.start, m.actor_id))
 
 
-NAME_WORD = re.compile(r"[^\W\d_][\w’'-]*")  # a word, its first character a letter of any script
+# A word, its first character a letter of any script, its last a letter or a combining mark ("Zoc̈lek").
+NAME_WORD = re.compile(r"[^\W\d_](?:[\w\u0300-\u036f’'-]*[\w\u0300-\u036f])?")
+MAX_NAME_CHARS = 100  # a longer run of capitalised words is no name (and would not fit an ID)
 JOINED = {" ", " di ", " de ", " van ", " von "}  # what may stand between two words of one name
 JOINERS = {"di", "de", "van", "von"}
 
@@ -250,7 +287,7 @@ def candidate_names(text: str, sentences, known: list[Mention]) -> list[tuple[in
     for run in _runs(text):
         first = next((i for i, (_, _, w) in enumerate(run) if w not in NOT_NAMES), len(run))
         run = run[first:]
-        if not run or len(run) > MAX_NAME_WORDS:
+        if not run or len(run) > MAX_NAME_WORDS or run[-1][1] - run[0][0] > MAX_NAME_CHARS:
             continue  # no name, or a run of capitals too long to be one (a heading)
         start, end = run[0][0], run[-1][1]
         name = text[start:end]
@@ -279,7 +316,8 @@ def _weekday(base: datetime.datetime, words: str, ahead: bool) -> datetime.datet
     ("martedì" in a Tuesday's paper is that Tuesday), or the next on or after it in the future tense;
     "scorso" and "prossimo" name the one a week away when the day is the publication's own."""
     day = next(WEEKDAYS.index(w) for w in words.lower().split() if w in WEEKDAYS)
-    if ahead or re.search(r"prossim", words, re.I):
+    past = re.search(r"scors|passat", words, re.I)  # the phrase's own word first, then the sentence's tense
+    if not past and (ahead or re.search(r"prossim", words, re.I)):
         step = (day - base.weekday()) % 7 or (7 if re.search(r"prossim", words, re.I) else 0)
         return base + datetime.timedelta(days=step)
     step = (base.weekday() - day) % 7 or (7 if re.search(r"scors|passat", words, re.I) else 0)
@@ -327,8 +365,9 @@ def find_dates(text: str, published: str | None, sentences=None) -> list[tuple[i
         if not any(taken[m.start() : m.end()]):
             candidates.append((m.start(), m.end(), m.group()))
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    found = []
-    for start, end, printed in sorted(candidates):
+
+    def resolve(start: int, end: int, printed: str):
+        """The phrase's (start, end, printed, date, basis), or None if it resolves to no date."""
         words = printed.strip()
         bare = re.sub(r"^(?:il|lo|la|a|ad|in|di|nel mese di) ", "", words, flags=re.I)
         at = bisect.bisect_right(starts, start) - 1
@@ -338,10 +377,10 @@ def find_dates(text: str, published: str | None, sentences=None) -> list[tuple[i
             # days only as their month, and only when they share it.
             saturday = base - datetime.timedelta(days=(base.weekday() - 5) % 7 or 7)
             sunday = saturday + datetime.timedelta(days=1)
-            if saturday.month == sunday.month:
-                iso = f"{saturday.year:04}-{saturday.month:02}"
-                found.append((start, end, printed, iso if len(iso) <= len(published) else published, "inferred"))
-            continue
+            if saturday.month != sunday.month:
+                return None
+            iso = f"{saturday.year:04}-{saturday.month:02}"
+            return (start, end, printed, iso if len(iso) <= len(published) else published, "inferred")
         if base and bare.lower().split()[0] in WEEKDAYS:
             when, period = _weekday(base, bare, is_future), "day"
         else:
@@ -350,7 +389,7 @@ def find_dates(text: str, published: str | None, sentences=None) -> list[tuple[i
                 read[key] = (ahead if is_future else parser).get_date_data(bare)
             data = read[key]
             if data is None or data.date_obj is None:
-                continue
+                return None
             when, period = data.date_obj, data.period or "day"
         year_printed = re.search(r"\b\d{4}\b|\.\d{2}$", words) is not None
         # Relative to the day of publication ("domenica", "il mese scorso"), or only the year left out ("30 marzo").
@@ -364,7 +403,16 @@ def find_dates(text: str, published: str | None, sentences=None) -> list[tuple[i
             iso = f"{when.year:04}-{when.month:02}-{when.day:02}"
         if day_relative and published and base_precision != "day" and len(iso) > len(published):
             iso = published  # resolved no further than the publication date itself is known
-        found.append((start, end, printed, iso, "inferred" if is_relative else "stated"))
+        return (start, end, printed, iso, "inferred" if is_relative else "stated")
+
+    found = []
+    for start, end, printed in sorted(candidates):
+        try:
+            resolved = resolve(start, end, printed)
+        except (OverflowError, ValueError):  # a publication date at the calendar's edge (0001, 9999)
+            continue
+        if resolved:
+            found.append(resolved)
     return found
 
 
@@ -385,13 +433,22 @@ class Spans:
         return self.items[at] if at >= 0 else None
 
 
+def _cell_text(piece: str) -> str:
+    """A piece of the text as a cell may hold it, still a piece of the text: no whitespace at its
+    ends and no leading dash or other mark a spreadsheet would read as a formula ("- Nessuno …")."""
+    piece = piece.strip()
+    while piece.startswith(FORMULA_START):
+        piece = piece[1:].lstrip()
+    return piece
+
+
 def _excerpt(text: str, start: int, end: int) -> str:
     """The text from start to end, as printed: within its line (a cell holds no line break) and
     no longer than an excerpt may be."""
     end = min(end, start + 2 * MAX_EXCERPT)  # never copied further than an excerpt can reach
     line_end = text.find("\n", start, end)
-    piece = text[start : end if line_end < 0 else line_end].strip()
-    return piece[:MAX_EXCERPT].strip()
+    piece = _cell_text(text[start : end if line_end < 0 else line_end])
+    return _cell_text(piece[:MAX_EXCERPT])
 
 
 def _nearest_speaker(text: str, mentions: Spans, start: int, end: int, window: int = 160) -> Mention | None:
@@ -436,11 +493,12 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
     source = sources[source_id]
     text = read_article(package, source, sources_table.schema["x-texts"])
     published = source.get(sources_table.schema.get("x-published-date", "published_date")) or None
-    if published:
-        try:
-            dates.span(published)
-        except dates.NotADate as exc:
-            raise Refused(f"{sources_table.path}, row {source_id}, published_date: {exc}; correct it first") from None
+    if not published:  # every relative date is read against it: without it, today would be used
+        raise Refused(f"{sources_table.path}, row {source_id}, published_date: empty; fill it first")
+    try:
+        dates.span(published)
+    except dates.NotADate as exc:
+        raise Refused(f"{sources_table.path}, row {source_id}, published_date: {exc}; correct it first") from None
     forms = name_forms(package) if forms is None else forms
     places = {}
     for r in _rows(package, "places"):
@@ -452,7 +510,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         for name, place in sorted(places.items(), key=lambda x: -len(x[0]))
     ]
     sentences = text_coverage.sentences(text)
-    found = Found()
+    found = Found(text=text)
     found.mentions = find_mentions(text, forms)
     cite = found.rows["citations"]
 
@@ -463,6 +521,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
                 "record_id": record_id,
                 "source_id": source_id,
                 "excerpt": _excerpt(text, start, end),
+                "_span": (start, end),  # where in the text (not written: no column has the name)
             }
         )
 
@@ -481,10 +540,15 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         if len(m.form.split()) > 1 and len(m.form.split()[-1]) >= 3:
             by_last.setdefault(m.form.split()[-1], m.actor_id)
     surnames = {n.split()[-1] for _, _, n in names_found if len(n.split()) > 1} | set(by_last)
+    id_of: dict[str, str] = {}
     for start, end, name in names_found:
         if name in surnames:
             continue  # a surname alone: the full name's mention (below)
-        actor_id = "draft-actor-" + _slug(name)
+        if name not in id_of:  # by its words, or by its number when they give no ID (Сергей) or one taken
+            slug = _slug(name)
+            id_of[name] = f"draft-actor-{slug}" if slug and f"draft-actor-{slug}" not in candidates else ""
+            id_of[name] = id_of[name] or f"draft-actor-{len(candidates) + 1}"
+        actor_id = id_of[name]
         if actor_id not in candidates:
             candidates[actor_id] = name
             found.rows["actors"].append({"actor_id": actor_id, "name": name})
@@ -501,7 +565,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         if len(name.split()) >= 2 and len(last) >= 3:
             by_last.setdefault(last, actor_id)
     for m in NAME_WORD.finditer(text):
-        word = m.group().rstrip("’'-")
+        word = m.group()
         if word in by_last and not any(covered[m.start() : m.start() + len(word)]):
             found.mentions.append(Mention(m.start(), m.start() + len(word), by_last[word], word))
     found.mentions.sort(key=lambda m: (m.start, m.actor_id))
@@ -521,7 +585,11 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
 
     # Quotations.
     number = 0
-    spans = [(s, e, inner) for s, e, inner in text_coverage.quoted_spans(text) if len(inner.split()) >= MIN_QUOTE_WORDS]
+    spans = [
+        (s, e, _cell_text(inner))
+        for s, e, inner in text_coverage.quoted_spans(text)
+        if len(inner.split()) >= MIN_QUOTE_WORDS and _cell_text(inner)
+    ]
     quoted = bytearray(len(text))
     for s, e, _ in spans:
         quoted[s:e] = b"\x01" * (e - s)
@@ -550,7 +618,11 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         )
         if speaker:
             found.rows["statement_speakers"].append({"statement_id": statement_id, "actor_id": speaker.actor_id})
-        citation("statements", statement_id, min(start, sentence[0]), max(end, sentence[1]))
+        begin, stop = min(start, sentence[0]), max(end, sentence[1])
+        if stop - begin > MAX_EXCERPT:  # a sentence longer than an excerpt: the part around the quotation
+            begin = max(begin, start - 200)
+            stop = min(stop, max(end, begin + MAX_EXCERPT))
+        citation("statements", statement_id, begin, stop)
     for start, end, _ in sentences:
         if any(e <= end for _, e, _ in quotes.between(start, end)):
             continue  # a sentence with a direct quotation is drafted as that
@@ -615,45 +687,66 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
 
 
 def _slug(words: str) -> str:
+    """Words as an ID's part: ASCII letters and digits, at most 60 characters ("" if none)."""
     ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)) or "x"
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_words))[:60].strip("-")
 
 
 def leave_out_recorded(package, source_id: str, found: Found) -> int:
     """Drop the proposals the package already records from this source (a draft made again after
     make accept, or for an article partly entered by hand): an actor it already cites the source
-    for, a statement or event whose drafted excerpt overlaps an excerpt the source is already
-    cited with for that table, and with them every row that names them. The number left out."""
-    cited: dict[str, list[str]] = {}
-    recorded_actors = set()
+    for (its proposal and citation only, never the rows naming it: a speaker, a participant), and a
+    statement or event whose drafted passage overlaps a passage the source is already cited with
+    for that table, with every row naming it. The number of proposals left out."""
+    recorded_actors, excerpts_of = set(), {"statements": [], "events": []}
     for row in _rows(package, "citations"):
         if row["source_id"] == source_id:
-            cited.setdefault(row["record_table"], []).append(row["excerpt"] or "")
             if row["record_table"] == "actors":
                 recorded_actors.add(row["record_id"])
+            elif row["record_table"] in excerpts_of and row["excerpt"]:
+                excerpts_of[row["record_table"]].append(row["excerpt"])
+    gone = set()
+    for table, needles in excerpts_of.items():
+        cited = bytearray(len(found.text))  # where the text is already cited for the table: one pass
+        for needle, starts in excerpts.find(found.text, needles, cap=1).starts.items():
+            for start in starts:
+                cited[start : start + len(needle)] = b"\x01" * len(needle)
+        for c in found.rows["citations"]:
+            if c["record_table"] == table and any(cited[slice(*c["_span"])]):
+                gone.add(c["record_id"])
 
-    def overlaps(table: str, excerpt: str) -> bool:
-        return any(excerpt and old and (excerpt in old or old in excerpt) for old in cited.get(table, []))
+    def names_gone(row: dict) -> bool:
+        columns = ("event_id", "statement_id", "record_id")
+        return any(part in gone for column in columns for part in str(row.get(column) or "").split("/"))
 
-    gone = set(recorded_actors)
-    for c in found.rows["citations"]:
-        if c["record_table"] in ("statements", "events") and overlaps(c["record_table"], c["excerpt"]):
-            gone.add(c["record_id"])
     left_out = 0
     for table, rows in found.rows.items():
-        kept = [
-            r
-            for r in rows
-            if not any(
-                part in gone
-                for column in ("actor_id", "event_id", "statement_id", "record_id")
-                for part in str(r.get(column) or "").split("/")
+        kept = Proposals()
+        for r in rows:
+            actor_recorded = (table in ("actors", "aliases") and r["actor_id"] in recorded_actors) or (
+                table == "citations" and r["record_table"] == "actors" and r["record_id"] in recorded_actors
             )
-        ]
-        if table != "citations":
-            left_out += len(rows) - len(kept)
+            if actor_recorded or names_gone(r):
+                left_out += table != "citations"
+                continue
+            kept.append(r)
         found.rows[table] = kept
     return left_out
+
+
+def cell_problems(package, source_id: str, found: Found) -> list[str]:
+    """A line for each drafted cell make accept would refuse as it stands (a name too long for
+    its column, a character no cell may hold), to be fixed in the draft: the draft still holds the
+    row, as printed, for the reviewer to decide."""
+    lines = []
+    for table, rows in found.rows.items():
+        fields = package.resources[table].schema["fields"]
+        for number, row in enumerate(rows, start=2):
+            for name, code, message in cells.problems(fields, row):
+                lines.append(
+                    f"  {DRAFTS}/{source_id}/{table}.csv:{number} {name} [{code}]: {message}; fix it before accept"
+                )
+    return lines
 
 
 def existing(package, source_id: str) -> list[str]:
@@ -667,13 +760,13 @@ def write(package, source_id: str, found: Found, replace: bool = False) -> dict[
     rows. Each file is created new through dpmodel.safe_open (never through a link, never over a
     file, a FIFO or a folder); with `replace`, a draft there before is replaced, table by table,
     and a table the new draft has no rows for is removed."""
-    counts = {}
+    counts, files = {}, []
     for table in TABLES:
         path = f"{DRAFTS}/{source_id}/{table}.csv"
         rows = found.rows[table]
         if not rows:
             if replace:
-                safe_open.remove(package.root, path)
+                files.append((path, None))  # a table the new draft has no rows for
             continue
         columns = package.resources[table].field_names
         buffer = io.StringIO()
@@ -681,8 +774,16 @@ def write(package, source_id: str, found: Found, replace: bool = False) -> dict[
         writer.writerow([KEEP, *columns])
         for row in rows:
             writer.writerow(["", *(row.get(c) or "" for c in columns)])
-        safe_open.create(package.root, path, buffer.getvalue().encode("utf-8"), replace=replace, folders=True)
+        data = buffer.getvalue().encode("utf-8")
+        if len(data) > package.limits.table_bytes:
+            raise Refused(
+                f"{path} would be {len(data):,} bytes, more than a table may be ({package.limits.table_bytes:,}); "
+                "the text yields more proposals than a review can take"
+            )
+        files.append((path, data))
         counts[table] = len(rows)
+    new = frozenset() if replace else frozenset(p for p, d in files if d is not None)
+    safe_open.write_files(package.root, files, new=new, folders=True)  # every file or none
     return counts
 
 
@@ -708,9 +809,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     try:
-        found = draft_rows(package, args.source)
-        recorded = leave_out_recorded(package, args.source, found)
-        counts = write(package, args.source, found, replace=args.force)
+        with safe_open.locked(args.package):
+            found = draft_rows(package, args.source)
+            recorded = leave_out_recorded(package, args.source, found)
+            counts = write(package, args.source, found, replace=args.force)
     except Refused as exc:
         print(f"draft: {exc}")
         return 1
@@ -720,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Drafted {DRAFTS}/{args.source}/ from the text of {args.source}:")
     for table, n in counts.items():
         print(f"  {table}.csv: {n} proposed row{'' if n == 1 else 's'}")
+    for line in cell_problems(package, args.source, found)[:20]:
+        print(line)
     if recorded:
         print(f"  ({recorded} proposal{'s' if recorded > 1 else ''} left out: the package already records them)")
     print("Review each row: write yes or no in its keep column, fill what is empty (titles, translations,")

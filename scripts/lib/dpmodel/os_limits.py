@@ -112,6 +112,9 @@ def run(main) -> int:
     """main()'s exit code, or 1 with one line if it ran out of memory (no traceback)."""
     try:
         return main()
+    except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit would fail too
+        return 1
     except MemoryError:
         _say(MEMORY_MESSAGE)
         return 1

@@ -12,8 +12,11 @@ checked there, before reading, and the read stops at limit + 1 bytes whatever th
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -29,6 +32,10 @@ class Refused(Exception):
     """Why a file is not read, as a phrase that follows its quoted path: `'x.csv' does not exist`."""
 
 
+class Missing(Refused):
+    """Nothing is at the path (or a component on the way is not a folder)."""
+
+
 class TooLarge(Refused):
     """A regular file over its limit; `size` is what its descriptor says (or limit + 1 if it grew)."""
 
@@ -40,8 +47,10 @@ class TooLarge(Refused):
 def parts_of(path: str) -> list[str]:
     """A package path's components ('' and '.' dropped, as the descriptor's loader does); refused if
     it is absolute or climbs out ('..')."""
-    if path.startswith("/") or "\\" in path:
+    if path.startswith("/"):
         raise Refused("is an absolute path; files must be relative to datapackage.json")
+    if "\\" in path:
+        raise Refused("holds a backslash; paths are written with / and names hold no backslash")
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if ".." in parts:
         raise Refused("leads outside the package ('..')")
@@ -96,7 +105,7 @@ def _step(at: int, name: str, flags: int) -> int:
         if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and _is_link(at, name)):
             raise Refused("passes through a symbolic link; files must be plain files inside the package") from None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise Refused("does not exist") from None
+            raise Missing("does not exist") from None
         raise Refused(f"cannot be read: {exc.strerror}") from None
 
 
@@ -155,7 +164,7 @@ def rewrite(root: Path | str, path: str, data: bytes) -> None:
 
 
 class Exists(Refused):
-    """create() found something at the path already (a file, a folder, a link or a FIFO)."""
+    """A file to be created new is there already (a file, a folder, a link or a FIFO)."""
 
     def __init__(self):
         super().__init__("already exists")
@@ -164,20 +173,16 @@ class Exists(Refused):
 CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def create(root: Path | str, path: str, data: bytes, *, replace: bool = False, folders: bool = False) -> None:
-    """Write `data` as the new file `path` names under `root`, through the same walk as open_file
-    (no link on the way; with `folders`, missing folders are made). O_EXCL creates only what is not
-    there, so nothing existing is opened, followed or waited on (a FIFO, a link). With `replace`,
-    the data goes to a new file beside it, renamed over the old entry: a rename replaces the entry
-    itself, whatever it is, and never writes through it."""
-    parts = parts_of(path)
+def _folder_of(root: Path | str, parts: list[str], make: bool) -> int:
+    """A descriptor of the folder holding the last of `parts`, walked from root as open_file walks
+    (no link on the way); with `make`, missing folders are made."""
     try:
         at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
         raise Refused(f"cannot be written: the package folder cannot be opened ({exc.strerror})") from None
     try:
         for part in parts[:-1]:
-            if folders:
+            if make:
                 try:
                     os.mkdir(part, 0o755, dir_fd=at)
                 except FileExistsError:
@@ -187,51 +192,111 @@ def create(root: Path | str, path: str, data: bytes, *, replace: bool = False, f
             inner = _step(at, part, FOLDER)
             os.close(at)
             at = inner
-        name = parts[-1]
-        target = f".{name}.{os.getpid()}.new" if replace else name
-        try:
-            fd = os.open(target, CREATE, 0o644, dir_fd=at)
-        except FileExistsError:
-            raise Exists() from None
-        except OSError as exc:
-            raise Refused(f"cannot be written: {exc.strerror}") from None
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        except OSError as exc:
-            os.close(fd)
-            os.unlink(target, dir_fd=at)
-            raise Refused(f"cannot be written: {exc.strerror}") from None
-        os.close(fd)
-        if replace:
+    except BaseException:
+        os.close(at)
+        raise
+    return at
+
+
+def write_files(
+    root: Path | str, files: list[tuple[str, bytes | None]], *, new: frozenset = frozenset(), folders: bool = False
+) -> None:
+    """Write every file or none. Each file's data goes first to a new temporary file beside it
+    (a fresh random name, created with O_EXCL: nothing there is opened, followed or waited on);
+    only once all are written is each moved into place: renamed over its path (a rename replaces
+    the entry itself, whatever it is, and never writes through it), or, for a path in `new`,
+    linked to it (refused if anything is there, so nothing is overwritten). Data None removes the
+    path's entry. Folders are walked as open_file walks them (with `folders`, missing ones made)."""
+    staged: list[tuple[int, str | None, str, str]] = []  # folder, temporary name, name, path
+    try:
+        for path, data in files:
+            parts = parts_of(path)
             try:
-                os.replace(target, name, src_dir_fd=at, dst_dir_fd=at)
-            except OSError as exc:  # a folder of that name: rename will not replace it
-                os.unlink(target, dir_fd=at)
+                at = _folder_of(root, parts, folders)
+            except Missing:
+                if data is None:
+                    continue  # nothing to remove
+                raise
+            staged.append((at, None, parts[-1], path))
+            if data is None:
+                continue
+            for _ in range(100):
+                temporary = f".{parts[-1]}.{secrets.token_hex(8)}.new"
+                try:
+                    fd = os.open(temporary, CREATE, 0o644, dir_fd=at)
+                    break
+                except FileExistsError:
+                    continue
+                except OSError as exc:
+                    raise Refused(f"cannot be written: {exc.strerror}") from None
+            else:
+                raise Refused("cannot be written: no free temporary name")
+            staged[-1] = (at, temporary, parts[-1], path)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            except OSError as exc:
+                raise Refused(f"cannot be written: {exc.strerror}") from None
+            finally:
+                os.close(fd)
+        linked: list[tuple[int, str]] = []
+        for at, temporary, name, path in staged:  # the paths in `new` first: taken back if one fails
+            if path in new:
+                try:
+                    os.link(temporary, name, src_dir_fd=at, dst_dir_fd=at, follow_symlinks=False)
+                    linked.append((at, name))
+                except OSError as exc:
+                    for folder, made in linked:
+                        os.unlink(made, dir_fd=folder)
+                    if isinstance(exc, FileExistsError):
+                        raise Exists() from None
+                    raise Refused(f"cannot be written: {exc.strerror}") from None
+        for at, temporary, name, path in staged:
+            if path in new:
+                continue
+            try:
+                if temporary is None:
+                    os.unlink(name, dir_fd=at)
+                else:
+                    os.replace(temporary, name, src_dir_fd=at, dst_dir_fd=at)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # a folder in the way: rename will not replace it
                 raise Refused(f"cannot be written: {exc.strerror}") from None
     finally:
-        os.close(at)
-
-
-def remove(root: Path | str, path: str) -> None:
-    """Delete the entry `path` names under `root` (the entry itself, never what a link points to);
-    nothing if it is not there."""
-    parts = parts_of(path)
-    at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        for part in parts[:-1]:
-            inner = _step(at, part, FOLDER)
+        for at, temporary, _, _ in staged:
+            if temporary is not None:
+                try:
+                    os.unlink(temporary, dir_fd=at)
+                except OSError:
+                    pass  # renamed into place already
             os.close(at)
-            at = inner
+
+
+def create(root: Path | str, path: str, data: bytes, *, replace: bool = False, folders: bool = False) -> None:
+    """One new file (write_files): refused if anything is at the path, unless `replace`."""
+    write_files(root, [(path, data)], new=frozenset() if replace else frozenset([path]), folders=folders)
+
+
+@contextlib.contextmanager
+def locked(root: Path | str):
+    """Hold the package for one tool that rewrites it (add-article, accept): a second one at the
+    same time is refused at once (flock, released by the kernel when the process ends)."""
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise Refused(f"cannot be opened ({exc.strerror})") from None
+    try:
         try:
-            os.unlink(parts[-1], dir_fd=at)
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise Refused(f"cannot be removed: {exc.strerror}") from None
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise Refused(
+                "is being changed by another make add-article, draft or accept; try again when it ends"
+            ) from None
+        yield
     finally:
-        os.close(at)
+        os.close(fd)
 
 
 def root_of(file: Path, path: str) -> Path:

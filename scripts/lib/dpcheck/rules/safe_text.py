@@ -8,6 +8,7 @@ import unicodedata
 
 import polars as pl
 
+from dpmodel.characters import FORMULA_START, INVISIBLE
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem
 
@@ -38,20 +39,6 @@ CODES = {
     ),
 }
 
-# OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
-# as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.
-FORMULA_START = ("=", "+", "-", "@")
-# Characters that hide or reorder what a reader sees: bidirectional controls, zero-width
-# characters and the byte order mark, and the Unicode line and paragraph separators.
-INVISIBLE = {
-    **{
-        chr(c): "a bidirectional control"
-        for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-    },
-    **{chr(c): "a zero-width character" for c in [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]},
-    "\u2028": "the line separator",
-    "\u2029": "the paragraph separator",
-}
 _INVISIBLE_CLASS = "".join(f"\\x{{{ord(c):04X}}}" for c in INVISIBLE)
 UNSAFE_ANYWHERE = rf"[\x00-\x1F\x7F-\x9F{_INVISIBLE_CLASS}]|^\s|\s$"  # controls (Cc), invisibles, outer spaces
 UNSAFE_TEXT = rf"^[=+\-@]|{UNSAFE_ANYWHERE}"

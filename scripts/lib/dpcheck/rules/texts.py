@@ -45,7 +45,8 @@ CODES = {
     ),
     "article-control": (
         "An article text holds no control character but the line feed ending each line (no carriage "
-        "return, tab or NUL) and no zero-width no-break space: an excerpt holding one could not be recorded.",
+        "return, tab or NUL) and no invisible character (a zero-width character, a bidirectional control, the "
+        "line or paragraph separator): an excerpt holding one could not be recorded.",
         "Save the text with LF line endings; replace a tab with a space, delete other control characters.",
     ),
     "article-not-nfc": (
