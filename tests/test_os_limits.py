@@ -102,6 +102,23 @@ def test_running_out_of_memory_ends_with_one_line():
     assert "Traceback" not in done.stderr
 
 
+def test_a_reader_gone_away_ends_the_step_without_a_traceback():
+    """`make check | head -1`: the pipe closes while the step still prints."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    code = (
+        "import sys\nfrom dpmodel import os_limits\n"
+        "def talk():\n    for _ in range(100_000):\n        print('a line of the report')\n    return 0\n"
+        "sys.exit(os_limits.run(talk))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], stdout=write, stderr=subprocess.PIPE, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts" / "lib")},
+    )  # fmt: skip
+    os.close(write)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
 def test_running_out_of_cpu_time_ends_with_one_line():
     """The soft CPU limit lowered to 1 s: SIGXCPU arrives and is answered with one line, exit 1."""
     done = _child(
