@@ -430,3 +430,12 @@ def test_draft_force_makes_a_first_draft_too_and_a_draft_folder_for_no_table_is_
         accept.read_draft(package, pkg.root / "drafts" / ROME_ID)
     lines = accept.review_status(pkg.root)
     assert "drafts/'odd\\nOK: all fine': not named as a source ID; remove it" in lines  # never printed raw
+
+
+def test_a_file_where_the_drafts_folder_should_be_is_named(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    (pkg.root / "drafts").write_text("not a folder")
+    capsys.readouterr()
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    assert "passes through 'drafts', which is not a folder" in capsys.readouterr().out
+    assert (pkg.root / "drafts").read_text() == "not a folder"

@@ -104,9 +104,19 @@ def _step(at: int, name: str, flags: int) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and _is_link(at, name)):
             raise Refused("passes through a symbolic link; files must be plain files inside the package") from None
+        if exc.errno == errno.ENOTDIR and flags & os.O_DIRECTORY and _exists(at, name):
+            raise Missing(f"passes through {name!r}, which is not a folder") from None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             raise Missing("does not exist") from None
         raise Refused(f"cannot be read: {exc.strerror}") from None
+
+
+def _exists(at: int, name: str) -> bool:
+    try:
+        os.lstat(name, dir_fd=at)
+        return True
+    except OSError:
+        return False
 
 
 def _is_link(at: int, name: str) -> bool:
