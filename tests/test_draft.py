@@ -439,3 +439,57 @@ def test_a_file_where_the_drafts_folder_should_be_is_named(pkg, tmp_path, capsys
     assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 1
     assert "passes through 'drafts', which is not a folder" in capsys.readouterr().out
     assert (pkg.root / "drafts").read_text() == "not a folder"
+
+
+def test_a_problem_the_package_already_has_hides_no_new_one(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    _, statements = pkg.read("statements")
+    pkg.set("statements", {"statement_id": statements[0]["statement_id"]}, "date_basis", "")  # one problem before
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, ROME_ID, lambda t, r: {**_rome_review(t, r), **({"date_basis": ""} if t == "statements" else {})})
+    capsys.readouterr()
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    out = capsys.readouterr().out
+    assert "date_basis [value-required]" in out and out.count("[value-required]") == 1, out  # the new one only
+
+
+def test_an_interrupted_accept_is_not_run_again_on_top_of_itself(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, ROME_ID, _rome_review)
+    (pkg.root / "drafts" / ROME_ID / accept.INTERRUPTED).write_text("")  # as a kill -9 while writing leaves it
+    capsys.readouterr()
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 1
+    assert "an earlier make accept of this draft was interrupted" in capsys.readouterr().out
+
+
+def test_accept_copies_only_what_the_package_lists_and_leaves_real_ids_that_look_provisional(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    os.mkfifo(pkg.root / "data" / "pipe")  # not listed: never opened (it would block)
+    with open(pkg.root / "data" / "big.bin", "wb") as big:
+        big.truncate(4 * 1024**3)  # not listed: never copied
+    pkg.add("actors", {"actor_id": "draft-actor-giulia-ferraris", "kind": "person", "name": "Lorenzo Bianchi"})
+    assert draft.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    proposed = [a["actor_id"] for a in _draft_files(pkg, ROME_ID)["actors"]]
+    assert "draft-actor-giulia-ferraris" not in proposed  # a real ID is never reused for a candidate
+    _review(pkg, ROME_ID, _rome_review)
+    capsys.readouterr()
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 0, capsys.readouterr().out
+    _, actors = pkg.read("actors")
+    names = {a["actor_id"]: a["name"] for a in actors}
+    assert names["draft-actor-giulia-ferraris"] == "Lorenzo Bianchi" and names["giulia-ferraris"] == "Giulia Ferraris"
+
+
+def test_a_new_actor_named_as_one_the_package_has_is_pointed_out(pkg, tmp_path, capsys):
+    _added(pkg, tmp_path, ROME, ROME_ID)
+    _added(pkg, tmp_path, ROME.replace("Colloqui a Roma", "Incontro a Roma"), "2024-06-test-rome-again")
+    for source in (ROME_ID, "2024-06-test-rome-again"):
+        assert draft.main([source, "--package", str(pkg.root)]) == 0  # both drafted before either is accepted
+    _review(pkg, ROME_ID, _rome_review)
+    assert accept.main([ROME_ID, "--package", str(pkg.root)]) == 0
+    _review(pkg, "2024-06-test-rome-again", _rome_review)
+    capsys.readouterr()
+    assert accept.main(["2024-06-test-rome-again", "--package", str(pkg.root)]) == 0
+    assert "note: data/actors.csv: giulia-ferraris-2 is named 'Giulia Ferraris' like giulia-ferraris" in (
+        capsys.readouterr().out
+    )

@@ -282,3 +282,31 @@ def test_a_second_tool_changing_the_package_at_once_is_refused(tmp_path):
                 pass
     with safe_open.locked(tmp_path):  # released when the first ends
         pass
+
+
+def test_a_write_that_fails_half_way_puts_back_what_it_moved(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / "data" / name).write_text(f"old {name}")
+    # A folder where a file is to be replaced: refused before anything moves.
+    (tmp_path / "data" / "c.csv").mkdir()
+    with pytest.raises(safe_open.Refused, match="data/c.csv"):
+        safe_open.write_files(tmp_path, [("data/a.csv", b"new"), ("data/c.csv", b"new")])
+    # A rename that fails after others succeeded (a full disk, an immutable file): all put back.
+    real_replace, calls = os.replace, []
+
+    def failing_replace(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2 and not str(args[0]).endswith(".old"):
+            raise OSError(28, "No space left on device")
+        return real_replace(*args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(safe_open.Refused, match="No space left"):
+        safe_open.write_files(
+            tmp_path,
+            [("data/a.csv", b"new a"), ("data/b.csv", b"new b"), ("data/e.csv", b"e")],
+            new=frozenset(["data/e.csv"]),
+        )
+    assert [(tmp_path / "data" / n).read_text() for n in ("a.csv", "b.csv")] == ["old a.csv", "old b.csv"]
+    assert sorted(os.listdir(tmp_path / "data")) == ["a.csv", "b.csv", "c.csv"]  # no new file, no backup left

@@ -15,11 +15,11 @@ cell holds anything but yes or no.
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import io
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -28,11 +28,13 @@ from dpmodel import csvfile, descriptor, safe_open
 
 from . import cells
 from .draft import DRAFTS, KEEP, TABLES
+from .draft import fold_same_length as fold
 
 SOURCE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PROVISIONAL = re.compile(r"^draft-(?:actor|event|statement)-[a-z0-9-]+$")
 DECISIONS = {"yes", "no", ""}
 ID_WORDS = 6
+INTERRUPTED = "ACCEPTING"  # in the draft folder while accept writes
 MAX_SLUG = 80  # characters from the words; with a date and a number an ID stays short
 
 
@@ -149,18 +151,42 @@ def _fresh(base: str, taken: set[str], tried: dict[str, int]) -> str:
     return candidate
 
 
-def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
-    """Provisional ID -> fresh ID, for every kept actor, event and statement."""
+KEYS = {"actors": "actor_id", "events": "event_id", "statements": "statement_id"}  # what a draft proposes anew
+
+
+def provisional_ids(package, draft: dict[str, list[tuple[int, dict]]]) -> set[str]:
+    """The IDs the draft itself proposes (draft-actor-…, draft-event-…, draft-statement-… on its
+    own rows), and not IDs the package already has: a real ID that happens to look provisional
+    stays as it is."""
+    found = set()
+    for table, key in KEYS.items():
+        existing = _existing_ids(package, table)
+        found |= {r[key] for _, r in draft.get(table, []) if PROVISIONAL.match(r[key]) and r[key] not in existing}
+    return found
+
+
+def fresh_ids(package, kept: dict[str, list[dict]], provisional: set[str], notes: list[str]) -> dict[str, str]:
+    """Provisional ID -> fresh ID, for every kept actor, event and statement; a note in `notes`
+    for a new actor named as one the package has (two drafts may each propose the same person)."""
     mapping: dict[str, str] = {}
-    taken = {t: _existing_ids(package, t) for t in ("actors", "events", "statements")}
+    taken = {t: _existing_ids(package, t) for t in KEYS}
     tried: dict[str, dict[str, int]] = {t: {} for t in taken}
+    actors = package.resources.get("actors")
+    named = {}
+    if actors is not None and (loaded := csvfile.read(actors)[0]) is not None:
+        named = {fold(r.get("name") or ""): r["actor_id"] for r in loaded.rows if r.get("name")}
     for row in kept.get("actors", []):
-        if PROVISIONAL.match(row["actor_id"]):
+        if row["actor_id"] in provisional:
             mapping[row["actor_id"]] = _fresh(
                 _slug(row.get("name") or row["actor_id"][12:]) or "actor", taken["actors"], tried["actors"]
             )
+            if (same := named.get(fold(row.get("name") or ""))) is not None:
+                notes.append(
+                    f"data/actors.csv: {mapping[row['actor_id']]} is named {row.get('name')!r} like {same}; if they are "
+                    f"one actor, keep {same} (make draft again: it is known now) instead"
+                )
     for row in kept.get("events", []):
-        if PROVISIONAL.match(row["event_id"]):
+        if row["event_id"] in provisional:
             words = row.get("title") or row.get("event_type") or "event"
             base = "-".join(p for p in (_slug(words), row.get("start_date") or "") if p)
             mapping[row["event_id"]] = _fresh(base, taken["events"], tried["events"])
@@ -168,7 +194,7 @@ def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
     for row in kept.get("statement_speakers", []):
         speakers.setdefault(row["statement_id"], row["actor_id"])
     for row in kept.get("statements", []):
-        if PROVISIONAL.match(row["statement_id"]):
+        if row["statement_id"] in provisional:
             speaker = mapping.get(speakers.get(row["statement_id"], ""), speakers.get(row["statement_id"], ""))
             words = _slug(row.get("quote_en") or row.get("quote") or "", 4)
             base = "-".join(p for p in (speaker, words, row.get("date") or "") if p) or "statement"
@@ -176,37 +202,49 @@ def fresh_ids(package, kept: dict[str, list[dict]]) -> dict[str, str]:
     return mapping
 
 
-def problems_after(package, writes: list[tuple[str, bytes]]) -> list[str]:
-    """What make check would report once `writes` are in place and did not report before: the
-    package's files copied to a folder of their own, the new tables written there, and the same
-    validator run on it. So accept never leaves a package make check refuses (a duplicate key, a
-    value not in its list, a row without its citation), whatever the cause."""
+def problems_after(package, writes: list[tuple[str, bytes]], stage_in: Path) -> list[str]:
+    """What make check would report once `writes` are in place, beyond what it reports now: the
+    files the descriptor lists copied (through safe_open, within their limits) into a folder made
+    inside `stage_in`, the new tables written there, and the same validator run on the copy. So
+    accept never leaves a package make check refuses (a duplicate key, a value not in its list, a
+    row without its citation), whatever the cause. A problem counts as new when there are more of
+    its kind (file, field, code, message) than before, so one already there hides no other."""
     from dpcheck.validate import validate  # here: only accept needs it
 
     def key(problem) -> tuple:  # a problem, wherever its row now stands
         return (problem.file, problem.field, problem.code, problem.message)
 
-    before = {key(p) for p in validate(package.root / "datapackage.json")[0]}
-    with tempfile.TemporaryDirectory(prefix="accept-") as folder:
+    before = collections.Counter(key(p) for p in validate(package.root / "datapackage.json")[0])
+    files = {"datapackage.json": package.limits.descriptor_bytes}
+    for r in package.resources.values():
+        files[r.path] = package.limits.table_bytes if r.is_table else package.limits.text_bytes
+        if r.schema_path:
+            files[r.schema_path] = package.limits.schema_bytes
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=stage_in) as folder:
         stage = Path(folder)
-        tops = {"datapackage.json"} | {safe_open.parts_of(r.path)[0] for r in package.resources.values()}
-        tops |= {safe_open.parts_of(r.schema_path)[0] for r in package.resources.values() if r.schema_path}
-        for top in sorted(tops):
-            source = package.root / top
-            if source.is_symlink():
-                continue  # the validator refuses it where it is; nothing is copied through a link
-            if source.is_dir():
-                shutil.copytree(source, stage / top, symlinks=True)
-            elif source.is_file():
-                shutil.copy2(source, stage / top)
+        try:
+            for path, most in files.items():
+                (stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (stage / path).write_bytes(safe_open.read(package.root, path, most))
+        except safe_open.Refused as exc:
+            raise Refused(f"{path} {exc}; run make check first") from None
+        except OSError as exc:
+            raise Refused(f"the package cannot be copied to check it ({exc.strerror})") from None
         for path, data in writes:
             (stage / path).write_bytes(data)
         after = validate(stage / "datapackage.json")[0]
-    return [str(p) for p in after if key(p) not in before]
+    new = []
+    for problem in after:
+        if before[key(problem)]:
+            before[key(problem)] -= 1
+        else:
+            new.append(str(problem))
+    return new
 
 
-def accept(root: Path, source_id: str) -> dict[str, int]:
-    """Move the kept rows; the number moved per table. Everything is read and checked first, and
+def accept(root: Path, source_id: str, notes: list[str] | None = None) -> dict[str, int]:
+    """Move the kept rows; the number moved per table (and in `notes`, what the contributor should
+    look at). Everything is read and checked first, and
     only then written: a refusal leaves data/ and the draft as they were."""
     if len(source_id) > 200 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
         raise Refused(f"{source_id[:80]!r} is no source ID")
@@ -218,9 +256,18 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
     folder = root / DRAFTS / source_id
     if folder.is_symlink() or not folder.is_dir():
         raise Refused(f"{DRAFTS}/{source_id}/ is not a draft folder: make draft SOURCE={source_id} writes it")
+    notes = [] if notes is None else notes
+    marker = f"{DRAFTS}/{source_id}/{INTERRUPTED}"
+    if os.path.lexists(package.root / marker):
+        raise Refused(
+            f"an earlier make accept of this draft was interrupted while it wrote ({marker} is there): data/ and "
+            f"the draft may hold part of its rows. Compare with git diff data/ (git checkout data/ puts data/ back), "
+            f"then delete {marker}"
+        )
     draft = read_draft(package, folder)
     kept = {t: [r for _, r in rows if r[KEEP] == "yes"] for t, rows in draft.items()}
-    mapping = fresh_ids(package, kept)
+    provisional = provisional_ids(package, draft)
+    mapping = fresh_ids(package, kept, provisional, notes)
 
     def fix(value: str | None) -> str | None:
         if not value:
@@ -233,7 +280,7 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
         for row in rows:
             for column in columns:
                 for part in (row.get(column) or "").split("/"):
-                    if PROVISIONAL.match(part) and part not in mapping:
+                    if part in provisional and part not in mapping:
                         raise Refused(
                             f"{DRAFTS}/{source_id}/{table}.csv: a kept row's {column} names {part}, which is not kept: "
                             "keep it too, or drop this row"
@@ -267,7 +314,7 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
         raise Refused("nothing moved; correct these cells in the draft first:\n" + "\n".join(refused[:50]))
     if not moved:
         return moved  # nothing kept: the draft stays as it is
-    if introduced := problems_after(package, writes):
+    if introduced := problems_after(package, writes, folder):
         shown = "\n".join(f"  {line}" for line in introduced[:30])
         more = f"\n  … and {len(introduced) - 30} more" if len(introduced) > 30 else ""
         raise Refused(f"nothing moved: with these rows, make check would report:\n{shown}{more}")
@@ -283,10 +330,15 @@ def accept(root: Path, source_id: str) -> dict[str, int]:
         writer.writerow(header)
         writer.writerows([[r[c] for c in header] for r in left])
         writes.append((f"{DRAFTS}/{source_id}/{table}.csv", buffer.getvalue().encode("utf-8")))
+    # All or nothing (safe_open.write_files); the marker stays only if the process is killed while
+    # writing, so that a second accept does not add the rows again on top of part of them.
     try:
-        safe_open.write_files(package.root, writes)  # all or nothing
+        safe_open.create(package.root, marker, b"make accept was writing; see make accept's message\n")
+        safe_open.write_files(package.root, writes)
+        safe_open.write_files(package.root, [(marker, None)])
     except safe_open.Refused as exc:
-        raise Refused(f"nothing moved: {', '.join(p for p, _ in writes)}: {exc}") from None
+        safe_open.write_files(package.root, [(marker, None)])
+        raise Refused(f"nothing moved: {exc}") from None
     return moved
 
 
@@ -297,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with safe_open.locked(args.package):
-            moved = accept(args.package, args.source)
+            notes: list[str] = []
+            moved = accept(args.package, args.source, notes)
     except safe_open.Refused as exc:
         print(f"accept: the package folder {exc}")
         return 1
@@ -309,5 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for table, n in moved.items():
         print(f"data/{table}.csv: {n} row{'' if n == 1 else 's'} added")
+    for note in notes:
+        print(f"note: {note}")
     print("Then: make fmt, make check BASE=origin/main, make coverage")
     return 0

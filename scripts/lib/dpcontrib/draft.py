@@ -67,7 +67,7 @@ REPORTING_STEMS = (
 ).split()
 REPORTING_RE = re.compile(
     r"\b(?:(?:ha|hanno|aveva|avevano|avrebbe|avrebbero|è|sono|si è|si sono)\s+(?:anche\s+|poi\s+|inoltre\s+)?)?"
-    rf"(?:{'|'.join(REPORTING_STEMS)})\w*\b|\bsecondo cui\b|\bsecondo\b",
+    rf"(?!dicembre)(?:{'|'.join(REPORTING_STEMS)})\w*\b|\bsecondo cui\b|\bsecondo\b",  # "dic…" is no month
     re.IGNORECASE,
 )
 # A happening, and the event type the word most often names (the contributor checks it).
@@ -104,6 +104,7 @@ RELATIVE = re.compile(r"\b(?:scors[oa]|passat[oa]|prossim[oa]|fa|ieri|oggi|doman
 NOT_NAMES = set(
     "Il Lo La I Gli Le Un Uno Una Di Da In Con Su Per Tra Fra E Ed O Del Della Dei Degli Delle Al Alla Nel Nella "
     "Sul Sulla Che Non Si Come Questo Questa Questi Queste Secondo Dopo Prima Durante Mentre Anche Ma Però Inoltre "
+    "Oggi Ieri Domani Ora Poi Qui Così Già Infine Intanto Allora "
     "Presidente Ministro Ministero Segretario Generale Repubblica Stato Stati Governo Organizzazione Consiglio "
     "Comitato Assemblea Parlamento Federazione Unione Mondo Opinione Esteri Difesa Interni Economia Finanze "
     "Giustizia Sicurezza Affari".split()
@@ -245,8 +246,8 @@ def find_mentions(text: str, forms: dict[str, set[str]]) -> list[Mention]:
 # A word, its first character a letter of any script, its last a letter or a combining mark ("Zoc̈lek").
 NAME_WORD = re.compile(r"[^\W\d_](?:[\w\u0300-\u036f’'-]*[\w\u0300-\u036f])?")
 MAX_NAME_CHARS = 100  # a longer run of capitalised words is no name (and would not fit an ID)
-JOINED = {" ", " di ", " de ", " van ", " von "}  # what may stand between two words of one name
-JOINERS = {"di", "de", "van", "von"}
+JOINERS = {"di", "de", "van", "von", "der", "bin", "ibn", "bint"}  # may stand inside a name
+JOINED = {" ", *(f" {j} " for j in JOINERS), " van der ", " van den "}  # what may stand between two of its words
 
 
 def _capitalised(word: str) -> bool:
@@ -267,7 +268,7 @@ def _runs(text: str):
             if current:
                 yield current
             current = [(m.start(), m.end(), word)]
-        elif not (current and word in JOINERS and gap == " "):
+        elif not (current and word in JOINERS and gap in JOINED):
             if current:
                 yield current
             current = []
@@ -532,6 +533,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             seen.add(m.actor_id)
             citation("actors", m.actor_id, m.start, m.end)
     candidates = {}
+    known_ids = {r["actor_id"] for r in _rows(package, "actors")}  # a real ID may look provisional
     names_found = candidate_names(text, sentences, found.mentions)
     # A surname alone names whoever the text named in full: a candidate, or a known actor
     # ("Giulia Ferraris", then "Ferraris").
@@ -545,9 +547,12 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         if name in surnames:
             continue  # a surname alone: the full name's mention (below)
         if name not in id_of:  # by its words, or by its number when they give no ID (Сергей) or one taken
-            slug = _slug(name)
-            id_of[name] = f"draft-actor-{slug}" if slug and f"draft-actor-{slug}" not in candidates else ""
-            id_of[name] = id_of[name] or f"draft-actor-{len(candidates) + 1}"
+            slug, number = _slug(name), len(candidates) + 1
+            taken = set(candidates) | known_ids
+            id_of[name] = f"draft-actor-{slug}" if slug and f"draft-actor-{slug}" not in taken else ""
+            while not id_of[name]:
+                id_of[name] = f"draft-actor-{number}" if f"draft-actor-{number}" not in taken else ""
+                number += 1
         actor_id = id_of[name]
         if actor_id not in candidates:
             candidates[actor_id] = name
@@ -612,7 +617,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
                 "kind": "direct",
                 "quote": inner,
                 "date": date,
-                "date_basis": basis if date else None,
+                "date_basis": basis if date else "inferred",  # undated: its bound, inferred from the source
                 "not_after": None if date else published,
             }
         )
@@ -648,7 +653,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
                     "kind": "indirect",
                     "quote": _excerpt(text, begin, end).rstrip(".").strip(),
                     "date": date,
-                    "date_basis": basis if date else None,
+                    "date_basis": basis if date else "inferred",  # undated: its bound, inferred from the source
                     "not_after": None if date else published,
                 }
             )

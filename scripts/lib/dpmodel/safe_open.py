@@ -250,30 +250,7 @@ def write_files(
                 raise Refused(f"cannot be written: {exc.strerror}") from None
             finally:
                 os.close(fd)
-        linked: list[tuple[int, str]] = []
-        for at, temporary, name, path in staged:  # the paths in `new` first: taken back if one fails
-            if path in new:
-                try:
-                    os.link(temporary, name, src_dir_fd=at, dst_dir_fd=at, follow_symlinks=False)
-                    linked.append((at, name))
-                except OSError as exc:
-                    for folder, made in linked:
-                        os.unlink(made, dir_fd=folder)
-                    if isinstance(exc, FileExistsError):
-                        raise Exists() from None
-                    raise Refused(f"cannot be written: {exc.strerror}") from None
-        for at, temporary, name, path in staged:
-            if path in new:
-                continue
-            try:
-                if temporary is None:
-                    os.unlink(name, dir_fd=at)
-                else:
-                    os.replace(temporary, name, src_dir_fd=at, dst_dir_fd=at)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:  # a folder in the way: rename will not replace it
-                raise Refused(f"cannot be written: {exc.strerror}") from None
+        _move_into_place(staged, new)
     finally:
         for at, temporary, _, _ in staged:
             if temporary is not None:
@@ -282,6 +259,58 @@ def write_files(
                 except OSError:
                     pass  # renamed into place already
             os.close(at)
+
+
+def _move_into_place(staged: list[tuple[int, str | None, str, str]], new: frozenset) -> None:
+    """Move the staged files into place, all or none. Each entry to be replaced or removed is first
+    kept under a backup name, a hard link to the entry itself (never what a link points to): an
+    entry that cannot be kept (a folder, an immutable file) refuses the whole write here, before
+    anything changes; a failure later puts every entry back as it was."""
+    backups: list[tuple[int, str | None, str, str | None]] = []  # folder, backup, name, temporary
+    made: list[tuple[int, str]] = []  # new files linked into place
+    try:
+        for at, temporary, name, path in staged:
+            if path in new:
+                continue
+            backup = f".{name}.{secrets.token_hex(8)}.old"
+            try:
+                os.link(name, backup, src_dir_fd=at, dst_dir_fd=at, follow_symlinks=False)
+            except FileNotFoundError:
+                backup = None
+            except OSError as exc:
+                raise Refused(f"cannot be written ({path}: {exc.strerror})") from None
+            backups.append((at, backup, name, temporary))
+        moved: list[tuple[int, str | None, str]] = []
+        try:
+            for at, temporary, name, path in staged:
+                if path in new:
+                    os.link(temporary, name, src_dir_fd=at, dst_dir_fd=at, follow_symlinks=False)
+                    made.append((at, name))
+            for at, backup, name, temporary in backups:
+                if temporary is None:
+                    if backup is not None:
+                        os.unlink(name, dir_fd=at)
+                else:
+                    os.replace(temporary, name, src_dir_fd=at, dst_dir_fd=at)
+                moved.append((at, backup, name))
+        except OSError as exc:
+            for at, name in made:
+                os.unlink(name, dir_fd=at)
+            for at, backup, name in reversed(moved):  # as they were
+                if backup is None:
+                    os.unlink(name, dir_fd=at)
+                else:
+                    os.replace(backup, name, src_dir_fd=at, dst_dir_fd=at)
+            if isinstance(exc, FileExistsError):
+                raise Exists() from None
+            raise Refused(f"cannot be written: {exc.strerror}") from None
+    finally:
+        for at, backup, _, _ in backups:
+            if backup is not None:
+                try:
+                    os.unlink(backup, dir_fd=at)
+                except FileNotFoundError:
+                    pass  # put back in place
 
 
 def create(root: Path | str, path: str, data: bytes, *, replace: bool = False, folders: bool = False) -> None:
