@@ -6,8 +6,10 @@ fresh ID in place of its provisional one (draft-event-1 becomes the slug of its 
 draft-statement-2 of its speaker, its first words and its date, draft-actor-x of its name; a
 number is added if the ID is taken), and every kept row that names it (participants, speakers,
 aliases, citations) is rewritten to match. A row marked `no` is dropped; a row not yet marked
-stays in the draft. Nothing moves if a kept row names a proposal that is not kept, or a `keep`
-cell holds anything but yes or no.
+stays in the draft, naming accepted rows by their fresh IDs (a review may take several rounds).
+Nothing moves if a kept row names a proposal that is not kept, if a `keep` cell holds anything
+but yes or no, if a kept cell breaks a cell rule, or if make check would refuse the package with
+the rows in place (checked on a copy); otherwise every file is written, or none.
 
 `make check` reports the proposals of every draft still waiting for a decision (review_status).
 """
@@ -244,8 +246,8 @@ def problems_after(package, writes: list[tuple[str, bytes]], stage_in: Path) -> 
 
 def accept(root: Path, source_id: str, notes: list[str] | None = None) -> dict[str, int]:
     """Move the kept rows; the number moved per table (and in `notes`, what the contributor should
-    look at). Everything is read and checked first, and
-    only then written: a refusal leaves data/ and the draft as they were."""
+    look at). Everything is read and checked first, and only then written: a refusal leaves data/
+    and the draft as they were."""
     if len(source_id) > 200 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id):
         raise Refused(f"{source_id[:80]!r} is no source ID")
     package, problems = descriptor.load(root / "datapackage.json")

@@ -20,7 +20,11 @@ What it proposes:
 - candidate events: sentences that hold a date and a happening (a meeting, a visit, a summit, an
   exercise …), with the known actors and places named in the sentence as participants and place.
 
-Nothing is written into data/: a draft is a proposal for a person to review.
+Nothing is written into data/: a draft is a proposal for a person to review. The text is read
+only as the validator reads it (a text the descriptor lists, through dpmodel.safe_open, held to
+dpmodel.article_text); the draft is written all at once, never over a draft under review unless
+asked (--force); every lookup is by bisection or one pass, and a table holds at most
+MAX_PROPOSALS rows, so a long or hostile text ends in seconds and bounded memory.
 """
 
 from __future__ import annotations
@@ -762,9 +766,9 @@ def existing(package, source_id: str) -> list[str]:
 
 def write(package, source_id: str, found: Found, replace: bool = False) -> dict[str, int]:
     """drafts/<source_id>/<table>.csv: `keep` then the package's columns, for every table with
-    rows. Each file is created new through dpmodel.safe_open (never through a link, never over a
-    file, a FIFO or a folder); with `replace`, a draft there before is replaced, table by table,
-    and a table the new draft has no rows for is removed."""
+    rows, written all at once or not at all (safe_open.write_files): each created new, never
+    through a link nor over anything there; with `replace`, a draft there before is replaced, and
+    a table the new draft has no rows for is removed."""
     counts, files = {}, []
     for table in TABLES:
         path = f"{DRAFTS}/{source_id}/{table}.csv"
