@@ -305,8 +305,8 @@ def test_a_write_that_fails_half_way_puts_back_what_it_moved(tmp_path, monkeypat
     with pytest.raises(safe_open.Refused, match="No space left"):
         safe_open.write_files(
             tmp_path,
-            [("data/a.csv", b"new a"), ("data/b.csv", b"new b"), ("data/e.csv", b"e")],
+            [("data/gone.csv", None), ("data/a.csv", b"new a"), ("data/b.csv", b"new b"), ("data/e.csv", b"e")],
             new=frozenset(["data/e.csv"]),
-        )
+        )  # removing what is not there is no move to take back
     assert [(tmp_path / "data" / n).read_text() for n in ("a.csv", "b.csv")] == ["old a.csv", "old b.csv"]
     assert sorted(os.listdir(tmp_path / "data")) == ["a.csv", "b.csv", "c.csv"]  # no new file, no backup left

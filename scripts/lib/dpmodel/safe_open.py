@@ -288,8 +288,9 @@ def _move_into_place(staged: list[tuple[int, str | None, str, str]], new: frozen
                     made.append((at, name))
             for at, backup, name, temporary in backups:
                 if temporary is None:
-                    if backup is not None:
-                        os.unlink(name, dir_fd=at)
+                    if backup is None:
+                        continue  # nothing there to remove
+                    os.unlink(name, dir_fd=at)
                 else:
                     os.replace(temporary, name, src_dir_fd=at, dst_dir_fd=at)
                 moved.append((at, backup, name))
