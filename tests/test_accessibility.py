@@ -15,9 +15,8 @@ from urllib.parse import urlencode
 import live
 import pytest
 
-# One worker audits every page (make test: --dist loadgroup): the audit is the module's costly
-# fixture, and each worker running a test of the module would otherwise make its own.
-pytestmark = pytest.mark.xdist_group("accessibility")
+# One worker audits every page: make test gives each worker whole files (--dist loadfile), and the
+# audit, this module's costly fixture, would otherwise be made by each worker running its tests.
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = json.loads((ROOT / "datapackage.json").read_text())["name"]
@@ -78,7 +77,7 @@ FACTS = """(italian) => {
 }"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker, however the worker interleaves modules
 def audited(live_site, browser) -> dict[str, dict[str, dict]]:
     """viewport -> page name -> what axe found and FACTS, every page type at both widths."""
     found = {}
