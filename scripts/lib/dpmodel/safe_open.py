@@ -76,17 +76,8 @@ def _kind(mode: int) -> str:
 def open_file(root: Path | str, path: str, flags: int = FILE) -> int:
     """A descriptor of the regular file `path` names under `root` (the caller closes it), or Refused."""
     parts = parts_of(path)
+    at = _folder_of(root, parts, make=False, doing="read")
     try:
-        at = os.open(
-            root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
-        )  # the root is the caller's choice; below it, no link
-    except OSError as exc:
-        raise Refused(f"cannot be read: the package folder cannot be opened ({exc.strerror})") from None
-    try:
-        for part in parts[:-1]:
-            inner = _step(at, part, FOLDER)
-            os.close(at)  # one folder held open at a time
-            at = inner
         fd = _step(at, parts[-1], flags)
     finally:
         os.close(at)
@@ -164,9 +155,7 @@ def rewrite(root: Path | str, path: str, data: bytes) -> None:
     fd = open_file(root, path, REWRITE)
     try:
         os.ftruncate(fd, 0)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     except OSError as exc:
         raise Refused(f"cannot be written: {exc.strerror}") from None
     finally:
@@ -183,13 +172,20 @@ class Exists(Refused):
 CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _folder_of(root: Path | str, parts: list[str], make: bool) -> int:
-    """A descriptor of the folder holding the last of `parts`, walked from root as open_file walks
-    (no link on the way); with `make`, missing folders are made."""
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _folder_of(root: Path | str, parts: list[str], make: bool, doing: str = "written") -> int:
+    """A descriptor of the folder holding the last of `parts` (the caller closes it), walked from
+    root one folder at a time with O_NOFOLLOW (the root is the caller's choice; below it, no
+    link); with `make`, missing folders are made."""
     try:
         at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise Refused(f"cannot be written: the package folder cannot be opened ({exc.strerror})") from None
+        raise Refused(f"cannot be {doing}: the package folder cannot be opened ({exc.strerror})") from None
     try:
         for part in parts[:-1]:
             if make:
@@ -243,9 +239,7 @@ def write_files(
                 raise Refused("cannot be written: no free temporary name")
             staged[-1] = (at, temporary, parts[-1], path)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
+                _write_all(fd, data)
             except OSError as exc:
                 raise Refused(f"cannot be written: {exc.strerror}") from None
             finally:
