@@ -411,7 +411,9 @@ def test_the_widened_search_stays_plain_fts():
 def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
     chair = site.get(f"{DB}/memberships/russia-chair-csto-2022").text
     assert "<h2>Caveats</h2>" in chair and "Contradicted by the established record" in chair
-    assert 'href="https://tass.com/world/1382261"' in chair
+    assert 'href="https://tass.com/world/1382261"' in chair and ", TASS, 2022-01-01" in chair
+    undated = site.get(f"{DB}/actors/ko-ko-hlaing").text  # a reference that gives no date says so
+    assert 'href="https://memoscow.org/' in undated and ", memoscow.org, no date given" in undated
     assert "Evidence (1 citation)" in chair and "la Russia detiene attualmente la presidenza a rotazione" in chair
     participant = site.get(f"{DB}/event_participants/csto-summit-minsk-2023-11-23,alexander-lukashenko").text
     assert "which credits" in participant and 'href="https://news.ru/cis/' in participant

@@ -864,13 +864,25 @@ def caveat_without_evidence(pkg):
         pkg.set("caveats", {"caveat_id": CAVEAT}, field, "")
     return [
         f"data/caveats.csv:{number} source_id: is empty, and so is every other piece of evidence: "
-        "fill (source_id, excerpt) or (ref_title, ref_publisher, ref_date, ref_url)"
+        "fill (source_id, excerpt) or (ref_title, ref_publisher, ref_url)"
     ]
 
 
 def caveat_reference_without_its_address(pkg):
     number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_url", "")
     return [f"data/caveats.csv:{number} ref_url: is required with ref_title, ref_publisher, ref_date"]
+
+
+def caveat_reference_missing_for_its_kind(pkg):
+    # contradicted_by_record rests on the public record: the article's excerpt alone is not enough
+    number = pkg.row_number("caveats", caveat_id=CAVEAT)
+    for field in ("ref_title", "ref_publisher", "ref_date", "ref_url"):
+        pkg.set("caveats", {"caveat_id": CAVEAT}, field, "")
+    return [
+        f"data/caveats.csv:{number} {field}: is empty, but kind 'contradicted_by_record' rests on the public record: "
+        "fill ref_title, ref_publisher, ref_url"
+        for field in ("ref_publisher", "ref_title", "ref_url")
+    ]
 
 
 def caveat_reference_not_http(pkg):
@@ -939,6 +951,7 @@ ISSUE_12_CASES = [
     upstream_without_title_or_credit,
     caveat_without_evidence,
     caveat_reference_without_its_address,
+    caveat_reference_missing_for_its_kind,
     caveat_reference_not_http,
     caveat_on_a_missing_row,
     caveat_evidence_not_in_its_article,

@@ -260,7 +260,7 @@ ORDER BY e.start_date_earliest, e.title, a1.name, a2.name""",
     },
     "doubtful_claims": {
         "title": "Doubtful or contradicted claims",
-        "description": "Every recorded claim an editor's caveat says is doubtful or contradicted (by another article, the established record or an outside reference), with the caveat's note and its evidence: the article's excerpt, or the reference's title, publisher, date and address. Each row links to the claim; give a kind (e.g. Contradicted by the established record) or leave it empty for all.",
+        "description": "Every recorded claim an editor's caveat says is doubtful or contradicted (by another article, the established record or an outside reference), with the caveat's note and its evidence: the article's excerpt, or the reference's title, publisher, address and date (empty when the reference gives none). Each row links to the claim; give a kind (e.g. Contradicted by the established record) or leave it empty for all.",
         "sql": """
 SELECT k.label AS kind, c.record_table, c.record_id, c.note, so.title AS evidence_in, c.excerpt,
        c.ref_title, c.ref_publisher, c.ref_date, c.ref_url

@@ -12,9 +12,9 @@ import difflib
 
 import polars as pl
 
-from dpmodel import dates
+from dpmodel import dates, vocabulary
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import KEY_SEPARATOR
+from dpmodel.descriptor import KEY_SEPARATOR, foreign_key_of
 from dpmodel.descriptor import foreign_keys as schema_foreign_keys
 from dpmodel.problems import MAX_LISTED, Problem
 
@@ -24,6 +24,18 @@ MAX_SUGGESTED_FROM = 5000  # "did you mean …?" only among at most this many ke
 
 def fields(table: Table) -> list[dict]:
     return table.resource.schema["fields"]
+
+
+def flagged(tables: dict[str, Table], table: Table, field: str, flag: str) -> list[str]:
+    """The values of `field` whose lookup row (through the field's foreign key) has the boolean
+    `flag` true, as that field's trueValues say: an event status that may lie ahead, a caveat kind
+    that rests on the public record."""
+    fk = foreign_key_of(table.resource.schema, table.name, field)
+    lookup = tables.get(fk.resource) if fk else None
+    if lookup is None:
+        return []
+    spec = next(f for f in fields(lookup) if f["name"] == flag)
+    return sorted(lookup.frame.filter(pl.col(flag).is_in(vocabulary.true_values(spec)))[fk.ref_fields[0]].to_list())
 
 
 def key_expr(table: Table) -> pl.Expr:

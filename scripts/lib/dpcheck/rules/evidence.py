@@ -1,5 +1,7 @@
 """x-evidence: each row fills at least one group of fields completely (an article and its
-excerpt; an external reference's title, publisher, date and address), and no group only in part."""
+excerpt; an external reference's title, publisher and address), and no group only in part. A
+group's optional fields (a reference's date, when it gives one) may stay empty, but are never
+filled without the rest of their group."""
 
 from __future__ import annotations
 
@@ -11,32 +13,34 @@ from dpmodel.problems import Problem
 from ._rows import rows_where
 
 SCOPE = "table"
+_NAMES = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 300}, "x-names": "field"}
 KEYWORDS = {
     "x-evidence": {
         "type": "array",
         "minItems": 1,
         "maxItems": 10,
         "items": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 20,
-            "items": {"type": "string", "maxLength": 300},
-            "x-names": "field",
+            "type": "object",
+            "required": ["fields"],
+            "additionalProperties": False,
+            "properties": {"fields": dict(_NAMES, minItems=1), "optional": _NAMES},
         },
         "description": "Groups of fields, each a complete piece of evidence (an article and its verbatim excerpt; "
-        "an external reference's title, publisher, date and address): every row fills at least one group, and no "
-        "group only in part.",
+        "an external reference's title, publisher and address): every row fills at least one group's `fields`, "
+        "and no group only in part. A group's `optional` fields (a reference's date) may stay empty, but are "
+        "never filled without the group's `fields`.",
     }
 }
 FIELD_KEYWORDS: dict = {}
 CODES = {
     "cite-evidence-missing": (
         "A row that needs evidence must fill at least one group of evidence fields completely "
-        "(an article and its excerpt, or a complete external reference).",
+        "(an article and its excerpt, or an external reference's title, publisher and address).",
         "Fill one of the groups of fields the message lists.",
     ),
     "cite-evidence-partial": (
-        "A group of evidence fields must be filled completely or not at all.",
+        "A group of evidence fields must be filled completely or not at all; a field the group may leave "
+        "empty (a reference's date) needs the rest of its group.",
         "Fill the other fields of the group, or empty the ones that are filled.",
     ),
 }
@@ -48,38 +52,35 @@ def check(tables: dict[str, Table]) -> list[Problem]:
         groups = table.resource.schema.get("x-evidence")
         if not groups:
             continue
-        filled = [pl.all_horizontal(pl.col(f).is_not_null() for f in group) for group in groups]
-        described = " or ".join("(" + ", ".join(group) + ")" for group in groups)
+        complete = [pl.all_horizontal(pl.col(f).is_not_null() for f in group["fields"]) for group in groups]
+        described = " or ".join("(" + ", ".join(group["fields"]) + ")" for group in groups)
+        first = groups[0]["fields"][0]
         for number, _ in rows_where(
-            table, ~pl.any_horizontal(filled), problems, groups[0][0], "without evidence", code="cite-evidence-missing"
+            table, ~pl.any_horizontal(complete), problems, first, "without evidence", code="cite-evidence-missing"
         ):
             problems.append(
                 Problem(
                     table.path,
                     number,
-                    groups[0][0],
+                    first,
                     f"is empty, and so is every other piece of evidence: fill {described}",
                     code="cite-evidence-missing",
                 )
             )
         for group in groups:
-            for field in group:
-                partly = pl.any_horizontal(pl.col(f).is_not_null() for f in group) & pl.col(field).is_null()
-                for number, _ in rows_where(
+            members = group["fields"] + group.get("optional", [])
+            started = pl.any_horizontal(pl.col(f).is_not_null() for f in members)
+            for field in group["fields"]:
+                for number, row in rows_where(
                     table,
-                    partly,
+                    started & pl.col(field).is_null(),
                     problems,
                     field,
-                    f"with {', '.join(group)} filled only in part",
+                    f"with {', '.join(members)} filled only in part",
                     code="cite-evidence-partial",
                 ):
+                    given = ", ".join(f for f in members if row[f] is not None)
                     problems.append(
-                        Problem(
-                            table.path,
-                            number,
-                            field,
-                            f"is required with {', '.join(g for g in group if g != field)}",
-                            code="cite-evidence-partial",
-                        )
+                        Problem(table.path, number, field, f"is required with {given}", code="cite-evidence-partial")
                     )
     return problems

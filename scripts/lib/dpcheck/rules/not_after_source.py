@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from dpmodel import vocabulary
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import foreign_key_of
 from dpmodel.problems import Problem
 
-from ._rows import INDEX, citations_of, cited, fields, indexed, key_expr, listed, spans
+from ._rows import INDEX, citations_of, cited, flagged, indexed, key_expr, listed, spans
 
 SCOPE = "package"
 KEYWORDS = {
@@ -75,7 +73,8 @@ def check(tables: dict[str, Table]) -> list[Problem]:
         rows = indexed(table).select(INDEX, key_expr(table).alias("record_id"), date_field)
         allowed = ""
         if spec.get("unless"):
-            field, codes = spec["unless"]["field"], _flagged(tables, table, spec["unless"])
+            field = spec["unless"]["field"]
+            codes = flagged(tables, table, field, spec["unless"]["flag"])
             rows = rows.filter(~table.frame[field].is_in(codes).fill_null(False))
             singular = table.name[:-1] if table.name.endswith("s") else table.name
             allowed = (
@@ -106,16 +105,3 @@ def check(tables: dict[str, Table]) -> list[Problem]:
                 )
             )
     return problems
-
-
-def _flagged(tables: dict[str, Table], table: Table, unless: dict) -> list[str]:
-    """The values of unless["field"] whose lookup row (through the field's foreign key) has
-    unless["flag"] true, as that field's trueValues say."""
-    fk = foreign_key_of(table.resource.schema, table.name, unless["field"])
-    lookup = tables.get(fk.resource) if fk else None
-    if lookup is None:
-        return []
-    flag = next(f for f in fields(lookup) if f["name"] == unless["flag"])
-    return sorted(
-        lookup.frame.filter(pl.col(unless["flag"]).is_in(vocabulary.true_values(flag)))[fk.ref_fields[0]].to_list()
-    )
