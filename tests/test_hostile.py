@@ -885,6 +885,29 @@ def caveat_reference_missing_for_its_kind(pkg):
     ]
 
 
+def caveat_reference_quoted_empty(pkg):
+    # a quoted empty cell ("") is an empty cell, for `required` and for every rule, whichever reader reads it
+    number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_title", "PLACEHOLDER")
+    path = pkg.path("caveats")
+    path.write_text(path.read_text("utf-8").replace("PLACEHOLDER", '""'), "utf-8")
+    return [
+        f"data/caveats.csv:{number} ref_title: is empty, but kind 'contradicted_by_record' rests on the public "
+        "record: fill ref_title, ref_publisher, ref_url"
+    ]
+
+
+def required_when_flag_not_a_required_boolean(pkg):
+    # a flag that is text, or a boolean a row may leave empty, would exempt rows by accident
+    vocab_file = pkg.root / "schemas" / "vocab_caveat_kinds.json"
+    vocab = json.loads(vocab_file.read_text())
+    next(f for f in vocab["fields"] if f["name"] == "rests_on_record").pop("constraints")
+    vocab_file.write_text(json.dumps(vocab))
+    return [
+        "schemas/caveats.json x-required-when: names 'rests_on_record', which is not a required boolean field of "
+        "vocab_caveat_kinds"
+    ]
+
+
 def caveat_reference_not_http(pkg):
     number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_url", "ftp://tass.com/world/1382261")
     return [f"data/caveats.csv:{number} ref_url: 'ftp://tass.com/world/1382261' is not an http(s) address"]
@@ -952,6 +975,8 @@ ISSUE_12_CASES = [
     caveat_without_evidence,
     caveat_reference_without_its_address,
     caveat_reference_missing_for_its_kind,
+    caveat_reference_quoted_empty,
+    required_when_flag_not_a_required_boolean,
     caveat_reference_not_http,
     caveat_on_a_missing_row,
     caveat_evidence_not_in_its_article,

@@ -119,3 +119,11 @@ def test_a_problem_is_one_line_whatever_it_quotes():
         line = str(Problem("data/x.csv", 1, "col" + char, f"unexpected column {char}name", code="csv-header"))
         assert len(line.splitlines()) == 1 and char not in line, repr(char)
         assert line.startswith("data/x.csv:1 col") and " [csv-header]: unexpected column " in line
+
+
+def test_a_problem_shows_what_would_hide_or_reorder_it_as_escapes():
+    """A schema's own message text (x-required-when's `because`) or a quoted value may hold a
+    bidirectional control or an invisible filler: the report shows them escaped, never live."""
+    for char in ["\u202e", "\u2066", "\u200b", "\u3164", "\u00ad"]:
+        line = str(Problem("data/x.csv", 1, "f", f"is empty, but kind {char}x", code="cite-reference-missing"))
+        assert char not in line and line.endswith("is empty, but kind " + char.encode("unicode_escape").decode() + "x")

@@ -1,4 +1,4 @@
-from rule_tables import edited, lines, row_of, tables
+from rule_tables import appended, edited, lines, row_of, tables
 
 from dpcheck.rules import not_after_source
 
@@ -19,3 +19,11 @@ def test_an_event_dated_after_its_article_is_refused():
 
 def test_a_planned_event_may_be_dated_after_its_article():
     assert lines(not_after_source, edited("events", EVENT, start_date="2025-01", status="planned")) == []
+
+
+def test_a_long_list_of_exempt_statuses_is_cut_short_in_the_message():
+    broken = edited("events", EVENT, start_date="2025-01")
+    for n in range(8):  # ten statuses may postdate their source: the line names five and counts the rest
+        broken = appended("vocab_event_statuses", {"code": f"later{n}", "may_postdate_source": "true"}, broken)
+    (line,) = lines(not_after_source, broken)
+    assert line.endswith("only an event with status later0 or later1 or later2 or later3 or later4 (or 5 more) may be")

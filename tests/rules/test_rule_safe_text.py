@@ -18,6 +18,7 @@ def test_no_cell_of_the_package_is_unsafe():
         ("@SUM(A1)", "text-formula", "starts with '@', which spreadsheets run as a formula"),
         ("a\tb", "text-control", "contains the control character U+0009"),
         ("a\u202eb", "text-invisible", "contains a bidirectional control U+202E, which hides or reorders text"),
+        ("\u3164", "text-invisible", "contains an invisible filler character U+3164, which hides or reorders text"),
         (" a", "text-whitespace", "starts with a space; remove leading whitespace"),
     ],
 )

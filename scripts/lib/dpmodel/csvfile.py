@@ -222,6 +222,8 @@ def _read_canonical(resource: Resource, data: bytes) -> Table | None:
         return None
     if frame.columns != resource.field_names or frame.height + 1 != data.count(b"\n"):
         return None  # a wrong header, or a cell spanning lines (row numbers would drift)
+    if b'""' in data and frame.select(pl.any_horizontal(pl.col(c) == "" for c in frame.columns).any()).item():
+        return None  # a quoted empty cell ("") is empty too, as the strict reader reads it
     if not _writes_back(frame, data) or not _nfc(data):
         return None
     in_order, strictly = _key_order(frame, resource.primary_key)

@@ -104,7 +104,8 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "schema-reference": (
         "Every name a Table Schema gives (in primaryKey, foreignKeys or an x- keyword) must be a "
-        "field, column, reduced date or table of the kind the message names.",
+        "field, column, reduced date or table of the kind the message names (a rule's flag: a "
+        "required boolean field).",
         "Correct the spelling of the name, or add the field or table it refers to.",
     ),
     "schema-key-repeated-field": (
@@ -643,6 +644,12 @@ def _sizes(package: Package, limit: limits.Limits) -> list[Problem]:
     return problems
 
 
+def _is_flag(schema: dict, name: str) -> bool:
+    """Whether field `name` is a required boolean: the kind of field a rule's flag must name."""
+    field = next((f for f in schema.get("fields", []) if f.get("name") == name), {})
+    return field.get("type") == "boolean" and bool(field.get("constraints", {}).get("required"))
+
+
 def check_tables(package: Package) -> list[Problem]:
     """What needs the whole package: no table named like an object the build creates for another
     (names.table_name_problem), and every name a schema gives of another table's field or of a
@@ -689,6 +696,16 @@ def check_tables(package: Package) -> list[Problem]:
                         None,
                         where,
                         f"{said}names {name!r}, which is not a field of {target}",
+                        code="schema-reference",
+                    )
+                )
+            elif target in tables and via[2:] == ("flag",) and not _is_flag(tables[target].schema, name):
+                problems.append(
+                    Problem(
+                        shown_as,
+                        None,
+                        where,
+                        f"{said}names {name!r}, which is not a required boolean field of {target}",
                         code="schema-reference",
                     )
                 )

@@ -167,7 +167,9 @@ def table_name_problem(name: str, tables: dict[str, dict]) -> str | None:
 #   {"field_in_table": p}  a field of the table that the property p beside this one names
 #                          (absent or "": this table);
 #   {"field_in_key": p}    a field of the table to which the field named by p (beside this one, or
-#                          "../name": the field holding this keyword) leads by its own foreign key.
+#                          "../name": the field holding this keyword) leads by its own foreign key;
+#                          with "flag": true, a required boolean field there (a flag no row may leave
+#                          empty, so that no row is exempt, or bound, by a blank).
 # REFERENCES is read from the profile with one walk, so a rule's keyword declares its names in its
 # own fragment (dpcheck/rules/); descriptor.py resolves every one when the package loads: a name
 # pointing nowhere is a located problem there, never a KeyError in a rule or the build.
@@ -187,7 +189,7 @@ def _annotated(schema: dict, pointer: str, root: dict, seen: frozenset = frozens
         yield from _annotated(schema["items"], f"{pointer}/*", root, seen)
 
 
-def _references(profile: dict) -> list[tuple[str, str, tuple[str, str] | None]]:
+def _references(profile: dict) -> list[tuple[str, str, tuple[str, ...] | None]]:
     """(pointer, kind, via) for each annotated property of the profile, as the loader reads them."""
     found = []
     for pointer, names in _annotated(profile, "", profile):
@@ -196,7 +198,9 @@ def _references(profile: dict) -> list[tuple[str, str, tuple[str, str] | None]]:
         elif "field_in_table" in names:
             found.append((pointer, "field_in", ("table", names["field_in_table"])))
         else:
-            found.append((pointer, "field_in", ("key", names["field_in_key"])))
+            found.append(
+                (pointer, "field_in", ("key", names["field_in_key"]) + (("flag",) if names.get("flag") else ()))
+            )
     return found
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Iterable
 
+from .characters import INVISIBLE
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -35,14 +37,16 @@ class Problem:
         return one_line(line)
 
 
-# Characters that end a line for some reader (str.splitlines, a terminal, a log) or hide as control
-# codes: a name or value quoted from the data may hold any of them.
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+# Characters that end a line for some reader (str.splitlines, a terminal, a log), hide as control
+# codes, or hide or reorder what a terminal shows (every character no cell may hold): a name or
+# value quoted from the data, or a message a schema supplies, may hold any of them.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85" + "".join(re.escape(c) for c in INVISIBLE) + "]")
 
 
 def one_line(text: str) -> str:
-    """text with every control or line-breaking character written as its escape (\\x0b, \\n,
-    \\u2028): whatever a message quotes from the data, one problem is one line of the report."""
+    """text with every control, line-breaking or invisible character written as its escape (\\x0b,
+    \\n, \\u2028, \\u202e): whatever a message quotes, one problem is one line of the report, shown
+    as it is stored."""
     return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 

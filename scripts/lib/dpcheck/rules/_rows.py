@@ -38,6 +38,13 @@ def flagged(tables: dict[str, Table], table: Table, field: str, flag: str) -> li
     return sorted(lookup.frame.filter(pl.col(flag).is_in(vocabulary.true_values(spec)))[fk.ref_fields[0]].to_list())
 
 
+def alternatives(codes: list[str], most: int = 5) -> str:
+    """Codes for a message, 'a or b or c', the first `most` of them and a count of the rest: a lookup
+    list of 100,000 flagged codes must not become 100,000 words on every line."""
+    shown = " or ".join(codes[:most])
+    return shown + (f" (or {len(codes) - most:,} more)" if len(codes) > most else "")
+
+
 def key_expr(table: Table) -> pl.Expr:
     """A row's key as citations and redirects write it: the primary key's values joined by KEY_SEPARATOR."""
     key = [pl.col(k).fill_null("") for k in table.resource.primary_key]

@@ -13,7 +13,13 @@ from dpmodel.problems import Problem
 from ._rows import rows_where
 
 SCOPE = "table"
-_NAMES = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 300}, "x-names": "field"}
+_NAMES = {
+    "type": "array",
+    "maxItems": 20,
+    "uniqueItems": True,
+    "items": {"type": "string", "maxLength": 300},
+    "x-names": "field",
+}
 KEYWORDS = {
     "x-evidence": {
         "type": "array",

@@ -10,7 +10,7 @@ import polars as pl
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem
 
-from ._rows import INDEX, citations_of, cited, flagged, indexed, key_expr, listed, spans
+from ._rows import INDEX, alternatives, citations_of, cited, flagged, indexed, key_expr, listed, spans
 
 SCOPE = "package"
 KEYWORDS = {
@@ -28,7 +28,7 @@ KEYWORDS = {
                 "additionalProperties": False,
                 "properties": {
                     "field": {"type": "string", "x-names": "field"},
-                    "flag": {"type": "string", "x-names": {"field_in_key": "field"}},
+                    "flag": {"type": "string", "x-names": {"field_in_key": "field", "flag": True}},
                 },
             },
         },
@@ -77,9 +77,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
             codes = flagged(tables, table, field, spec["unless"]["flag"])
             rows = rows.filter(~table.frame[field].is_in(codes).fill_null(False))
             singular = table.name[:-1] if table.name.endswith("s") else table.name
-            allowed = (
-                f"; only {'an' if singular[:1] in 'aeiou' else 'a'} {singular} with {field} {' or '.join(codes)} may be"
-            )
+            allowed = f"; only {'an' if singular[:1] in 'aeiou' else 'a'} {singular} with {field} {alternatives(codes)} may be"
         late = (
             rows.join(
                 spans(table.frame[date_field]).select(pl.col("value").alias(date_field), "earliest"),

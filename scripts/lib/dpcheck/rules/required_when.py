@@ -8,7 +8,7 @@ import polars as pl
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem, shown
 
-from ._rows import flagged, rows_where
+from ._rows import alternatives, flagged, rows_where
 
 SCOPE = "package"
 KEYWORDS = {
@@ -24,12 +24,13 @@ KEYWORDS = {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": 20,
+                "uniqueItems": True,
                 "items": {"type": "string", "maxLength": 300},
                 "x-names": "field",
             },
             "field": {"type": "string", "maxLength": 300, "x-names": "field"},
-            "flag": {"type": "string", "maxLength": 300, "x-names": {"field_in_key": "field"}},
-            "because": {"type": "string", "maxLength": 300},
+            "flag": {"type": "string", "maxLength": 300, "x-names": {"field_in_key": "field", "flag": True}},
+            "because": {"type": "string", "minLength": 1, "maxLength": 300},
         },
     }
 }
@@ -59,7 +60,7 @@ def check(tables: dict[str, Table]) -> list[Problem]:
                 needs & pl.col(name).is_null(),
                 problems,
                 name,
-                f"with {spec['field']} {' or '.join(codes)} and no {name}",
+                f"with {spec['field']} {alternatives(codes)} and no {name}",
                 code="cite-reference-missing",
             ):
                 problems.append(
