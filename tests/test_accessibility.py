@@ -25,7 +25,7 @@ DB = f"/{NAME}"
 # Ten rows are enough to show a table page's every part (axe's time grows with the page).
 # name -> (path, selectors of the articles' own words the page must show, each marked Italian)
 PAGES = {
-    "home": ("/", []),
+    "home": ("/", [".landing-items a[href*='putin']"]),  # printed headlines (the 2022-04 title is supplied)
     "database": (DB, []),
     "table-events": (f"{DB}/events?_size=10", []),
     "table-statements-filtered": (
@@ -33,7 +33,10 @@ PAGES = {
         ["td.col-quote", "td.col-context"],
     ),
     "table-citations": (f"{DB}/citations?_size=10", ["td.col-excerpt"]),
-    "row-events": (f"{DB}/events/putin-li-shangfu-meeting-2023-04-16", ["ul.citations q"]),
+    "row-events": (
+        f"{DB}/events/putin-li-shangfu-meeting-2023-04-16",
+        ["ul.citations q", "ul.citations a[href*='/sources/']"],
+    ),
     "row-actors": (f"{DB}/actors/vladimir-putin", []),
     "row-statements": (f"{DB}/statements/alexander-lukashenko-chairmanship-motto-2022-11", ["td.col-quote"]),
     "row-memberships": (f"{DB}/memberships/russia-chair-csto-2022", ["ul.citations q", "ul.caveats q"]),
@@ -45,7 +48,7 @@ PAGES = {
         + urlencode({"sql": "select statement_id, quote, quote_en from statements order by statement_id limit 10"}),
         ["td.col-quote"],
     ),
-    "article": ("/-/articles/2023-04-putin-meets-li-shangfu", [".article-text"]),
+    "article": ("/-/articles/2023-04-putin-meets-li-shangfu", [".article-text", "h1"]),
     "versions": ("/-/versions", []),
     "downloads": ("/-/downloads", []),
     "not-found": ("/nope", []),
@@ -212,3 +215,27 @@ def test_where_the_keyboard_is_always_shows(live_site, page):
         )
     assert any(s["el"].startswith("SELECT") for s in seen)
     assert [s for s in seen if s["outline"] < 2] == []
+
+
+def test_a_headline_is_in_its_articles_language_unless_the_editors_supplied_it():
+    import pyarrow as pa
+
+    from dpbuild import languages
+    from dpbuild.typed import TypedTable
+
+    schema = {
+        "primaryKey": ["source_id"],
+        "x-texts": {"path": "text_path"},
+        "fields": [
+            {"name": "source_id"},
+            {"name": "title", "x-headline": True},
+            {"name": "language", "x-codelist": "bcp47"},
+        ],
+    }
+    columns = {"source_id": ["a", "b"], "title": ["Russia e Cina", "[China and the CSTO]"], "language": ["it", "it"]}
+    table = TypedTable("sources", schema, {k: pa.array(v) for k, v in columns.items()})
+    headlines = languages.verbatim([table])["headlines"]
+    assert headlines["by_source"] == {"a": "it"} and headlines["by_text"] == {"Russia e Cina": "it"}
+    columns = {"source_id": ["a", "b"], "title": ["Moskva", "Moskva"], "language": ["ru", "cs"]}
+    table = TypedTable("sources", schema, {k: pa.array(v) for k, v in columns.items()})
+    assert languages.verbatim([table])["headlines"]["by_text"] == {}  # one text in two languages: neither

@@ -423,6 +423,19 @@ def test_a_fact_row_page_shows_its_evidence_and_caveats(site):
     assert f'<a href="{DB}/places/moscow-kremlin">Moscow Kremlin</a> <em>moscow-kremlin</em>' in row
 
 
+def test_a_printed_headline_says_it_is_italian_and_a_supplied_title_does_not(site):
+    table = site.get(f"{DB}/sources").text
+    assert '<td class="col-title type-str" lang="it">Putin incontra il ministro della Difesa cinese' in table
+    assert '<td class="col-title type-str">[China ready to develop cooperation with the CSTO' in table
+    assert '<h1 lang="it">Putin incontra' in site.get("/-/articles/2023-04-putin-meets-li-shangfu").text
+    assert "<h1>[China ready" in site.get("/-/articles/2022-04-china-csto-li-zhanshu").text
+    citations = site.get(f"{DB}/citations?source_id=2023-04-putin-meets-li-shangfu&_size=1").text
+    link = f'<a href="{DB}/sources/2023-04-putin-meets-li-shangfu" lang="it">Putin incontra il ministro'
+    assert link in citations  # a key labelled with the headline
+    supplied = site.get(f"{DB}/citations?source_id=2022-04-china-csto-li-zhanshu&_size=1").text
+    assert f'<a href="{DB}/sources/2022-04-china-csto-li-zhanshu">[China ready' in supplied
+
+
 def test_an_article_reads_with_its_cited_passages_marked(site):
     """Each mark links to an entry below the text (and the entry back to it) that lists the rows
     the passage supports; together the entries list every row that cites the article."""

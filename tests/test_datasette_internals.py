@@ -87,6 +87,14 @@ def test_utils():
     assert internals.path_from_row_pks({"k": "a/b"}, ["k"], False) == "a~2Fb"
 
 
+def test_expanded_foreign_key():
+    from datasette.views import table
+
+    assert table.LINK_WITH_LABEL == internals.EXPANDED_LINK
+    source = inspect.getsource(table.display_columns_and_rows)
+    assert "elif isinstance(value, dict):" in source and 'label = value["label"]' in source
+
+
 def test_only_the_methods_listed_may_be_replaced():
     import pytest
 

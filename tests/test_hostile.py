@@ -908,6 +908,23 @@ def required_when_flag_not_a_required_boolean(pkg):
     ]
 
 
+def evidence_field_in_two_groups(pkg):
+    schema_file = pkg.root / "schemas" / "caveats.json"
+    schema = json.loads(schema_file.read_text())
+    schema["x-evidence"][1]["optional"].append("source_id")
+    schema_file.write_text(json.dumps(schema))
+    return ["schemas/caveats.json x-evidence: names 'source_id' in two groups"]
+
+
+def flag_true_and_false_at_once(pkg):
+    # "false" read as true would flag every kind: a cell must read one way
+    vocab_file = pkg.root / "schemas" / "vocab_caveat_kinds.json"
+    vocab = json.loads(vocab_file.read_text())
+    next(f for f in vocab["fields"] if f["name"] == "rests_on_record")["trueValues"] = ["true", "false"]
+    vocab_file.write_text(json.dumps(vocab))
+    return ["schemas/vocab_caveat_kinds.json rests_on_record: trueValues and falseValues both hold 'false'"]
+
+
 def caveat_reference_not_http(pkg):
     number = pkg.set("caveats", {"caveat_id": CAVEAT}, "ref_url", "ftp://tass.com/world/1382261")
     return [f"data/caveats.csv:{number} ref_url: 'ftp://tass.com/world/1382261' is not an http(s) address"]
@@ -977,6 +994,8 @@ ISSUE_12_CASES = [
     caveat_reference_missing_for_its_kind,
     caveat_reference_quoted_empty,
     required_when_flag_not_a_required_boolean,
+    evidence_field_in_two_groups,
+    flag_true_and_false_at_once,
     caveat_reference_not_http,
     caveat_on_a_missing_row,
     caveat_evidence_not_in_its_article,

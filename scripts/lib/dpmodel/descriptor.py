@@ -93,6 +93,14 @@ CODES: dict[str, tuple[str, str]] = {
         "x-all-names, x-search-names), and the build may not create one name twice.",
         "Rename the field, or change the x-search-names column, so that every name is unique.",
     ),
+    "schema-boolean-values": (
+        "A boolean field's trueValues and falseValues may not share a value: a cell must read one way.",
+        "Remove the value from one of the two lists.",
+    ),
+    "schema-evidence-overlap": (
+        "A field belongs to at most one group of x-evidence: each group is one piece of evidence.",
+        "Keep the field in the one group it completes.",
+    ),
     "schema-pattern": (
         "A field's constraints.pattern must be a regular expression the validator can run safely.",
         "Rewrite the pattern as the message says: one both Rust and Python accept, without "
@@ -321,6 +329,25 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
             code="schema-created-name",
         )
         for name in sorted({n for n in made if made.count(n) > 1})
+    ]
+    for f in schema["fields"]:
+        both = set(f.get("trueValues", ["true"])) & set(f.get("falseValues", ["false"]))
+        if f.get("type") == "boolean" and both:
+            problems.append(
+                Problem(
+                    shown_as,
+                    None,
+                    f["name"],
+                    f"trueValues and falseValues both hold {', '.join(repr(v) for v in sorted(both)[:5])}",
+                    code="schema-boolean-values",
+                )
+            )
+    grouped = [
+        name for group in schema.get("x-evidence", []) for name in {*group["fields"], *group.get("optional", [])}
+    ]
+    problems += [
+        Problem(shown_as, None, "x-evidence", f"names {name!r} in two groups", code="schema-evidence-overlap")
+        for name in sorted({n for n in grouped if grouped.count(n) > 1})
     ]
     for f in schema["fields"]:
         pattern = (f.get("constraints") or {}).get("pattern")

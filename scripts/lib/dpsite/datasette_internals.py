@@ -24,6 +24,7 @@ __all__ = [
     "DatasetteError",
     "NotFound",
     "Results",
+    "EXPANDED_LINK",
     "SPELLING_SQL",
     "escape_sqlite",
     "path_from_row_pks",
@@ -49,7 +50,12 @@ ASSUMPTIONS = {
     "error_classes": "DatasetteError has status, message, message_is_html and title; Base400 (NotFound) has status",
     "file_download": "AsgiFileDownload(filepath, filename=, content_type=) is a response a route may return",
     "utils": "escape_sqlite, tilde_encode, tilde_decode and path_from_row_pks quote, encode and join as in 0.65",
+    "expanded_foreign_key": "render_cell sees an expanded foreign key as {'value', 'label'}, which Datasette "
+    "draws as EXPANDED_LINK (plugins/headlines.py draws the same link with its language)",
 }
+
+# How Datasette 0.65 draws a foreign key expanded to its label (views/table.py, LINK_WITH_LABEL).
+EXPANDED_LINK = '<a href="{base_url}{database}/{table}/{link_id}">{label}</a>&nbsp;<em>{id}</em>'
 
 
 def replace_datasette_method(datasette: Datasette, name: str, wrap) -> None:

@@ -22,7 +22,7 @@ And a cell of the articles' own words is marked with its language (lang="it") wh
 a row or a query shows it, so a screen reader reads it in Italian: the build lists those columns
 and the articles' languages in the metadata's "verbatim" entry (dpbuild/languages.py, from the
 schemas' keywords); templates/_table.html and query.html ask `text_lang`, row.html and
-article.html `source_lang`.
+article.html `source_lang` and `title_lang`.
 """
 
 from __future__ import annotations
@@ -136,13 +136,23 @@ def extra_template_vars(datasette):
     shared = verbatim.get("language")
     languages = verbatim.get("languages") or {}
 
-    def text_lang(column, table=None) -> str | None:
+    headlines = verbatim.get("headlines") or {}
+    by_text, by_source = headlines.get("by_text") or {}, headlines.get("by_source") or {}
+
+    def text_lang(column, table=None, value=None) -> str | None:
         """The language of a column of the articles' own words when every article shares it (a
-        view's or a query's columns are known by their names alone)."""
+        view's or a query's columns are known by their names alone); in the sources table's
+        headline column, the language of the article whose printed headline the cell holds."""
+        if table == headlines.get("table") and column == headlines.get("column"):
+            return by_text.get(value) if isinstance(value, str) else None
         return shared if column in columns.get(table, anywhere) else None
 
     def source_lang(source_id) -> str | None:
         """The language of one article's words."""
         return languages.get(source_id) or None
 
-    return {"text_lang": text_lang, "source_lang": source_lang}
+    def title_lang(source_id) -> str | None:
+        """The language of one article's printed headline (none for a title the editors supplied)."""
+        return by_source.get(source_id) or None
+
+    return {"text_lang": text_lang, "source_lang": source_lang, "title_lang": title_lang}
