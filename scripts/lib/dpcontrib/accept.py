@@ -23,12 +23,11 @@ import io
 import os
 import re
 import tempfile
-import unicodedata
 from pathlib import Path
 
 from dpmodel import csvfile, descriptor, safe_open
 
-from . import cells
+from . import cells, ids
 from .draft import DRAFTS, KEEP, TABLES
 from .draft import fold_same_length as fold
 
@@ -53,11 +52,6 @@ def references(resource) -> list[str]:
     if spec := schema.get("x-record-reference"):
         columns.append(spec["id_field"])
     return list(dict.fromkeys(columns))
-
-
-def _slug(words: str, most: int = ID_WORDS) -> str:
-    ascii_words = unicodedata.normalize("NFKD", words.replace("’", " ")).encode("ascii", "ignore").decode().lower()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_words)[:most])[:MAX_SLUG].strip("-")
 
 
 def read_draft(package, folder: Path) -> dict[str, list[tuple[int, dict]]]:
@@ -180,7 +174,9 @@ def fresh_ids(package, kept: dict[str, list[dict]], provisional: set[str], notes
     for row in kept.get("actors", []):
         if row["actor_id"] in provisional:
             mapping[row["actor_id"]] = _fresh(
-                _slug(row.get("name") or row["actor_id"][12:]) or "actor", taken["actors"], tried["actors"]
+                ids.slug(row.get("name") or row["actor_id"][12:], most_words=ID_WORDS, most_chars=MAX_SLUG) or "actor",
+                taken["actors"],
+                tried["actors"],
             )
             if (same := named.get(fold(row.get("name") or ""))) is not None:
                 notes.append(
@@ -190,7 +186,9 @@ def fresh_ids(package, kept: dict[str, list[dict]], provisional: set[str], notes
     for row in kept.get("events", []):
         if row["event_id"] in provisional:
             words = row.get("title") or row.get("event_type") or "event"
-            base = "-".join(p for p in (_slug(words), row.get("start_date") or "") if p)
+            base = "-".join(
+                p for p in (ids.slug(words, most_words=ID_WORDS, most_chars=MAX_SLUG), row.get("start_date") or "") if p
+            )
             mapping[row["event_id"]] = _fresh(base, taken["events"], tried["events"])
     speakers = {}
     for row in kept.get("statement_speakers", []):
@@ -198,7 +196,7 @@ def fresh_ids(package, kept: dict[str, list[dict]], provisional: set[str], notes
     for row in kept.get("statements", []):
         if row["statement_id"] in provisional:
             speaker = mapping.get(speakers.get(row["statement_id"], ""), speakers.get(row["statement_id"], ""))
-            words = _slug(row.get("quote_en") or row.get("quote") or "", 4)
+            words = ids.slug(row.get("quote_en") or row.get("quote") or "", most_words=4, most_chars=MAX_SLUG)
             base = "-".join(p for p in (speaker, words, row.get("date") or "") if p) or "statement"
             mapping[row["statement_id"]] = _fresh(base, taken["statements"], tried["statements"])
     return mapping

@@ -15,12 +15,11 @@ import argparse
 import hashlib
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 from dpmodel import article_text, csvfile, dates, descriptor, limits, safe_open
 
-from . import cells
+from . import cells, ids
 
 LANGUAGE = "it"  # every article so far; the row says so, and the contributor corrects it if not
 ID_WORDS = 5  # words of the headline in a proposed ID
@@ -90,10 +89,9 @@ def _dates(line: str):
         yield f"{int(m[3]):04}-{MONTHS[m[2].lower()]:02}-{int(m[1]):02}"
 
 
-def _slug(words: str) -> str:
-    ascii_words = unicodedata.normalize("NFKD", words.replace("’", " ")).encode("ascii", "ignore").decode().lower()
-    kept = [w for w in re.findall(r"[a-z0-9]+", ascii_words) if w not in STOPWORDS and not w.isdigit()]
-    return "-".join(kept[:ID_WORDS])
+def _source_words(text: str) -> str:
+    """A headline's first words for a source ID: no stopwords, no bare numbers."""
+    return "-".join([w for w in ids.words(text) if w not in STOPWORDS and not w.isdigit()][:ID_WORDS])
 
 
 def read_text(file: Path, most: int) -> str:
@@ -138,7 +136,7 @@ def read_head(text: str) -> dict:
 
 def propose_id(head: dict) -> str:
     date = head["published_date"] or "undated"
-    return "-".join(p for p in (date[:7], _slug(head["title"] or head["first_words"])) if p) or "article"
+    return "-".join(p for p in (date[:7], _source_words(head["title"] or head["first_words"])) if p) or "article"
 
 
 def add(package_dir: Path, file: Path, source_id: str | None = None) -> tuple[str, list[str]]:

@@ -44,7 +44,7 @@ from dpcheck import text_coverage
 from dpmodel import article_text, csvfile, dates, descriptor, excerpts, names, safe_open
 from dpmodel.characters import FORMULA_START
 
-from . import cells
+from . import cells, ids
 
 DRAFTS = "drafts"
 KEEP = "keep"
@@ -551,7 +551,7 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
         if name in surnames:
             continue  # a surname alone: the full name's mention (below)
         if name not in id_of:  # by its words, or by its number when they give no ID (Сергей) or one taken
-            slug, number = _slug(name), len(candidates) + 1
+            slug, number = ids.slug(name, most_chars=60), len(candidates) + 1
             taken = set(candidates) | known_ids
             id_of[name] = f"draft-actor-{slug}" if slug and f"draft-actor-{slug}" not in taken else ""
             while not id_of[name]:
@@ -693,12 +693,6 @@ def draft_rows(package, source_id: str, forms: dict[str, set[str]] | None = None
             found.rows["event_participants"].append({"event_id": event_id, "actor_id": actor, "role": "participant"})
             citation("event_participants", f"{event_id}/{actor}", start, end)
     return found
-
-
-def _slug(words: str) -> str:
-    """Words as an ID's part: ASCII letters and digits, at most 60 characters ("" if none)."""
-    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_words))[:60].strip("-")
 
 
 def leave_out_recorded(package, source_id: str, found: Found) -> int:
