@@ -155,5 +155,10 @@ def test_the_home_page_links_the_newest_articles_reading_pages():
     start = metadata.landing([TypedTable("sources", schema, columns)], "db")["start"]
     (articles,) = [item for item in start if item["title"] == "Articles"]
     assert len(articles["items"]) == metadata.MOST_ARTICLES_LISTED
-    assert articles["items"][0] == {"text": "Title 11", "date": "2024-12", "href": "/-/articles/s11", "lang": None}
+    assert articles["items"][0] == {
+        "text": "Title 11",
+        "date": "2024-12",
+        "href": "/-/articles/s11",
+        "source_id": "s11",
+    }
     assert "(the newest 10 below)" in articles["note"]

@@ -106,7 +106,6 @@ def _articles_start(articles: TypedTable, database: str) -> dict:
     label = schema.get("x-datasette", {}).get("label_column") or key
     columns = (key, label, schema["x-published-date"])
     newest = []
-    headline_lang = languages.headline_languages([articles])["by_source"]  # a printed headline's language
     if schema.get("x-texts") and all(c in articles.columns for c in columns):  # articles with reading pages
         rows = zip(*(articles.columns[c].to_pylist() for c in columns))
         newest = sorted(rows, key=lambda r: (r[2] or "", r[0]), reverse=True)[:MOST_ARTICLES_LISTED]
@@ -116,7 +115,7 @@ def _articles_start(articles: TypedTable, database: str) -> dict:
         "note": f"the {_in_words(n)} source article{'' if n == 1 else 's'}, each readable with every cited passage "
         "marked and linked to the rows it supports" + (f" (the newest {len(newest)} below)" if n > len(newest) else ""),
         "items": [
-            {"text": title, "date": date, "href": f"{READING}/{source_id}", "lang": headline_lang.get(source_id)}
+            {"text": title, "date": date, "href": f"{READING}/{source_id}", "source_id": source_id}
             for source_id, title, date in newest
         ],
     }

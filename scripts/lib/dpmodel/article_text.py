@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .characters import INVISIBLE
+from .characters import INVISIBLE, INVISIBLE_CLASS
 
 # Control characters (Unicode category Cc) but the line feed, and the invisible characters.
-NOT_IN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + "".join(re.escape(c) for c in INVISIBLE) + "]")
+NOT_IN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + INVISIBLE_CLASS + "]")
 
 
 class NotPlain(ValueError):

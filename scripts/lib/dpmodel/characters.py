@@ -2,6 +2,8 @@
 refuses them in every cell, and the grammar of an article text (article_text.py) refuses the
 invisible ones in a text, since an excerpt holding one could never be recorded."""
 
+import re
+
 # OWASP's CSV-injection guidance: a text cell may not start with a character a spreadsheet reads
 # as a formula (tab and CR are control characters, refused anywhere). Numbers are not text.
 FORMULA_START = ("=", "+", "-", "@")
@@ -22,3 +24,7 @@ INVISIBLE = {
     "\u2028": "the line separator",
     "\u2029": "the paragraph separator",
 }
+
+# The same characters as a regular-expression class body (Python's re), for a text's grammar and
+# for the report's escapes.
+INVISIBLE_CLASS = "".join(re.escape(c) for c in INVISIBLE)

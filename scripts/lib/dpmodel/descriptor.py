@@ -189,6 +189,16 @@ class ForeignKey:
     ref_fields: list[str]
 
 
+def true_values(field: dict) -> list[str]:
+    """The texts a boolean field reads as true (Table Schema's default: "true")."""
+    return field.get("trueValues", ["true"])
+
+
+def false_values(field: dict) -> list[str]:
+    """The texts a boolean field reads as false (Table Schema's default: "false")."""
+    return field.get("falseValues", ["false"])
+
+
 def primary_key(schema: dict) -> list[str]:
     """The primary key's fields as a list, however the schema writes it (a single name is allowed)."""
     return as_list(schema.get("primaryKey", []))
@@ -331,7 +341,7 @@ def _check_schema(schema: dict, shown_as: str) -> list[Problem]:
         for name in sorted({n for n in made if made.count(n) > 1})
     ]
     for f in schema["fields"]:
-        both = set(f.get("trueValues", ["true"])) & set(f.get("falseValues", ["false"]))
+        both = set(true_values(f)) & set(false_values(f))
         if f.get("type") == "boolean" and both:
             problems.append(
                 Problem(

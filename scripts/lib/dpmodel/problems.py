@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Iterable
 
-from .characters import INVISIBLE
+from .characters import INVISIBLE_CLASS
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +40,7 @@ class Problem:
 # Characters that end a line for some reader (str.splitlines, a terminal, a log), hide as control
 # codes, or hide or reorder what a terminal shows (every character no cell may hold): a name or
 # value quoted from the data, or a message a schema supplies, may hold any of them.
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85" + "".join(re.escape(c) for c in INVISIBLE) + "]")
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85" + INVISIBLE_CLASS + "]")
 
 
 def one_line(text: str) -> str:

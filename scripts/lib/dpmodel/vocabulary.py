@@ -19,18 +19,11 @@ import polars as pl
 import pycountry
 
 from . import messages
+from .descriptor import false_values, true_values
 
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 INTEGER = r"^[+-]?[0-9]+$"
 URI = r"^https?://[^\s]+$"
-
-
-def true_values(field: dict) -> list[str]:
-    return field.get("trueValues", ["true"])
-
-
-def false_values(field: dict) -> list[str]:
-    return field.get("falseValues", ["false"])
 
 
 def _whole(pattern: str) -> str:

@@ -12,14 +12,26 @@ import difflib
 
 import polars as pl
 
-from dpmodel import dates, vocabulary
+from dpmodel import dates
 from dpmodel.csvfile import Table
-from dpmodel.descriptor import KEY_SEPARATOR, foreign_key_of
+from dpmodel.descriptor import KEY_SEPARATOR, foreign_key_of, true_values
 from dpmodel.descriptor import foreign_keys as schema_foreign_keys
 from dpmodel.problems import MAX_LISTED, Problem
 
 INDEX = "_index"
 MAX_SUGGESTED_FROM = 5000  # "did you mean …?" only among at most this many keys
+
+
+def field_list(*, at_least: int) -> dict:
+    """A keyword's fragment for a list of distinct field names of the schema (its profile part)."""
+    return {
+        "type": "array",
+        "minItems": at_least,
+        "maxItems": 20,
+        "uniqueItems": True,
+        "items": {"type": "string", "maxLength": 300},
+        "x-names": "field",
+    }
 
 
 def fields(table: Table) -> list[dict]:
@@ -35,7 +47,7 @@ def flagged(tables: dict[str, Table], table: Table, field: str, flag: str) -> li
     if lookup is None:
         return []
     spec = next(f for f in fields(lookup) if f["name"] == flag)
-    return sorted(lookup.frame.filter(pl.col(flag).is_in(vocabulary.true_values(spec)))[fk.ref_fields[0]].to_list())
+    return sorted(lookup.frame.filter(pl.col(flag).is_in(true_values(spec)))[fk.ref_fields[0]].to_list())
 
 
 def alternatives(codes: list[str], most: int = 5) -> str:

@@ -10,16 +10,9 @@ import polars as pl
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem
 
-from ._rows import rows_where
+from ._rows import field_list, rows_where
 
 SCOPE = "table"
-_NAMES = {
-    "type": "array",
-    "maxItems": 20,
-    "uniqueItems": True,
-    "items": {"type": "string", "maxLength": 300},
-    "x-names": "field",
-}
 KEYWORDS = {
     "x-evidence": {
         "type": "array",
@@ -29,7 +22,7 @@ KEYWORDS = {
             "type": "object",
             "required": ["fields"],
             "additionalProperties": False,
-            "properties": {"fields": dict(_NAMES, minItems=1), "optional": _NAMES},
+            "properties": {"fields": field_list(at_least=1), "optional": field_list(at_least=0)},
         },
         "description": "Groups of fields, each a complete piece of evidence (an article and its verbatim excerpt; "
         "an external reference's title, publisher and address): every row fills at least one group's `fields`, "

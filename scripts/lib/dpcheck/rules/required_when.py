@@ -8,7 +8,7 @@ import polars as pl
 from dpmodel.csvfile import Table
 from dpmodel.problems import Problem, shown
 
-from ._rows import alternatives, flagged, rows_where
+from ._rows import alternatives, field_list, flagged, rows_where
 
 SCOPE = "package"
 KEYWORDS = {
@@ -20,14 +20,7 @@ KEYWORDS = {
         "boolean `flag` true fills all of `fields`; `because` completes the message ('kind background_only "
         "rests on the public record').",
         "properties": {
-            "fields": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": 20,
-                "uniqueItems": True,
-                "items": {"type": "string", "maxLength": 300},
-                "x-names": "field",
-            },
+            "fields": field_list(at_least=1),
             "field": {"type": "string", "maxLength": 300, "x-names": "field"},
             "flag": {"type": "string", "maxLength": 300, "x-names": {"field_in_key": "field", "flag": True}},
             "because": {"type": "string", "minLength": 1, "maxLength": 300},
